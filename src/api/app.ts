@@ -1,0 +1,79 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { sql } from 'kysely';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { ALL_QUEUES } from '../shared/config.js';
+import { queueJobs, registry } from '../shared/metrics.js';
+import type { ApiDeps } from './deps.js';
+import { authenticate, requireRole } from './middleware/auth.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { requestContext } from './middleware/request-context.js';
+import { openApiDocument, renderDocsPage } from './openapi.js';
+import { apiKeysRouter } from './routes/api-keys.routes.js';
+import { locationsRouter } from './routes/locations.routes.js';
+import { productsRouter } from './routes/products.routes.js';
+import { stockMovementsRouter } from './routes/stock-movements.routes.js';
+import { stockRouter } from './routes/stock.routes.js';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+/** Builds the HTTP app; no listen (server.ts and tests do that). */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.use(requestContext);
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/ready', async (_req, res) => {
+    const [pg, redis] = await Promise.allSettled([
+      withTimeout(sql`SELECT 1`.execute(deps.db), 2000),
+      withTimeout(deps.producer.ping(), 2000),
+    ]);
+    const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason) };
+    const ready = pg.status === 'fulfilled' && redis.status === 'fulfilled';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  // Queue depth is collected here, at scrape time, by the api only (worker replicas would duplicate it).
+  app.get('/metrics', async (_req, res) => {
+    await Promise.allSettled(
+      ALL_QUEUES.map(async (name) => {
+        const counts = await withTimeout(deps.producer.queue({ queue: name }).getJobCounts(), 1000);
+        for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
+      }),
+    );
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  app.get('/docs/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(renderDocsPage(openApiDocument()));
+  });
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), requireRole(), board.getRouter());
+
+  const v1 = express.Router();
+  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db));
+  v1.use('/products', productsRouter(deps));
+  v1.use('/locations', locationsRouter(deps));
+  v1.use('/stock-movements', stockMovementsRouter(deps));
+  v1.use('/stock', stockRouter(deps));
+  v1.use('/api-keys', apiKeysRouter(deps));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ServiceUnavailableError, UnprocessableError, ValidationError, NotFoundError } from '../../shared/errors.js';
+import { logger } from '../../shared/logging.js';
+import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.repository.js';
+import {
+  getBatchMovements,
+  getMovement,
+  listLedger,
+  recordBatch,
+  recordMovement,
+  type MovementView,
+  type NewMovement,
+} from '../../shared/db/repositories/movements.repository.js';
+import { formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
+import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
+import { enqueueBatch, enqueueMovement } from '../../producers/stock-movements.producer.js';
+import type { ApiDeps } from '../deps.js';
+import { requireRole } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+import { decodeCursor, encodeCursor } from '../pagination.js';
+
+const log = logger.child({ component: 'api' });
+
+export const MOVEMENT_TYPES = ['sale', 'receipt', 'adjustment', 'count', 'transfer'] as const;
+const locationCode = z.string().trim().toUpperCase().min(1).max(32);
+const decimal = z.union([z.string(), z.number()]);
+
+/** One movement as clients send it. Quantities: JSON numbers or decimal strings, ≤ 3 decimals. */
+export const movementInputSchema = z
+  .strictObject({
+    type: z.enum(MOVEMENT_TYPES),
+    sku: z.string().trim().min(1).max(64),
+    location: locationCode,
+    toLocation: locationCode.optional(),
+    quantity: decimal,
+    unitCost: decimal.optional(),
+    reason: z.string().trim().min(1).max(200).optional(),
+    reference: z.string().trim().max(200).optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const q = parseQuantity(m.quantity);
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (q === undefined) issue('quantity', 'must be a decimal number with at most 3 decimals, e.g. "2" or "0.125"');
+    else if (['sale', 'receipt', 'transfer'].includes(m.type) && q <= 0n) issue('quantity', `must be greater than 0 for a ${m.type}`);
+    else if (m.type === 'adjustment' && q === 0n) issue('quantity', 'an adjustment is a signed change and cannot be 0');
+    else if (m.type === 'count' && q < 0n) issue('quantity', 'a count is the quantity on the shelf and cannot be negative');
+    if (m.type === 'transfer' && !m.toLocation) issue('toLocation', 'a transfer needs toLocation');
+    if (m.type !== 'transfer' && m.toLocation) issue('toLocation', `only transfers have toLocation, not a ${m.type}`);
+    if (m.type === 'transfer' && m.toLocation && m.toLocation === m.location) issue('toLocation', 'must differ from location');
+    if (m.type === 'adjustment' && !m.reason) issue('reason', 'an adjustment needs a reason (e.g. "rotura", "vencimiento", "robo")');
+    if (m.unitCost !== undefined && parseMoney(m.unitCost) === undefined) issue('unitCost', 'must be an amount ≥ 0 in pesos with at most 2 decimals');
+    if (m.unitCost !== undefined && !['receipt', 'adjustment'].includes(m.type)) issue('unitCost', 'only receipts and adjustments carry a unit cost');
+  });
+type MovementInput = z.infer<typeof movementInputSchema>;
+
+export const batchInputSchema = z.strictObject({
+  atomic: z.boolean().default(false),
+  movements: z.array(movementInputSchema).min(1, 'send at least one movement').max(1000, 'at most 1000 movements per batch'),
+});
+
+const ledgerQuerySchema = z.strictObject({
+  sku: z.string().optional(),
+  location: locationCode.optional(),
+  type: z.enum(MOVEMENT_TYPES).optional(),
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().optional(),
+});
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationError('the Idempotency-Key header must be 1 to 200 visible ASCII characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+  }
+  return key;
+}
+
+/** `Prefer: wait=N` (RFC 7240), capped by configuration. */
+function preferWait(req: Request, max: number): number {
+  const m = /(?:^|[,;\s])wait=(\d+)/i.exec(req.header('prefer') ?? '');
+  return m ? Math.min(Number(m[1]), max) : 0;
+}
+
+/** Resolves SKUs and locations; unknown ones, or fractions of unit-counted products, are a 422 listing each. */
+async function resolve(db: ApiDeps['db'], inputs: MovementInput[], pathOf: (i: number) => string): Promise<NewMovement[]> {
+  const refs = await resolveCatalogRefs(db, inputs.map((m) => m.sku), inputs.flatMap((m) => [m.location, ...(m.toLocation ? [m.toLocation] : [])]));
+  const errors: { path: string; message: string }[] = [];
+  const out = inputs.map((m, i) => {
+    const product = refs.products.get(m.sku);
+    const from = refs.locations.get(m.location);
+    const to = m.toLocation ? refs.locations.get(m.toLocation) : null;
+    if (!product) errors.push({ path: `${pathOf(i)}sku`, message: `no product with sku ${m.sku}` });
+    if (from === undefined) errors.push({ path: `${pathOf(i)}location`, message: `no location ${m.location}` });
+    if (to === undefined) errors.push({ path: `${pathOf(i)}toLocation`, message: `no location ${m.toLocation}` });
+    const q = parseQuantity(m.quantity)!;
+    if (product?.unit === 'unit' && q % 1000n !== 0n) errors.push({ path: `${pathOf(i)}quantity`, message: `${m.sku} is counted in units; the quantity must be whole` });
+    return {
+      type: m.type,
+      productId: product?.id ?? 0,
+      locationId: from ?? 0,
+      toLocationId: to ?? null,
+      quantity: formatQuantity(q),
+      unitCostCents: m.unitCost === undefined ? null : parseMoney(m.unitCost)!,
+      reason: m.reason ?? null,
+      reference: m.reference ?? null,
+      occurredAt: m.occurredAt ? new Date(m.occurredAt) : new Date(),
+    };
+  });
+  if (errors.length) throw new UnprocessableError('unknown_reference', `fix these and send again: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+  return out;
+}
+
+const statusCode = (v: MovementView) => (v.status === 'applied' ? 201 : v.status === 'rejected' ? 409 : 202);
+
+function batchView(id: string, atomic: boolean | undefined, movements: MovementView[]) {
+  const count = (s: string) => movements.filter((m) => m.status === s).length;
+  return {
+    id,
+    status: count('queued') ? 'queued' : 'completed',
+    atomic,
+    count: movements.length,
+    applied: count('applied'),
+    rejected: count('rejected'),
+    movements: movements.map((m, seq) => ({ id: m.id, seq, status: m.status, reason: m.reason, detail: m.detail, sku: m.sku, balanceAfter: m.balanceAfter })),
+  };
+}
+
+export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps): Router {
+  const router = Router();
+
+  const requireRedis = () => {
+    // Fail fast before writing anything: the client retries with the same Idempotency-Key.
+    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry with the same Idempotency-Key');
+  };
+  const send = async <T>(what: string, fn: () => Promise<T>) => {
+    try {
+      await fn();
+    } catch (err) {
+      // The request is already durable in PostgreSQL; the reconciler delivers it later.
+      log.warn('enqueue failed after intake; the reconciler will deliver it', { what, err });
+    }
+  };
+  const waitOutcome = async (req: Request, res: Response, jobId: string, check: () => Promise<boolean>) => {
+    const wait = preferWait(req, config.MAX_PREFER_WAIT_S);
+    if (wait <= 0) return;
+    res.setHeader('Preference-Applied', `wait=${wait}`);
+    await waiter.waitFor(jobId, wait * 1000, async () => ((await check()) ? true : undefined));
+  };
+
+  router.post('/', requireRole('deposito'), async (req, res) => {
+    const input = parseInput(movementInputSchema, req.body);
+    const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
+    requireRedis();
+    const [movement] = await resolve(db, [input], () => '');
+    const rec = await recordMovement(db, key, movement!);
+    if (rec.kind === 'key_reused') {
+      throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different request (${rec.value.id}); use a new key for a new movement`);
+    }
+    const id = rec.value.id;
+    await send(id, () => enqueueMovement(producer, id));
+    let view = (await getMovement(db, id))!;
+    await waitOutcome(req, res, movementJobId(id), async () => (view = (await getMovement(db, id))!).status !== 'queued');
+    if (rec.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+    res.status(statusCode(view)).location(`/v1/stock-movements/${id}`).json(view);
+  });
+
+  router.post('/batch', requireRole('deposito'), async (req, res) => {
+    const input = parseInput(batchInputSchema, req.body);
+    const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
+    requireRedis();
+    const movements = await resolve(db, input.movements, (i) => `movements.${i}.`);
+    const rec = await recordBatch(db, key, input.atomic, movements);
+    if (rec.kind === 'key_reused') {
+      throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different batch (${rec.value.id}); use a new key`);
+    }
+    const id = rec.value.id;
+    await send(id, () => enqueueBatch(producer, id));
+    let items = await getBatchMovements(db, id);
+    await waitOutcome(req, res, batchJobId(id), async () => !(items = await getBatchMovements(db, id)).some((m) => m.status === 'queued'));
+    if (rec.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+    const view = batchView(id, input.atomic, items);
+    res.status(view.status === 'queued' ? 202 : 200).location(`/v1/stock-movements/batches/${id}`).json(view);
+  });
+
+  router.get('/batches/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const batch = z.uuid().safeParse(id).success ? await db.selectFrom('movement_batches').select(['id', 'atomic']).where('id', '=', id).executeTakeFirst() : undefined;
+    if (!batch) throw new NotFoundError('batch', id);
+    res.json(batchView(batch.id, batch.atomic, await getBatchMovements(db, id)));
+  });
+
+  router.get('/', async (req, res) => {
+    const f = parseInput(ledgerQuerySchema, req.query, 'query');
+    const page = await listLedger(db, { ...f, afterId: decodeCursor(f.cursor) });
+    res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const view = z.uuid().safeParse(id).success ? await getMovement(db, id) : undefined;
+    if (!view) throw new NotFoundError('stock movement', id);
+    res.json(view);
+  });
+
+  return router;
+}

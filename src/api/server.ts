@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { getConfig, type Config } from '../shared/config.js';
+import { createDatabase } from '../shared/db/database.js';
+import { createRedis } from '../shared/jobs/connection.js';
+import { Producer } from '../shared/jobs/enqueue.js';
+import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
+import { logger } from '../shared/logging.js';
+import { installShutdown, type CloseStep } from '../shared/shutdown.js';
+import { ensureAdminKey } from '../shared/bootstrap.js';
+import { createApp } from './app.js';
+import { JobWaiter } from './job-waiter.js';
+
+const log = logger.child({ component: 'api' });
+
+/** Starts the HTTP API on `config.PORT`; returns the server and what closing it takes. */
+export async function startApi(config: Config): Promise<{ server: Server; closeSteps: CloseStep[] }> {
+  const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-api' });
+  await ensureAdminKey(db, config.GONDOLA_ADMIN_API_KEY);
+  const producerConnection = createRedis(config.REDIS_URL, 'producer');
+  const eventsConnection = createRedis(config.REDIS_URL, 'worker');
+  const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
+  const waiter = new JobWaiter(eventsConnection, stockMovementsContract.queue, config.QUEUE_PREFIX);
+  const app = createApp({ config, db, producer, waiter });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Keep-alive longer than typical load balancer idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  log.info('api listening', { port: (server.address() as { port: number }).port });
+  return {
+    server,
+    closeSteps: [
+      { name: 'http server', close: () => new Promise((r) => { server.close(() => r(undefined)); server.closeIdleConnections(); }) },
+      { name: 'job waiter', close: () => waiter.close() },
+      { name: 'producer', close: () => producer.close() },
+      { name: 'redis', close: async () => { producerConnection.disconnect(); eventsConnection.disconnect(); } },
+      { name: 'database', close: () => db.destroy() },
+    ],
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const config = getConfig();
+  startApi(config)
+    .then(({ closeSteps }) => installShutdown(() => closeSteps, config.SHUTDOWN_TIMEOUT_MS))
+    .catch((err) => {
+      log.error('api failed to start', { err });
+      process.exit(1);
+    });
+}

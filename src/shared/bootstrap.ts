@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+import { createDatabase, type Database } from './db/database.js';
+import { databaseIsEmpty, ensureDatabase, migrateToLatest } from './db/migrate.js';
+import { hashApiKey } from './db/repositories/api-keys.repository.js';
+import { logger } from './logging.js';
+import type { Config } from './config.js';
+
+const log = logger.child({ component: 'bootstrap' });
+
+function reachable(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const isLocal = (host: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
+const which = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitFor(host: string, port: number, ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await reachable(host, port)) return true;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+/**
+ * Reaches PostgreSQL and Redis; starts local servers that are installed but stopped; otherwise
+ * says exactly how to get them and throws.
+ */
+export async function ensureServices(config: Config): Promise<void> {
+  const pg = new URL(config.DATABASE_URL);
+  const redis = new URL(config.REDIS_URL);
+  const pgPort = Number(pg.port || 5432);
+  const redisPort = Number(redis.port || 6379);
+  const missing: string[] = [];
+
+  if (!(await reachable(pg.hostname, pgPort))) {
+    if (isLocal(pg.hostname) && which('pg_ctlcluster') && existsSync('/etc/postgresql')) {
+      for (const version of readdirSync('/etc/postgresql')) {
+        log.info('starting local postgresql', { version });
+        try {
+          execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+        } catch (err) {
+          log.warn('could not start postgresql', { err });
+        }
+      }
+    }
+    if (!(await waitFor(pg.hostname, pgPort, 10_000))) missing.push(`PostgreSQL at ${pg.host}`);
+  }
+  if (!(await reachable(redis.hostname, redisPort))) {
+    if (isLocal(redis.hostname) && which('redis-server')) {
+      log.info('starting local redis');
+      try {
+        execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'inherit' });
+      } catch (err) {
+        log.warn('could not start redis', { err });
+      }
+    }
+    if (!(await waitFor(redis.hostname, redisPort, 10_000))) missing.push(`Redis at ${redis.host}`);
+  }
+  if (missing.length) {
+    const hint =
+      'start them with `docker compose up -d postgres redis` (see docker-compose.yml), or install them ' +
+      '(`apt-get install -y postgresql redis-server`), or point DATABASE_URL / REDIS_URL at running servers';
+    throw new Error(`cannot reach ${missing.join(' and ')}: ${hint}`);
+  }
+}
+
+/** Creates the database if needed and applies pending migrations. */
+export async function prepareDatabase(config: Config): Promise<Database> {
+  if (await ensureDatabase(config.DATABASE_URL)) log.info('database created', { database: new URL(config.DATABASE_URL).pathname.slice(1) });
+  const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info('migrations applied', { migrations: applied });
+  return db;
+}
+
+/** `GONDOLA_ADMIN_API_KEY` bootstraps an admin key (idempotent). */
+export async function ensureAdminKey(db: Database, key: string | undefined): Promise<void> {
+  if (!key) return;
+  await db
+    .insertInto('api_keys')
+    .values({ name: 'bootstrap admin (GONDOLA_ADMIN_API_KEY)', role: 'admin', key_hash: hashApiKey(key), key_prefix: key.slice(0, 6) })
+    .onConflict((oc) => oc.column('key_hash').doNothing())
+    .execute();
+}
+
+export { databaseIsEmpty };

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Every queue the worker process knows; `WORKER_QUEUES` picks a subset. */
+export const ALL_QUEUES = [
+  'stock-movements',
+  'invoice-ingest',
+  'price-recalculations',
+  'inflation-updates',
+  'demand-forecasts',
+] as const;
+
+const intFrom = (min: number, def: number) => z.coerce.number().int().min(min).default(def);
+const boolFrom = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/gondola'),
+  DATABASE_POOL_MAX: intFrom(1, 10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; the hash tag keeps every queue in one Redis Cluster slot. */
+  QUEUE_PREFIX: z.string().min(1).default('{gondola}'),
+  PORT: intFrom(0, 8080),
+  HOST: z.string().default('0.0.0.0'),
+  WORKER_METRICS_PORT: intFrom(0, 9464),
+  WORKER_QUEUES: z
+    .string()
+    .default('all')
+    .transform((v, ctx) => {
+      if (v.trim() === '' || v.trim() === 'all') return [...ALL_QUEUES];
+      const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = names.filter((n) => !(ALL_QUEUES as readonly string[]).includes(n));
+      if (unknown.length) {
+        ctx.addIssue({ code: 'custom', message: `unknown queue(s) ${unknown.join(', ')}; known: ${ALL_QUEUES.join(', ')}` });
+        return z.NEVER;
+      }
+      return names as (typeof ALL_QUEUES)[number][];
+    }),
+  GONDOLA_ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How many movement jobs one group commit takes at most, and how long it waits to fill. */
+  MOVEMENT_GROUP_MAX: intFrom(1, 200),
+  MOVEMENT_GROUP_WAIT_MS: intFrom(0, 4),
+  MOVEMENT_WORKER_CONCURRENCY: intFrom(1, 400),
+  /** Requests still `queued` after this long are re-enqueued by the reconciler. */
+  RECONCILE_GRACE_MS: intFrom(100, 15_000),
+  RECONCILE_INTERVAL_MS: intFrom(100, 10_000),
+  SHUTDOWN_TIMEOUT_MS: intFrom(100, 20_000),
+  /** Upper bound for `Prefer: wait=N`. */
+  MAX_PREFER_WAIT_S: intFrom(0, 30),
+  LOAD_DEMO_DATA: boolFrom(true),
+  TRUST_PROXY: boolFrom(false),
+});
+
+export type Config = z.infer<typeof schema>;
+export type QueueName = (typeof ALL_QUEUES)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Pure: parses an environment-like object and reports every bad key at once. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read from `process.env` once. The only reader of `process.env`. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+

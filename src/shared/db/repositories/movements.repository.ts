@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Database, DB, MovementStatus, MovementType } from '../database.js';
+import { planMovements, balanceKey, type MovementOutcome, type MovementUnit } from '../../domain/stock.js';
+import { formatMoney, formatQuantity, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
+
+/** A movement request as validated by the API, with catalog references resolved to ids. */
+export interface NewMovement {
+  type: MovementType;
+  productId: number;
+  locationId: number;
+  toLocationId: number | null;
+  /** Decimal string, up to 3 places; signed for adjustments. */
+  quantity: string;
+  unitCostCents: number | null;
+  reason: string | null;
+  reference: string | null;
+  occurredAt: Date;
+}
+
+
+const samePayload = (row: { type: string; product_id: number; location_id: number; to_location_id: number | null; quantity: string; reference: string | null }, m: NewMovement) =>
+  row.type === m.type &&
+  row.product_id === m.productId &&
+  row.location_id === m.locationId &&
+  row.to_location_id === m.toLocationId &&
+  parseQuantity(row.quantity) === parseQuantity(m.quantity) &&
+  (row.reference ?? null) === (m.reference ?? null);
+
+export type RecordResult<T> = { kind: 'created'; value: T } | { kind: 'replayed'; value: T } | { kind: 'key_reused'; value: T };
+
+/**
+ * Durable intake of one movement. The idempotency key is unique: a second submission with the
+ * same key returns the first request (or `key_reused` if the payload differs).
+ */
+export async function recordMovement(db: Database, idempotencyKey: string, m: NewMovement): Promise<RecordResult<{ id: string }>> {
+  const inserted = await db
+    .insertInto('movement_requests')
+    .values({
+      id: randomUUID(),
+      idempotency_key: idempotencyKey,
+      type: m.type,
+      product_id: m.productId,
+      location_id: m.locationId,
+      to_location_id: m.toLocationId,
+      quantity: m.quantity,
+      unit_cost_cents: m.unitCostCents,
+      reason: m.reason,
+      reference: m.reference,
+      occurred_at: m.occurredAt,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { kind: 'created', value: inserted };
+  const existing = await db
+    .selectFrom('movement_requests')
+    .select(['id', 'type', 'product_id', 'location_id', 'to_location_id', 'quantity', 'reference', 'batch_id'])
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirstOrThrow();
+  return { kind: existing.batch_id === null && samePayload(existing, m) ? 'replayed' : 'key_reused', value: { id: existing.id } };
+}
+
+/** Durable intake of a batch: the batch row and every movement request in one transaction. */
+export async function recordBatch(
+  db: Database,
+  idempotencyKey: string,
+  atomic: boolean,
+  movements: NewMovement[],
+): Promise<RecordResult<{ id: string; movementIds: string[] }>> {
+  return db.transaction().execute(async (trx) => {
+    const batchId = randomUUID();
+    const inserted = await trx
+      .insertInto('movement_batches')
+      .values({ id: batchId, idempotency_key: idempotencyKey, atomic, movement_count: movements.length })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await trx.selectFrom('movement_batches').select(['id', 'atomic', 'movement_count']).where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
+      const rows = await trx
+        .selectFrom('movement_requests')
+        .select(['id', 'type', 'product_id', 'location_id', 'to_location_id', 'quantity', 'reference'])
+        .where('batch_id', '=', existing.id)
+        .orderBy('batch_seq')
+        .execute();
+      const same = existing.atomic === atomic && rows.length === movements.length && rows.every((r, i) => samePayload(r, movements[i]!));
+      return { kind: same ? 'replayed' : 'key_reused', value: { id: existing.id, movementIds: rows.map((r) => r.id) } };
+    }
+    const ids = movements.map(() => randomUUID());
+    for (let i = 0; i < movements.length; i += 500) {
+      await trx
+        .insertInto('movement_requests')
+        .values(
+          movements.slice(i, i + 500).map((m, j) => ({
+            id: ids[i + j]!,
+            idempotency_key: `${idempotencyKey}#${i + j}`,
+            batch_id: batchId,
+            batch_seq: i + j,
+            type: m.type,
+            product_id: m.productId,
+            location_id: m.locationId,
+            to_location_id: m.toLocationId,
+            quantity: m.quantity,
+            unit_cost_cents: m.unitCostCents,
+            reason: m.reason,
+            reference: m.reference,
+            occurred_at: m.occurredAt,
+          })),
+        )
+        .execute();
+    }
+    return { kind: 'created', value: { id: batchId, movementIds: ids } };
+  });
+}
+
+export type MovementRef = { movementId: string } | { batchId: string };
+
+export interface AppliedMovement {
+  id: string;
+  type: MovementType;
+  status: MovementStatus;
+  reason: string | null;
+  balanceAfter: string | null;
+  /** Decided by this call (false: processed earlier, e.g. a redelivered job). */
+  fresh: boolean;
+}
+
+interface LockedRequest {
+  id: string;
+  batch_id: string | null;
+  batch_seq: number | null;
+  type: MovementType;
+  product_id: number;
+  location_id: number;
+  to_location_id: number | null;
+  quantity: string;
+  status: MovementStatus;
+  rejection_reason: string | null;
+  balance_after: string | null;
+  allow_negative_stock: boolean;
+  atomic: boolean | null;
+}
+
+/**
+ * Applies a group of movement jobs in the caller's transaction: locks the requests (by id)
+ * and then the balances (by product, location) — always in that order, so concurrent groups
+ * never deadlock — skips requests already processed (a redelivered job has no second effect),
+ * plans the outcomes, and writes ledger rows, balances and outcomes with one statement each.
+ * Returns, per ref (in order), the movements it covers and their outcomes.
+ */
+export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef[]): Promise<AppliedMovement[][]> {
+  const movementIds = refs.flatMap((r) => ('movementId' in r ? [r.movementId] : []));
+  const batchIds = refs.flatMap((r) => ('batchId' in r ? [r.batchId] : []));
+  const { rows: locked } = await sql<LockedRequest>`
+    SELECT r.id, r.batch_id, r.batch_seq, r.type, r.product_id, r.location_id, r.to_location_id, r.quantity,
+           r.status, r.rejection_reason, r.balance_after, p.allow_negative_stock, b.atomic
+      FROM movement_requests r
+      JOIN products p ON p.id = r.product_id
+      LEFT JOIN movement_batches b ON b.id = r.batch_id
+     WHERE r.id = ANY(${movementIds}::uuid[]) OR r.batch_id = ANY(${batchIds}::uuid[])
+     ORDER BY r.id
+       FOR UPDATE OF r`.execute(trx);
+
+  const byId = new Map(locked.map((r) => [r.id, r]));
+  const byBatch = new Map<string, LockedRequest[]>();
+  for (const r of locked) if (r.batch_id) byBatch.set(r.batch_id, [...(byBatch.get(r.batch_id) ?? []), r]);
+  for (const list of byBatch.values()) list.sort((a, b) => a.batch_seq! - b.batch_seq!);
+  const rowsOf = (ref: MovementRef): LockedRequest[] =>
+    'movementId' in ref ? (byId.has(ref.movementId) ? [byId.get(ref.movementId)!] : []) : (byBatch.get(ref.batchId) ?? []);
+
+  const units: MovementUnit[] = [];
+  const pairs = new Map<string, [number, number]>();
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const pending = rowsOf(ref).filter((r) => r.status === 'queued' && !seen.has(r.id));
+    if (!pending.length) continue;
+    for (const r of pending) {
+      seen.add(r.id);
+      pairs.set(balanceKey(r.product_id, r.location_id), [r.product_id, r.location_id]);
+      if (r.to_location_id !== null) pairs.set(balanceKey(r.product_id, r.to_location_id), [r.product_id, r.to_location_id]);
+    }
+    units.push({
+      atomic: 'batchId' in ref && pending[0]!.atomic === true,
+      movements: pending.map((r) => ({
+        id: r.id,
+        type: r.type,
+        productId: r.product_id,
+        locationId: r.location_id,
+        toLocationId: r.to_location_id,
+        quantity: parseQuantity(r.quantity)!,
+        allowNegative: r.allow_negative_stock,
+      })),
+    });
+  }
+
+  const outcomes = new Map<string, MovementOutcome>();
+  if (units.length) {
+    const sorted = [...pairs.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const ps = sorted.map((p) => p[0]);
+    const ls = sorted.map((p) => p[1]);
+    await sql`INSERT INTO stock_levels (product_id, location_id)
+              SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]) ON CONFLICT DO NOTHING`.execute(trx);
+    const { rows: levels } = await sql<{ product_id: number; location_id: number; quantity: string }>`
+      SELECT product_id, location_id, quantity FROM stock_levels
+       WHERE (product_id, location_id) IN (SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]))
+       ORDER BY product_id, location_id
+         FOR UPDATE`.execute(trx);
+    const balances = new Map(levels.map((l) => [balanceKey(l.product_id, l.location_id), parseQuantity(l.quantity)!]));
+
+    const plan = planMovements(balances, units);
+    for (const [id, o] of plan.outcomes) outcomes.set(id, o);
+
+    if (plan.legs.length) {
+      await sql`
+        INSERT INTO stock_movements (movement_id, leg, idempotency_key, type, product_id, location_id, quantity,
+                                     unit_cost_cents, reason, reference, occurred_at)
+        SELECT v.movement_id, v.leg, r.idempotency_key, r.type, v.product_id, v.location_id, v.quantity,
+               r.unit_cost_cents, r.reason, r.reference, r.occurred_at
+          FROM unnest(${plan.legs.map((l) => l.movementId)}::uuid[], ${plan.legs.map((l) => l.leg)}::smallint[],
+                      ${plan.legs.map((l) => l.productId)}::bigint[], ${plan.legs.map((l) => l.locationId)}::bigint[],
+                      ${plan.legs.map((l) => formatQuantity(l.quantity))}::numeric[])
+               WITH ORDINALITY AS v(movement_id, leg, product_id, location_id, quantity, ord)
+          JOIN movement_requests r ON r.id = v.movement_id
+         ORDER BY v.ord`.execute(trx);
+      const deltas = [...plan.deltas.entries()].filter(([, d]) => d !== 0n);
+      if (deltas.length) {
+        await sql`
+          UPDATE stock_levels s SET quantity = s.quantity + v.delta, updated_at = now()
+            FROM unnest(${deltas.map(([k]) => Number(k.split(':')[0]))}::bigint[],
+                        ${deltas.map(([k]) => Number(k.split(':')[1]))}::bigint[],
+                        ${deltas.map(([, d]) => formatQuantity(d))}::numeric[]) AS v(product_id, location_id, delta)
+           WHERE s.product_id = v.product_id AND s.location_id = v.location_id`.execute(trx);
+      }
+    }
+
+    const ids = [...plan.outcomes.keys()];
+    const os = [...plan.outcomes.values()];
+    await sql`
+      UPDATE movement_requests r
+         SET status = v.status, rejection_reason = v.reason, rejection_detail = v.detail::jsonb,
+             balance_after = v.balance_after::numeric, to_balance_after = v.to_balance_after::numeric, processed_at = now()
+        FROM unnest(${ids}::uuid[], ${os.map((o) => o.status)}::text[], ${os.map((o) => (o.status === 'rejected' ? o.reason : null))}::text[],
+                    ${os.map((o) => (o.status === 'rejected' ? JSON.stringify(o.detail) : null))}::text[],
+                    ${os.map((o) => (o.status === 'applied' ? formatQuantity(o.balanceAfter) : null))}::text[],
+                    ${os.map((o) => (o.status === 'applied' && o.toBalanceAfter !== null ? formatQuantity(o.toBalanceAfter) : null))}::text[])
+             AS v(id, status, reason, detail, balance_after, to_balance_after)
+       WHERE r.id = v.id`.execute(trx);
+  }
+
+  return refs.map((ref) =>
+    rowsOf(ref).map((r): AppliedMovement => {
+      const o = outcomes.get(r.id);
+      if (!o) return { id: r.id, type: r.type, status: r.status, reason: r.rejection_reason, balanceAfter: r.balance_after === null ? null : normalizeQuantity(r.balance_after), fresh: false };
+      return o.status === 'applied'
+        ? { id: r.id, type: r.type, status: 'applied', reason: null, balanceAfter: formatQuantity(o.balanceAfter), fresh: true }
+        : { id: r.id, type: r.type, status: 'rejected', reason: o.reason, balanceAfter: null, fresh: true };
+    }),
+  );
+}
+
+/** Requests still `queued` after `graceMs`: single movements and batches to send to Redis again. */
+export async function findStaleQueued(db: Database, graceMs: number, limit = 1000): Promise<MovementRef[]> {
+  const rows = await db
+    .selectFrom('movement_requests')
+    .select(['id', 'batch_id'])
+    .where('status', '=', 'queued')
+    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceMs / 1000})`)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  const refs = new Map<string, MovementRef>();
+  for (const r of rows) {
+    if (r.batch_id) refs.set(`b${r.batch_id}`, { batchId: r.batch_id });
+    else refs.set(`m${r.id}`, { movementId: r.id });
+  }
+  return [...refs.values()];
+}
+
+export interface MovementView {
+  id: string;
+  idempotencyKey: string;
+  batchId: string | null;
+  status: MovementStatus;
+  /** Why a movement was rejected (`insufficient_stock`, `batch_rejected`), else null. */
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+  type: MovementType;
+  sku: string;
+  location: string;
+  toLocation: string | null;
+  quantity: string;
+  unitCost: string | null;
+  adjustmentReason: string | null;
+  reference: string | null;
+  occurredAt: Date;
+  createdAt: Date;
+  processedAt: Date | null;
+  balanceAfter: string | null;
+  toBalanceAfter: string | null;
+}
+
+const cents = (c: number | null) => (c === null ? null : formatMoney(c));
+
+function movementViewQuery(db: Database) {
+  return db
+    .selectFrom('movement_requests as r')
+    .innerJoin('products as p', 'p.id', 'r.product_id')
+    .innerJoin('locations as l', 'l.id', 'r.location_id')
+    .leftJoin('locations as t', 't.id', 'r.to_location_id')
+    .select([
+      'r.id', 'r.idempotency_key', 'r.batch_id', 'r.batch_seq', 'r.status', 'r.rejection_reason', 'r.rejection_detail', 'r.type', 'p.sku',
+      'l.code as location', 't.code as to_location', 'r.quantity', 'r.unit_cost_cents', 'r.reason', 'r.reference', 'r.occurred_at',
+      'r.created_at', 'r.processed_at', 'r.balance_after', 'r.to_balance_after',
+    ]);
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof movementViewQuery>['executeTakeFirstOrThrow']>>;
+
+const toMovementView = (r: ViewRow): MovementView => ({
+  id: r.id,
+  idempotencyKey: r.idempotency_key,
+  batchId: r.batch_id,
+  status: r.status,
+  reason: r.rejection_reason,
+  detail: r.rejection_detail,
+  type: r.type,
+  sku: r.sku,
+  location: r.location,
+  toLocation: r.to_location,
+  quantity: normalizeQuantity(r.quantity),
+  unitCost: cents(r.unit_cost_cents),
+  adjustmentReason: r.type === 'adjustment' ? r.reason : null,
+  reference: r.reference,
+  occurredAt: r.occurred_at,
+  createdAt: r.created_at,
+  processedAt: r.processed_at,
+  balanceAfter: r.balance_after === null ? null : normalizeQuantity(r.balance_after),
+  toBalanceAfter: r.to_balance_after === null ? null : normalizeQuantity(r.to_balance_after),
+});
+
+export async function getMovement(db: Database, id: string): Promise<MovementView | undefined> {
+  const row = await movementViewQuery(db).where('r.id', '=', id).executeTakeFirst();
+  return row && toMovementView(row);
+}
+
+export async function getBatchMovements(db: Database, batchId: string): Promise<MovementView[]> {
+  const rows = await movementViewQuery(db).where('r.batch_id', '=', batchId).orderBy('r.batch_seq').execute();
+  return rows.map(toMovementView);
+}
+
+export interface LedgerFilter {
+  sku?: string;
+  location?: string;
+  type?: MovementType;
+  from?: Date;
+  to?: Date;
+  afterId?: number;
+  limit: number;
+}
+
+/** The ledger, oldest first, with cursor pagination on the ledger id. */
+export async function listLedger(db: Database, f: LedgerFilter) {
+  let q = db
+    .selectFrom('stock_movements as m')
+    .innerJoin('products as p', 'p.id', 'm.product_id')
+    .innerJoin('locations as l', 'l.id', 'm.location_id')
+    .select(['m.id', 'm.movement_id', 'm.leg', 'm.type', 'p.sku', 'l.code as location', 'm.quantity', 'm.unit_cost_cents', 'm.reason', 'm.reference', 'm.occurred_at', 'm.recorded_at']);
+  if (f.sku) q = q.where('p.sku', '=', f.sku);
+  if (f.location) q = q.where('l.code', '=', f.location);
+  if (f.type) q = q.where('m.type', '=', f.type);
+  if (f.from) q = q.where('m.occurred_at', '>=', f.from);
+  if (f.to) q = q.where('m.occurred_at', '<', f.to);
+  if (f.afterId) q = q.where('m.id', '>', f.afterId);
+  const rows = await q.orderBy('m.id').limit(f.limit + 1).execute();
+  const page = rows.slice(0, f.limit);
+  return {
+    items: page.map((r) => ({
+      ledgerId: r.id,
+      movementId: r.movement_id,
+      leg: r.leg,
+      type: r.type,
+      sku: r.sku,
+      location: r.location,
+      quantity: normalizeQuantity(r.quantity),
+      unitCost: cents(r.unit_cost_cents),
+      reason: r.reason,
+      reference: r.reference,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+    })),
+    lastId: page.at(-1)?.id ?? null,
+    more: rows.length > f.limit,
+  };
+}

@@ -1,0 +1,84 @@
+import client from 'prom-client';
+
+/**
+ * Every Prometheus metric of the project, defined once. Names are fixed, prefixed `gondola_`,
+ * with unit suffixes; queue and job name are labels; never ids or SKUs as labels.
+ */
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry, prefix: 'gondola_' });
+
+const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+export const jobsProcessed = new client.Counter({
+  name: 'gondola_jobs_processed_total',
+  help: 'Jobs finished by a worker, by outcome (completed | failed_retry | failed_permanent)',
+  labelNames: ['queue', 'job_name', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const jobDuration = new client.Histogram({
+  name: 'gondola_job_duration_seconds',
+  help: 'Time a worker spent on one job attempt',
+  labelNames: ['queue', 'job_name'] as const,
+  buckets: durationBuckets,
+  registers: [registry],
+});
+
+export const jobWait = new client.Histogram({
+  name: 'gondola_job_wait_seconds',
+  help: 'Time from enqueue to the start of the first attempt',
+  labelNames: ['queue', 'job_name'] as const,
+  buckets: durationBuckets,
+  registers: [registry],
+});
+
+/** Collected at scrape time from `getJobCounts()`, by the api process only. */
+export const queueJobs = new client.Gauge({
+  name: 'gondola_queue_jobs',
+  help: 'Jobs in each queue by state',
+  labelNames: ['queue', 'state'] as const,
+  registers: [registry],
+});
+
+export const httpRequests = new client.Counter({
+  name: 'gondola_http_requests_total',
+  help: 'HTTP requests by route template and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [registry],
+});
+
+export const httpDuration = new client.Histogram({
+  name: 'gondola_http_request_duration_seconds',
+  help: 'HTTP request duration by route template and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: durationBuckets,
+  registers: [registry],
+});
+
+export const transactionRetries = new client.Counter({
+  name: 'gondola_db_transaction_retries_total',
+  help: 'Transactions retried after a serialization failure or deadlock',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const stockMovements = new client.Counter({
+  name: 'gondola_stock_movements_total',
+  help: 'Stock movements processed, by type and outcome (applied | rejected)',
+  labelNames: ['type', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const movementGroupSize = new client.Histogram({
+  name: 'gondola_movement_group_commit_jobs',
+  help: 'Jobs applied together in one movement group commit',
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  registers: [registry],
+});
+
+export const reconcilerRequeued = new client.Counter({
+  name: 'gondola_reconciler_requeued_total',
+  help: 'Durable requests still queued after the grace period and sent to Redis again',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+});

@@ -1,0 +1,43 @@
+import { logger } from './logging.js';
+
+const log = logger.child({ component: 'shutdown' });
+
+export type CloseStep = { name: string; close: () => Promise<unknown> };
+
+/**
+ * Graceful shutdown: the first SIGTERM/SIGINT stops taking work and runs the close steps in
+ * order (workers drain their active jobs) under a deadline; a second signal, or the deadline,
+ * forces exit.
+ */
+export function installShutdown(steps: () => CloseStep[], timeoutMs: number): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  const shutdown = async () => {
+    closing ??= (async () => {
+      const timer = setTimeout(() => {
+        log.error('shutdown deadline passed, forcing exit', { timeoutMs });
+        process.exit(1);
+      }, timeoutMs);
+      timer.unref();
+      for (const step of steps()) {
+        try {
+          await step.close();
+        } catch (err) {
+          log.warn('close step failed', { step: step.name, err });
+        }
+      }
+      clearTimeout(timer);
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      log.warn('second signal, forcing exit', { signal });
+      process.exit(1);
+    }
+    log.info('shutting down', { signal });
+    void shutdown().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return shutdown;
+}

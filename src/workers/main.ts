@@ -1,0 +1,98 @@
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'bullmq';
+import { getConfig, type Config } from '../shared/config.js';
+import { createDatabase } from '../shared/db/database.js';
+import { createRedis } from '../shared/jobs/connection.js';
+import { Producer } from '../shared/jobs/enqueue.js';
+import { logger } from '../shared/logging.js';
+import { registry } from '../shared/metrics.js';
+import { installShutdown, type CloseStep } from '../shared/shutdown.js';
+import { startWorker } from './define-worker.js';
+import { startReconciler } from './reconciler.js';
+import { workerModules } from './registry.js';
+
+const log = logger.child({ component: 'workers' });
+
+export interface WorkersHandle {
+  workers: Worker[];
+  closeSteps: CloseStep[];
+}
+
+/** Starts the workers of `config.WORKER_QUEUES`, the reconciler, and nothing else. */
+export async function startWorkers(config: Config): Promise<WorkersHandle> {
+  const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-worker' });
+  const connection = createRedis(config.REDIS_URL, 'worker');
+  const producerConnection = createRedis(config.REDIS_URL, 'producer');
+  const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
+  const deps = { db, connection, prefix: config.QUEUE_PREFIX };
+
+  const workers: Worker[] = [];
+  const closers: CloseStep[] = [];
+  for (const queue of config.WORKER_QUEUES) {
+    const load = workerModules[queue];
+    if (!load) {
+      log.warn('no worker for queue yet', { queue });
+      continue;
+    }
+    const def = (await load()).default;
+    const worker = startWorker(def, deps);
+    workers.push(worker);
+    await def.onStart?.(deps);
+    if (def.onClose) closers.push({ name: `${queue} cleanup`, close: def.onClose });
+    log.info('worker started', { queue, concurrency: worker.opts.concurrency });
+  }
+  const reconciler = config.WORKER_QUEUES.includes('stock-movements')
+    ? startReconciler(db, producer, { graceMs: config.RECONCILE_GRACE_MS, intervalMs: config.RECONCILE_INTERVAL_MS })
+    : undefined;
+
+  return {
+    workers,
+    closeSteps: [
+      ...(reconciler ? [{ name: 'reconciler', close: () => reconciler.close() }] : []),
+      { name: 'workers', close: () => Promise.all(workers.map((w) => w.close())) },
+      ...closers,
+      { name: 'producer', close: () => producer.close() },
+      { name: 'redis', close: async () => { connection.disconnect(); producerConnection.disconnect(); } },
+      { name: 'database', close: () => db.destroy() },
+    ],
+  };
+}
+
+/** The worker process's own /metrics and /health (the api serves queue depth, not workers). */
+export function startWorkerMetricsServer(port: number, workers: () => Worker[]): http.Server {
+  const server = http.createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.setHeader('Content-Type', registry.contentType);
+      res.end(await registry.metrics());
+    } else if (req.url === '/health') {
+      const running = workers().every((w) => w.isRunning());
+      res.statusCode = running ? 200 : 503;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ status: running ? 'ok' : 'stopped', queues: workers().map((w) => w.name) }));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  server.listen(port);
+  return server;
+}
+
+async function main() {
+  const config = getConfig();
+  const handle = await startWorkers(config);
+  const server = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => handle.workers);
+  installShutdown(
+    () => [{ name: 'metrics server', close: () => new Promise((r) => server.close(() => r(undefined))) }, ...handle.closeSteps],
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+  log.info('workers ready', { queues: config.WORKER_QUEUES, metricsPort: config.WORKER_METRICS_PORT });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    log.error('worker process failed to start', { err });
+    process.exit(1);
+  });
+}
