@@ -1,0 +1,120 @@
+import test from 'ava';
+import { formatCuit } from '../../../src/shared/domain/invoice/cuit.js';
+import { formatScaled } from '../../../src/shared/domain/invoice/decimal.js';
+import { isValidGtin, parseInvoiceText } from '../../../src/shared/domain/invoice/parse-text.js';
+import { assembleExtraction } from '../../../src/shared/domain/invoice/assemble.js';
+import { layoutInvoice, layoutText } from '../../helpers/invoice-corpus/layout.js';
+import { makeInvoiceSpec } from '../../helpers/invoice-corpus/spec.js';
+import { scoreHeader, scoreLines } from '../../helpers/invoice-corpus/score.js';
+
+for (const layout of ['afip', 'distribuidora'] as const) {
+  for (const letter of ['A', 'B', 'C'] as const) {
+    test(`parseInvoiceText reads every header field and line of a ${layout} invoice ${letter}`, (t) => {
+      for (const seed of [11, 12, 13, 14]) {
+        const spec = makeInvoiceSpec(seed, { letter, layout, font: 'liberation-sans', qr: false });
+        const ex = assembleExtraction(null, parseInvoiceText(layoutText(layoutInvoice(spec))), 'text');
+        t.deepEqual(scoreHeader(spec, ex).filter((f) => !f.ok), [], `seed ${seed}`);
+        t.is(scoreLines(spec, ex).f1, 1, `seed ${seed}`);
+        t.true(ex.totalsCheck.ok, `seed ${seed}`);
+        const iva = Object.fromEntries(Object.entries(spec.iva).map(([r, v]) => [r, formatScaled(v!, 2)]));
+        t.deepEqual(ex.fields.iva?.value ?? {}, iva);
+        t.true(ex.confidence > 0.9);
+      }
+    });
+  }
+}
+
+const ocrLike = `
+DISTRIBUIDORA DEL PLATA S.A.     A    FACTURA
+COD. 001
+Razón Social: DISTRIBUIDORA DEL PLATA S.A.    Punto de Venta: 00003 Comp. Nro: 00000128
+Fecha de Emisi6n: 18/02/2023
+CUIT: 3O-00000O00-7
+CUIT: 20111111112   Apellido y Nombre / Razón Social: ALMACEN DON JOSE
+Código Producto / Servicio Cantidad U. Medida Precio Unit. % Bonif Subtotal Alíc. IVA Subtotal c/IVA
+7790100000002 YERBA PLAYADITO 1KG X10 2,00 unidades 42500,00 0,00 85000,00 10,5% 93925,00
+A000113 QUESO CREMOSO HORMA KG 2,350 kilogramos 7890,00 0,00 18541,50 21% 22435,22
+Importe Neto Gravado: $ 103541,50
+IVA 21%: $ 3893,72
+IVA 10.5%: $ 8925,00
+Percepción IIBB 3106,25   Importe Otros Tributos: $ 3106,25
+Importe Total: $ 119466,47
+CAE N°: 73074562345678
+Fecha de Vto. de CAE: 28/02/2023
+`;
+
+test('parseInvoiceText repairs OCR look-alike digits, reads kg quantities and two-column totals', (t) => {
+  const p = parseInvoiceText(ocrLike, 'ocr');
+  t.is(p.fields.issuerCuit?.value, '30-00000000-7');
+  t.is(p.fields.receiverCuit?.value, '20-11111111-2');
+  t.is(p.fields.letter?.value, 'A');
+  t.is(p.fields.type?.value, 1);
+  t.is(p.fields.pointOfSale?.value, 3);
+  t.is(p.fields.number?.value, 128);
+  t.is(p.fields.cae?.value, '73074562345678');
+  t.is(p.fields.caeDueDate?.value, '2023-02-28');
+  t.is(p.fields.otherTaxes?.value, '3106.25');
+  t.deepEqual(p.otherTaxesDetail, [{ label: 'Percepción IIBB', amount: '3106.25' }]);
+  t.deepEqual(p.fields.iva?.value, { '21': '3893.72', '10.5': '8925.00' });
+  t.is(p.lines.length, 2);
+  t.like(p.lines[0], { barcode: '7790100000002', code: null, quantity: '2', unitPrice: '42500.00', ivaRate: '10.5', amount: '85000.00', arithmeticOk: true });
+  t.like(p.lines[1], { code: 'A000113', barcode: null, quantity: '2.35', unit: 'kg', unitPrice: '7890.00', ivaRate: '21', amount: '18541.50' });
+  const ex = assembleExtraction(null, p, 'ocr');
+  t.true(ex.totalsCheck.ok);
+  t.true(p.fields.issuerCuit!.confidence <= 0.95, 'OCR never claims more than its ceiling');
+});
+
+test('a CUIT with a wrong check digit keeps its value but loses confidence', (t) => {
+  const good = parseInvoiceText('C.U.I.T.: 30-00000000-7', 'text').fields.issuerCuit!;
+  const bad = parseInvoiceText('C.U.I.T.: 30-00000000-8', 'text').fields.issuerCuit!;
+  t.is(bad.value, '30-00000000-8');
+  t.true(bad.confidence < 0.5);
+  t.true(good.confidence > 0.9);
+});
+
+test('a total that does not match the lines and taxes fails the cross-check and lowers confidence', (t) => {
+  const spec = makeInvoiceSpec(21, { letter: 'A', layout: 'afip', font: 'liberation-sans', qr: false });
+  const lines = layoutText(layoutInvoice(spec));
+  const good = assembleExtraction(null, parseInvoiceText(lines), 'text');
+  const wrongTotal = `$ ${(Number(spec.total / 100n) * 2).toString()},00`;
+  const tampered = lines.map((l) => (l.startsWith('Importe Total') ? `Importe Total:   ${wrongTotal}` : l));
+  const bad = assembleExtraction(null, parseInvoiceText(tampered), 'text');
+  t.true(good.totalsCheck.ok);
+  t.false(bad.totalsCheck.ok);
+  t.true(bad.confidence < good.confidence * 0.8);
+});
+
+test('the informative IVA contained in a B invoice (Ley 27.743) is not added to the totals', (t) => {
+  const spec = makeInvoiceSpec(31, { letter: 'B', layout: 'afip', font: 'liberation-sans', qr: false });
+  const ex = assembleExtraction(null, parseInvoiceText(layoutText(layoutInvoice(spec))), 'text');
+  t.not(spec.ivaContained, null);
+  t.is(ex.fields.iva, undefined);
+  t.true(ex.totalsCheck.ok);
+});
+
+test('a nota de crédito B is typed 8 from its words and letter when no code is printed', (t) => {
+  const p = parseInvoiceText('NOTA DE CRÉDITO   B\nN° 0002-00000045\nFecha: 01-03-2024\nC.U.I.T.: 30-00000000-7', 'text');
+  t.is(p.fields.type?.value, 8);
+  t.is(p.fields.letter?.value, 'B');
+  t.is(p.fields.issueDate?.value, '2024-03-01');
+  t.is(p.fields.pointOfSale?.value, 2);
+  t.is(p.fields.number?.value, 45);
+});
+
+test('dates that are not on the calendar are not taken as the issue date', (t) => {
+  t.is(parseInvoiceText('Fecha de Emisión: 31/02/2024', 'text').fields.issueDate, undefined);
+});
+
+test('isValidGtin checks EAN-13 and EAN-8 check digits', (t) => {
+  t.true(isValidGtin('7790100000002'));
+  t.false(isValidGtin('7790100000003'));
+  t.true(isValidGtin('96385074'));
+  t.false(isValidGtin('A000101'));
+});
+
+test('header fields come out formatted: CUIT with dashes, dates ISO', (t) => {
+  const spec = makeInvoiceSpec(5, { letter: 'C', layout: 'afip', font: 'liberation-sans', qr: false });
+  const p = parseInvoiceText(layoutText(layoutInvoice(spec)));
+  t.is(p.fields.issuerCuit?.value, formatCuit(spec.issuer.cuit));
+  t.regex(p.fields.issueDate!.value, /^\d{4}-\d{2}-\d{2}$/);
+});
