@@ -1,0 +1,298 @@
+import { BASELINES, BASELINE_NAMES, type BaselineName } from './baselines.js';
+import { addTotals, emptyTotals, maseScale, scores, seriesTotals, type AccuracyScores, type AccuracyTotals } from './accuracy.js';
+import { FEATURE_COUNT, FEATURE_NAMES, LEVEL_FEATURE, MAX_HORIZON, writeFeatureRow, type DemandSeries, type FeatureContext } from './features.js';
+import { predictGbt, trainGbt, type GbtModel, type GbtParams, type TrainingSet } from './gbt.js';
+import { createRng } from './prng.js';
+import { demandQuantile } from './quantiles.js';
+
+/**
+ * Syntetos–Boylan split on the average inter-demand interval: `smooth` sells on most days,
+ * `intermittent` on few. The serving method can differ per class.
+ */
+export type ProductClass = 'smooth' | 'intermittent';
+export const PRODUCT_CLASSES: readonly ProductClass[] = ['smooth', 'intermittent'];
+export type ServingMethod = 'model' | BaselineName;
+export const SERVING_METHODS: readonly ServingMethod[] = ['model', ...BASELINE_NAMES];
+
+const ADI_CUTOFF = 1.32;
+const CLASS_WINDOW = 91;
+
+export function classifySeries(q: ArrayLike<number>, origin: number): ProductClass {
+  let nz = 0;
+  const from = Math.max(0, origin - CLASS_WINDOW + 1);
+  for (let i = from; i <= origin; i++) if (q[i]! > 0) nz++;
+  if (nz === 0) return 'intermittent';
+  return (origin - from + 1) / nz < ADI_CUTOFF ? 'smooth' : 'intermittent';
+}
+
+/** What serves a product class, and the dispersion of its errors (for quantiles). */
+export interface ClassPlan {
+  method: ServingMethod;
+  dispersion: number;
+}
+export type ServingPlan = Record<ProductClass, ClassPlan>;
+
+/** A trained model with what inference needs to rebuild its inputs. JSON-serializable. */
+export interface ForecastModel {
+  featureNames: readonly string[];
+  /** Category codes in index order; unknown categories map to `categories.length`. */
+  categories: string[];
+  gbt: GbtModel;
+}
+
+export interface TrainOptions {
+  /** Index of the last target day the model may learn from. */
+  lastTarget: number;
+  /** Smallest origin index for a training row (the history a row needs). */
+  minOrigin?: number;
+  /** Rows per (series, target day), each with a random horizon. */
+  horizonsPerDay?: number;
+  seed?: number;
+  params?: Partial<GbtParams>;
+}
+
+/** Maps category codes to the model's index; order is by first appearance. */
+export function categoryIndexer(categories: string[]): (code: string) => number {
+  const map = new Map(categories.map((c, i) => [c, i]));
+  return (code) => map.get(code) ?? categories.length;
+}
+
+/** Training rows: for each series and target day, a random horizon 1…14 and its origin. */
+export function buildTrainingSet(series: readonly DemandSeries[], ctx: FeatureContext, opts: TrainOptions): TrainingSet {
+  const minOrigin = opts.minOrigin ?? 55;
+  const perDay = opts.horizonsPerDay ?? 1;
+  const rng = createRng((opts.seed ?? 1) ^ 0x7a11);
+  const firstTarget = minOrigin + 1;
+  const perSeries = Math.max(0, opts.lastTarget - firstTarget + 1) * perDay;
+  const rows = series.length * perSeries;
+  const x = new Float32Array(rows * FEATURE_COUNT);
+  const y = new Float64Array(rows);
+  let r = 0;
+  for (const s of series) {
+    for (let t = firstTarget; t <= opts.lastTarget; t++) {
+      for (let k = 0; k < perDay; k++) {
+        const h = 1 + rng.int(Math.min(MAX_HORIZON, t - minOrigin));
+        writeFeatureRow(s, t - h, h, ctx, x, r * FEATURE_COUNT);
+        y[r] = s.quantity[t]!;
+        r++;
+      }
+    }
+  }
+  return { x, y, rows, featureCount: FEATURE_COUNT };
+}
+
+export function trainForecastModel(
+  series: readonly DemandSeries[],
+  categories: string[],
+  ctx: FeatureContext,
+  opts: TrainOptions,
+): ForecastModel {
+  const set = buildTrainingSet(series, ctx, opts);
+  const gbt = trainGbt(set, LEVEL_FEATURE, { seed: opts.seed ?? 1, ...opts.params });
+  return { featureNames: [...FEATURE_NAMES], categories, gbt };
+}
+
+/** Inference rows for every series at one origin: series-major, horizons 1…h. */
+export function buildInferenceBatch(
+  series: readonly DemandSeries[],
+  origin: number,
+  ctx: FeatureContext,
+  horizons: number = MAX_HORIZON,
+): Float32Array {
+  const x = new Float32Array(series.length * horizons * FEATURE_COUNT);
+  let r = 0;
+  for (const s of series) for (let h = 1; h <= horizons; h++) writeFeatureRow(s, origin, h, ctx, x, r++ * FEATURE_COUNT);
+  return x;
+}
+
+/** Means from the TypeScript model for a batch built by `buildInferenceBatch`. */
+export function predictModel(model: ForecastModel, x: Float32Array): Float64Array {
+  return predictGbt(model.gbt, x);
+}
+
+/** Mean forecasts of a baseline for one series. */
+export function baselineForecast(name: BaselineName, s: DemandSeries, origin: number, horizons: number = MAX_HORIZON): Float64Array {
+  return BASELINES[name](s.quantity, origin, horizons);
+}
+
+export interface FoldScores {
+  origin: number;
+  overall: Record<ServingMethod, AccuracyScores>;
+}
+
+export interface ValidationReport {
+  folds: FoldScores[];
+  overall: Record<ServingMethod, AccuracyScores>;
+  byClass: Record<ProductClass, Record<ServingMethod, AccuracyScores>>;
+  /** Rows of each class across folds (series × horizons). */
+  classRows: Record<ProductClass, number>;
+  plan: ServingPlan;
+  /** True when the model serves at least one class: it beat the best baseline there. */
+  activate: boolean;
+  bestBaseline: BaselineName;
+}
+
+type TotalsByMethod = Record<ServingMethod, AccuracyTotals>;
+function totalsByMethod(): TotalsByMethod {
+  return Object.fromEntries(SERVING_METHODS.map((m) => [m, emptyTotals()])) as TotalsByMethod;
+}
+
+/** Pooled φ from out-of-sample errors: Σ((y−μ)² − μ) / Σμ², method of moments, clamped. */
+function dispersionOf(pairs: { y: number; mu: number }[]): number {
+  let num = 0;
+  let den = 0;
+  for (const { y, mu } of pairs) {
+    num += (y - mu) * (y - mu) - mu;
+    den += mu * mu;
+  }
+  return den > 0 ? Math.min(5, Math.max(0, num / den)) : 0;
+}
+
+export interface EvaluationAccumulator {
+  overall: TotalsByMethod;
+  byClass: Record<ProductClass, TotalsByMethod>;
+  classRows: Record<ProductClass, number>;
+  residuals: Record<ProductClass, Record<ServingMethod, { y: number; mu: number }[]>>;
+}
+
+export function newAccumulator(): EvaluationAccumulator {
+  const perMethod = () => Object.fromEntries(SERVING_METHODS.map((m) => [m, [] as { y: number; mu: number }[]])) as Record<ServingMethod, { y: number; mu: number }[]>;
+  return {
+    overall: totalsByMethod(),
+    byClass: { smooth: totalsByMethod(), intermittent: totalsByMethod() },
+    classRows: { smooth: 0, intermittent: 0 },
+    residuals: { smooth: perMethod(), intermittent: perMethod() },
+  };
+}
+
+/**
+ * Scores the model (given its predictions for the batch) and every baseline at one origin,
+ * adding to `acc`. Series whose target window runs past their data are skipped.
+ */
+export function evaluateOrigin(
+  series: readonly DemandSeries[],
+  origin: number,
+  modelMeans: Float64Array,
+  acc: EvaluationAccumulator,
+  horizons: number = MAX_HORIZON,
+): TotalsByMethod {
+  const fold = totalsByMethod();
+  series.forEach((s, si) => {
+    if (origin + horizons >= s.quantity.length) return;
+    const actual = Array.from({ length: horizons }, (_, h) => s.quantity[origin + 1 + h]!);
+    const scale = maseScale(s.quantity, origin);
+    const cls = classifySeries(s.quantity, origin);
+    acc.classRows[cls] += horizons;
+    const forecasts: Record<ServingMethod, ArrayLike<number>> = {
+      model: modelMeans.subarray(si * horizons, (si + 1) * horizons),
+      seasonal_naive: baselineForecast('seasonal_naive', s, origin, horizons),
+      ses: baselineForecast('ses', s, origin, horizons),
+      tsb: baselineForecast('tsb', s, origin, horizons),
+    };
+    for (const m of SERVING_METHODS) {
+      const t = seriesTotals(actual, forecasts[m], scale);
+      addTotals(acc.overall[m], t);
+      addTotals(acc.byClass[cls][m], t);
+      addTotals(fold[m], t);
+      const res = acc.residuals[cls][m];
+      for (let h = 0; h < horizons; h++) res.push({ y: actual[h]!, mu: forecasts[m][h]! });
+    }
+  });
+  return fold;
+}
+
+function scoreMap(t: TotalsByMethod): Record<ServingMethod, AccuracyScores> {
+  return Object.fromEntries(SERVING_METHODS.map((m) => [m, scores(t[m])])) as Record<ServingMethod, AccuracyScores>;
+}
+
+/** Picks per class the method with the lowest WAPE; the model must win to serve. */
+export function decidePlan(acc: EvaluationAccumulator): Pick<ValidationReport, 'plan' | 'activate' | 'bestBaseline' | 'overall' | 'byClass' | 'classRows'> {
+  const overall = scoreMap(acc.overall);
+  const byClass = { smooth: scoreMap(acc.byClass.smooth), intermittent: scoreMap(acc.byClass.intermittent) };
+  const bestBaseline = BASELINE_NAMES.reduce((a, b) => (overall[b].wape < overall[a].wape ? b : a));
+  const plan = {} as ServingPlan;
+  for (const cls of PRODUCT_CLASSES) {
+    const s = byClass[cls];
+    let method: ServingMethod = BASELINE_NAMES.reduce((a, b) => (s[b].wape < s[a].wape ? b : a));
+    if (acc.classRows[cls] === 0) method = bestBaseline;
+    else if (s.model.wape < s[method].wape) method = 'model';
+    plan[cls] = { method, dispersion: dispersionOf(acc.residuals[cls][method]) };
+  }
+  const activate = PRODUCT_CLASSES.some((c) => plan[c].method === 'model');
+  return { plan, activate, bestBaseline, overall, byClass, classRows: acc.classRows };
+}
+
+export interface ValidationOptions {
+  /** Index of the last observed day. */
+  lastDay: number;
+  folds?: number;
+  /** Days between fold origins. */
+  step?: number;
+  seed?: number;
+  params?: Partial<GbtParams>;
+  horizonsPerDay?: number;
+  /** Runs the model on a batch; defaults to the TypeScript trees. */
+  predict?: (model: ForecastModel, x: Float32Array) => Float64Array;
+}
+
+/**
+ * Rolling-origin validation: for each fold origin o (the last fold ends at `lastDay`), train on
+ * targets ≤ o, forecast o+1…o+14 for every series, and score model and baselines on the same
+ * days. Returns the per-class serving plan.
+ */
+export function rollingOriginValidation(
+  series: readonly DemandSeries[],
+  categories: string[],
+  ctx: FeatureContext,
+  opts: ValidationOptions,
+): ValidationReport {
+  const folds = opts.folds ?? 3;
+  const step = opts.step ?? MAX_HORIZON;
+  const acc = newAccumulator();
+  const foldScores: FoldScores[] = [];
+  for (let k = folds - 1; k >= 0; k--) {
+    const origin = opts.lastDay - MAX_HORIZON - k * step;
+    const model = trainForecastModel(series, categories, ctx, {
+      lastTarget: origin,
+      seed: opts.seed,
+      params: opts.params,
+      horizonsPerDay: opts.horizonsPerDay,
+    });
+    const means = (opts.predict ?? predictModel)(model, buildInferenceBatch(series, origin, ctx));
+    foldScores.push({ origin, overall: scoreMap(evaluateOrigin(series, origin, means, acc)) });
+  }
+  return { folds: foldScores, ...decidePlan(acc) };
+}
+
+/** One product-day forecast as stored. */
+export interface ForecastPoint {
+  horizon: number;
+  mean: number;
+  p50: number;
+  p90: number;
+}
+
+/**
+ * Serving: per series, the class's method gives the mean; the class's dispersion gives p50 and
+ * p90. `modelMeans` are the batch predictions (ONNX or TypeScript) in `buildInferenceBatch` order.
+ */
+export function serveForecasts(
+  series: readonly DemandSeries[],
+  origin: number,
+  plan: ServingPlan,
+  modelMeans: Float64Array | undefined,
+  horizons: number = MAX_HORIZON,
+): { method: ServingMethod; productClass: ProductClass; points: ForecastPoint[] }[] {
+  return series.map((s, si) => {
+    const productClass = classifySeries(s.quantity, origin);
+    let { method, dispersion } = plan[productClass];
+    if (method === 'model' && !modelMeans) method = 'tsb';
+    const means = method === 'model' ? modelMeans!.subarray(si * horizons, (si + 1) * horizons) : baselineForecast(method, s, origin, horizons);
+    const points: ForecastPoint[] = [];
+    for (let h = 0; h < horizons; h++) {
+      const mean = means[h]!;
+      points.push({ horizon: h + 1, mean, p50: demandQuantile(mean, dispersion, 0.5), p90: demandQuantile(mean, dispersion, 0.9) });
+    }
+    return { method, productClass, points };
+  });
+}
