@@ -66,7 +66,8 @@ function windowMean(q: ArrayLike<number>, origin: number, length: number): numbe
   const from = Math.max(0, origin - length + 1);
   let sum = 0;
   for (let i = from; i <= origin; i++) sum += q[i]!;
-  return sum / length;
+  // A short history averages over the days it has, not over days before it existed.
+  return origin >= from ? sum / (origin - from + 1) : 0;
 }
 
 /** Exponentially weighted mean over the last 182 days (older days weigh almost nothing). */

@@ -31,10 +31,10 @@ export interface GbtParams {
 }
 
 export const DEFAULT_GBT_PARAMS: GbtParams = {
-  rounds: 250,
-  learningRate: 0.06,
-  maxDepth: 6,
-  minChildSamples: 80,
+  rounds: 100,
+  learningRate: 0.12,
+  maxDepth: 4,
+  minChildSamples: 300,
   minChildWeight: 1,
   lambda: 2,
   rowSample: 0.7,
