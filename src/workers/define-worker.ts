@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Transaction } from 'kysely';
+import type { Config } from '../shared/config.js';
 import type { Database, DB } from '../shared/db/database.js';
 import { withTransaction } from '../shared/db/transaction.js';
 import { runWithContext } from '../shared/context.js';
@@ -12,6 +13,7 @@ import type { JobContract, JobNameOf, PayloadOf } from '../shared/jobs/contract.
 export interface JobContext {
   job: Job;
   db: Database;
+  config: Config;
 }
 
 /** A handler that runs inside the one transaction the shell opens for the job attempt. */
@@ -31,7 +33,7 @@ export type HandlerMap<C extends JobContract> = { [N in JobNameOf<C>]: Handler<P
 export interface WorkerDefinition<C extends JobContract = JobContract> {
   contract: C;
   handlers: HandlerMap<C>;
-  options?: Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
+  options?: (config: Config) => Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
   /** Called once at boot, after the BullMQ worker exists (job schedulers, warm-up). */
   onStart?: (deps: WorkerDeps) => Promise<void>;
   onClose?: () => Promise<void>;
@@ -42,6 +44,7 @@ export function defineWorker<C extends JobContract>(definition: WorkerDefinition
 }
 
 export interface WorkerDeps {
+  config: Config;
   db: Database;
   connection: Redis;
   prefix: string;
@@ -68,7 +71,7 @@ export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, dep
         if (!schema || !handler) throw new UnrecoverableError(`unknown job name "${job.name}" on queue ${queue}`);
         const parsed = schema.safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const ctx: JobContext = { job, db: deps.db };
+        const ctx: JobContext = { job, db: deps.db, config: deps.config };
         if (typeof handler === 'function') return await withTransaction(deps.db, (trx) => handler(parsed.data, { ...ctx, trx }));
         return await handler.handle(parsed.data, ctx);
       } catch (err) {
@@ -85,7 +88,9 @@ export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, dep
     prefix: deps.prefix,
     concurrency: 1,
     maxStalledCount: 2,
-    ...def.options,
+    lockDuration: deps.config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: deps.config.WORKER_LOCK_DURATION_MS,
+    ...def.options?.(deps.config),
   });
   worker.on('completed', (job) => {
     jobsProcessed.inc({ queue, job_name: job.name, outcome: 'completed' });

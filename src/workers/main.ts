@@ -25,7 +25,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
   const connection = createRedis(config.REDIS_URL, 'worker');
   const producerConnection = createRedis(config.REDIS_URL, 'producer');
   const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
-  const deps = { db, connection, prefix: config.QUEUE_PREFIX };
+  const deps = { config, db, connection, prefix: config.QUEUE_PREFIX };
 
   const workers: Worker[] = [];
   const closers: CloseStep[] = [];

@@ -1,17 +1,16 @@
-import { getConfig } from '../shared/config.js';
+import type { Config } from '../shared/config.js';
 import type { Database } from '../shared/db/database.js';
 import { withTransaction } from '../shared/db/transaction.js';
 import { applyMovementGroup, type AppliedMovement, type MovementRef } from '../shared/db/repositories/movements.repository.js';
 import { PermanentError } from '../shared/errors.js';
 import { movementGroupSize, stockMovements } from '../shared/metrics.js';
 import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
-import { defineWorker } from './define-worker.js';
+import { defineWorker, type JobContext } from './define-worker.js';
 import { GroupCommitter } from './group-commit.js';
 
 type Outcome = { result: AppliedMovement[] } | { missing: true };
 
-function createCommitter(db: Database) {
-  const config = getConfig();
+function createCommitter(db: Database, config: Config) {
   const apply = async (refs: MovementRef[]): Promise<Outcome[]> => {
     const results = await withTransaction(db, (trx) => applyMovementGroup(trx, refs));
     movementGroupSize.observe(refs.length);
@@ -27,14 +26,14 @@ function createCommitter(db: Database) {
 }
 
 const committers = new WeakMap<Database, GroupCommitter<MovementRef, Outcome>>();
-function committerFor(db: Database) {
+function committerFor({ db, config }: JobContext) {
   let c = committers.get(db);
-  if (!c) committers.set(db, (c = createCommitter(db)));
+  if (!c) committers.set(db, (c = createCommitter(db, config)));
   return c;
 }
 
-async function submit(db: Database, ref: MovementRef) {
-  const outcome = await committerFor(db).submit(ref);
+async function submit(ctx: JobContext, ref: MovementRef) {
+  const outcome = await committerFor(ctx).submit(ref);
   if ('missing' in outcome) throw new PermanentError(`no movement request for ${JSON.stringify(ref)}`, 'movement_not_found');
   return outcome.result;
 }
@@ -42,16 +41,16 @@ async function submit(db: Database, ref: MovementRef) {
 /** `stock-movements`: the hot path. Jobs of all workers' concurrency slots share group commits. */
 export default defineWorker({
   contract: stockMovementsContract,
-  options: { concurrency: getConfig().MOVEMENT_WORKER_CONCURRENCY },
+  options: (config) => ({ concurrency: config.MOVEMENT_WORKER_CONCURRENCY }),
   handlers: {
     'apply-movement': {
       transaction: 'self-managed',
-      handle: async ({ movementId }, { db }) => (await submit(db, { movementId }))[0],
+      handle: async ({ movementId }, ctx) => (await submit(ctx, { movementId }))[0],
     },
     'apply-batch': {
       transaction: 'self-managed',
-      handle: async ({ batchId }, { db }) => {
-        const movements = await submit(db, { batchId });
+      handle: async ({ batchId }, ctx) => {
+        const movements = await submit(ctx, { batchId });
         return { batchId, applied: movements.filter((m) => m.status === 'applied').length, rejected: movements.filter((m) => m.status === 'rejected').length };
       },
     },

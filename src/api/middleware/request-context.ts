@@ -9,9 +9,21 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
   const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   const start = process.hrtime.bigint();
+  // The router resets req.baseUrl when an error leaves it, so the mount path is captured at the
+  // moment a route matches (the router assigns req.route then).
+  let template = 'unmatched';
+  let matched: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    get: () => matched,
+    set: (route: { path?: string } | undefined) => {
+      matched = route;
+      if (route?.path) template = `${req.baseUrl}${route.path}`;
+    },
+  });
   res.on('finish', () => {
     // Route templates only (never raw paths): ids in paths would explode label cardinality.
-    const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+    const route = template;
     const labels = { method: req.method, route, status: String(res.statusCode) };
     httpRequests.inc(labels);
     httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);

@@ -1,0 +1,21 @@
+/**
+ * `npm test`: reaches (or starts) PostgreSQL and Redis, prepares the template database,
+ * type-checks the project (a missing job handler is a compile error), then runs every ava test.
+ */
+import { spawnSync } from 'node:child_process';
+import { loadConfig } from '../src/shared/config.js';
+import { ensureServices } from '../src/shared/bootstrap.js';
+import { ensureTemplate } from './test-template.js';
+
+const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'test' };
+const config = loadConfig(env);
+await ensureServices(config);
+const template = await ensureTemplate(config.DATABASE_URL);
+console.log(`test template database: ${template}`);
+
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, GONDOLA_TEST_TEMPLATE: template } }).status ?? 1;
+
+const typecheck = run('npx', ['tsc', '--noEmit', '-p', '.']);
+if (typecheck !== 0) console.error('type check failed');
+const tests = run('npx', ['ava', ...process.argv.slice(2)]);
+process.exit(typecheck || tests);

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/shared/config.js';
+import { createDatabase, type Database } from '../../src/shared/db/database.js';
+import { ensureTemplate, withDb } from '../../scripts/test-template.js';
+
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  db: Database;
+  drop: () => Promise<void>;
+}
+
+async function adminQuery(sql: string) {
+  const client = new pg.Client({ connectionString: withDb(baseUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own for one test file, cloned from the migrated template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = process.env.GONDOLA_TEST_TEMPLATE || (await ensureTemplate(baseUrl));
+  const name = `gondola_test_${randomBytes(5).toString('hex')}`;
+  // Another file cloning at the same instant holds the template: retry briefly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  const url = withDb(baseUrl, name);
+  const db = createDatabase({ url, max: 10 });
+  return {
+    name,
+    url,
+    db,
+    drop: async () => {
+      await db.destroy();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Configuration for a test: its own database and its own BullMQ prefix. */
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `{gt-${randomBytes(4).toString('hex')}}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RECONCILE_GRACE_MS: '1000',
+    RECONCILE_INTERVAL_MS: '500',
+    ...overrides,
+  });
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Unit } from '../../src/shared/db/database.js';
+import { applyMovementGroup } from '../../src/shared/db/repositories/movements.repository.js';
+import { createApiKey } from '../../src/shared/db/repositories/api-keys.repository.js';
+
+let seq = 0;
+const next = () => `${Date.now().toString(36)}${(++seq).toString(36)}`;
+
+export async function newLocation(db: Database, code = `L${next()}`.toUpperCase().slice(0, 32)) {
+  return db.insertInto('locations').values({ code, name: `Location ${code}` }).returning(['id', 'code']).executeTakeFirstOrThrow();
+}
+
+export async function newProduct(db: Database, { unit = 'unit' as Unit, allowNegative = false, sku = `SKU-${next()}`, category = 'almacen', reorderPoint = '0' } = {}) {
+  return db
+    .insertInto('products')
+    .values({ sku, name: `Product ${sku}`, category, unit, allow_negative_stock: allowNegative, reorder_point: reorderPoint })
+    .returning(['id', 'sku', 'unit'])
+    .executeTakeFirstOrThrow();
+}
+
+/** Puts stock on hand through the ledger (a receipt), so integrity holds. */
+export async function receiveStock(db: Database, productId: number, locationId: number, quantity: string) {
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('movement_requests')
+      .values({ id, idempotency_key: `factory-${id}`, type: 'receipt', product_id: productId, location_id: locationId, quantity, occurred_at: new Date() })
+      .execute();
+    await applyMovementGroup(trx, [{ movementId: id }]);
+  });
+  return id;
+}
+
+export async function newApiKey(db: Database, role: Parameters<typeof createApiKey>[2] = 'admin') {
+  return (await createApiKey(db, `test ${role}`, role)).key;
+}
