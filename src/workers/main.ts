@@ -32,7 +32,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
   for (const queue of config.WORKER_QUEUES) {
     const load = workerModules[queue];
     if (!load) {
-      log.warn('no worker for queue yet', { queue });
+      log.info('no worker for queue yet', { queue });
       continue;
     }
     const def = (await load()).default;

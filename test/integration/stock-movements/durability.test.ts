@@ -1,0 +1,99 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+import test from 'ava';
+import { startTestSystem, type TestSystem } from '../../helpers/system.js';
+import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startTestSystem({ workers: false, env: { WORKER_LOCK_DURATION_MS: '2000', RECONCILE_GRACE_MS: '1000', RECONCILE_INTERVAL_MS: '500' } });
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+async function waitUntil(what: string, fn: () => Promise<boolean>, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const countWhere = async (ids: string[], status: string) =>
+  Number((await sys.database.db.selectFrom('movement_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'in', ids).where('status', '=', status).executeTakeFirstOrThrow()).n);
+
+async function postReceipts(sku: string, location: string, n: number, tag: string) {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+        sys.http('/v1/stock-movements', { method: 'POST', json: { sku, location, type: 'receipt', quantity: '1' }, headers: { 'idempotency-key': `${tag}-${i + j}` } }),
+      ),
+    );
+    for (const r of batch) ids.push(r.body.id);
+  }
+  return ids;
+}
+
+async function assertExactlyOnce(t: import('ava').ExecutionContext, productId: number, ids: string[], expected: string, sku: string) {
+  const ledger = await sys.database.db.selectFrom('stock_movements').select('movement_id').where('movement_id', 'in', ids).execute();
+  t.is(ledger.length, ids.length, 'one ledger row per accepted movement');
+  t.is(new Set(ledger.map((r) => r.movement_id)).size, ids.length);
+  const level = await sys.database.db.selectFrom('stock_levels').select('quantity').where('product_id', '=', productId).executeTakeFirstOrThrow();
+  t.is(Number(level.quantity), Number(expected), `balance of ${sku}`);
+  t.like((await sys.http('/v1/stock/integrity')).body, { ok: true, mismatches: [] });
+}
+
+test.serial('Redis losing every queued job: the reconciler re-enqueues from PostgreSQL and each movement applies once', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  const ids = await postReceipts(product.sku, loc.code, 200, `flush-${product.sku}`);
+  t.is(await countWhere(ids, 'queued'), 200);
+  const deleted = await sys.flushQueues();
+  t.true(deleted > 0, 'the queue had keys to lose');
+
+  await sys.startWorkers();
+  await waitUntil('every movement applied', async () => (await countWhere(ids, 'applied')) === 200);
+  await sys.stopWorkers();
+  await assertExactlyOnce(t, product.id, ids, '200', product.sku);
+});
+
+test.serial('a worker killed with SIGKILL inside a group commit: after restart every movement applies exactly once', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  await receiveStock(sys.database.db, product.id, loc.id, '1');
+  const ids = await postReceipts(product.sku, loc.code, 300, `kill-${product.sku}`);
+
+  // Hold the balance row so the worker's group transaction blocks midway (requests locked,
+  // balance not yet), then kill the worker while it waits.
+  const blocker = new Client({ connectionString: sys.config.DATABASE_URL });
+  await blocker.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('SELECT * FROM stock_levels WHERE product_id = $1 FOR UPDATE', [product.id]);
+
+  const env = { ...process.env, DATABASE_URL: sys.config.DATABASE_URL, REDIS_URL: sys.config.REDIS_URL, QUEUE_PREFIX: sys.config.QUEUE_PREFIX, WORKER_QUEUES: 'stock-movements', WORKER_METRICS_PORT: '0', WORKER_LOCK_DURATION_MS: '2000', RECONCILE_GRACE_MS: '1000', RECONCILE_INTERVAL_MS: '500', LOG_LEVEL: 'warn' };
+  const entry = path.resolve('src/workers/main.ts');
+  const spawnWorker = (): ChildProcess => fork(entry, [], { env, execArgv: ['--import', 'tsx'], stdio: 'ignore' });
+  const first = spawnWorker();
+  await waitUntil('the worker to block inside its transaction', async () => {
+    const { rows } = await blocker.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'gondola-worker' AND wait_event_type = 'Lock'");
+    return rows[0].n > 0;
+  });
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  await blocker.query('ROLLBACK');
+  await blocker.end();
+  t.is(await countWhere(ids, 'applied'), 0, 'the killed transaction committed nothing');
+
+  const second = spawnWorker();
+  try {
+    await waitUntil('every movement applied after restart', async () => (await countWhere(ids, 'applied')) === 300, 90_000);
+  } finally {
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }
+  await assertExactlyOnce(t, product.id, ids, '301', product.sku);
+});
