@@ -24,6 +24,7 @@ const SOURCES: ReadonlyArray<[string, readonly string[]]> = [
   ['observability/grafana/dashboards', ['.json']],
   ['deploy/k8s', ['.yml', '.yaml']],
   ['docs/operations.md', ['.md']],
+  ['deploy/README.md', ['.md']],
 ];
 
 export interface KnownMetrics {
