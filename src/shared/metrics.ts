@@ -82,3 +82,24 @@ export const reconcilerRequeued = new client.Counter({
   labelNames: ['queue'] as const,
   registers: [registry],
 });
+
+/** Recent WAPE of the serving model's forecasts / its validation WAPE; alert when it stays well above 1. */
+export const forecastDrift = new client.Gauge({
+  name: 'gondola_forecast_drift_ratio',
+  help: 'Recent forecast WAPE divided by the serving model version validation WAPE',
+  registers: [registry],
+});
+
+export const forecastRows = new client.Counter({
+  name: 'gondola_forecast_rows_written_total',
+  help: 'Product-day forecasts written, by serving method (model | seasonal_naive | ses | tsb)',
+  labelNames: ['method'] as const,
+  registers: [registry],
+});
+
+export const forecastModelTrainings = new client.Counter({
+  name: 'gondola_forecast_model_trainings_total',
+  help: 'Model versions trained, by outcome (activated | kept_baseline | parity_failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

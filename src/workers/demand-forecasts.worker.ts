@@ -1,0 +1,79 @@
+import { Queue } from 'bullmq';
+import { SHOP_TIME_ZONE } from '../shared/db/repositories/forecasts.repository.js';
+import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId } from '../shared/jobs/demand-forecasts.contract.js';
+import { logger } from '../shared/logging.js';
+import { defineWorker } from './define-worker.js';
+import { forecastChunk, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
+
+const log = logger.child({ component: 'demand-forecasts' });
+let queue: Queue | undefined;
+
+/**
+ * `demand-forecasts`: CPU-bound (training, ONNX inference), so one job at a time per replica
+ * and a long lock: training holds the event loop for seconds at a time.
+ */
+export default defineWorker({
+  contract: demandForecastsContract,
+  options: () => ({ concurrency: 1, lockDuration: 10 * 60_000, stalledInterval: 60_000 }),
+  handlers: {
+    'plan-forecasts': {
+      transaction: 'self-managed',
+      handle: async ({ originDay }, { db }) => {
+        const run = await planForecastRun(db, { originDay });
+        if (!queue) throw new Error('demand-forecasts queue is not open');
+        // Chunk ids derive from the run key: a replayed plan enqueues nothing new.
+        await queue.addBulk(
+          run.chunks.map((c) => ({
+            name: 'forecast-products',
+            data: { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, chunk: c.chunk, productIds: c.productIds },
+            opts: { ...demandForecastsContract.defaultJobOptions, jobId: forecastChunkJobId(run.runKey, c.chunk) },
+          })),
+        );
+        log.info('forecast run planned', { runKey: run.runKey, chunks: run.chunks.length, driftRatio: run.driftRatio });
+        return { runKey: run.runKey, chunks: run.chunks.length, modelVersion: run.modelVersion, driftRatio: run.driftRatio ?? null };
+      },
+    },
+    'forecast-products': {
+      transaction: 'self-managed',
+      handle: async (payload, { db, job }) => {
+        const result = await forecastChunk(db, payload);
+        await job.updateProgress(100);
+        return result;
+      },
+    },
+    'train-model': {
+      transaction: 'self-managed',
+      handle: async ({ trainedThrough }, { db }) => {
+        const outcome = await trainModel(db, { trainedThrough });
+        log.info('model trained', { version: outcome.version, activated: outcome.activated, reason: outcome.reason, trainingMs: outcome.trainingMs });
+        return {
+          version: outcome.version,
+          activated: outcome.activated,
+          reason: outcome.reason,
+          modelWape: outcome.validation.overall.model.wape,
+          bestBaseline: outcome.validation.bestBaseline,
+          bestBaselineWape: outcome.validation.overall[outcome.validation.bestBaseline].wape,
+        };
+      },
+    },
+  },
+  // Upserting schedulers is idempotent, so every replica may do it at boot.
+  onStart: async ({ connection, prefix }) => {
+    queue = new Queue(demandForecastsContract.queue, { connection, prefix });
+    await queue.upsertJobScheduler(
+      FORECAST_SCHEDULES.nightlyForecast.id,
+      { pattern: FORECAST_SCHEDULES.nightlyForecast.pattern, tz: SHOP_TIME_ZONE },
+      { name: 'plan-forecasts', data: {}, opts: demandForecastsContract.defaultJobOptions },
+    );
+    await queue.upsertJobScheduler(
+      FORECAST_SCHEDULES.weeklyRetrain.id,
+      { pattern: FORECAST_SCHEDULES.weeklyRetrain.pattern, tz: SHOP_TIME_ZONE },
+      { name: 'train-model', data: { reason: 'schedule' }, opts: { ...demandForecastsContract.defaultJobOptions, ...demandForecastsContract.jobOptions?.['train-model'] } },
+    );
+  },
+  onClose: async () => {
+    await queue?.close();
+    queue = undefined;
+    await releaseSessions();
+  },
+});
