@@ -30,7 +30,7 @@ export function quantity(thousandths: bigint): string {
 
 const dmy = (iso: string, sep: string) => iso.split('-').reverse().join(sep);
 const rateText = (r: IvaRate, comma: boolean) => (comma ? r.replace('.', ',') : r);
-const UNIT_LABEL = { unit: 'unidades', kg: 'kilogramos', l: 'litros' } as const;
+const UNIT_LABEL = { unit: 'unidades', kg: 'kg', l: 'litros' } as const;
 
 class Page {
   ops: Op[] = [];
@@ -79,38 +79,40 @@ function afip(spec: InvoiceSpec): Op[] {
   const y0 = 275;
   p.rect(L, y0 - 11, R - L, 16, '#d9d9d9');
   const cols = A
-    ? { code: 32, desc: 104, qty: 300, unit: 304, price: 392, bonif: 422, sub: 470, iva: 505, gross: R - 4 }
-    : { code: 32, desc: 104, qty: 300, unit: 304, price: 392, bonif: 422, bonifAmt: 470, sub: R - 4 };
-  p.text(cols.code, y0, 'Código', 7, 'bold');
-  p.text(cols.desc, y0, 'Producto / Servicio', 7, 'bold');
-  p.text(cols.qty, y0, 'Cantidad', 7, 'bold', 'right');
-  p.text(cols.unit, y0, 'U. Medida', 7, 'bold');
-  p.text(cols.price, y0, 'Precio Unit.', 7, 'bold', 'right');
-  p.text(cols.bonif, y0, '% Bonif', 7, 'bold', 'right');
+    ? { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, sub: 478, iva: 506, gross: R - 4 }
+    : { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, bonifAmt: 478, sub: R - 4 };
+  const H = 6.5;
+  const T = 7.5;
+  p.text(cols.code, y0, 'Código', H, 'bold');
+  p.text(cols.desc, y0, 'Producto / Servicio', H, 'bold');
+  p.text(cols.qty, y0, 'Cantidad', H, 'bold', 'right');
+  p.text(cols.unit, y0, 'U. Medida', H, 'bold');
+  p.text(cols.price, y0, 'Precio Unit.', H, 'bold', 'right');
+  p.text(cols.bonif, y0, '% Bonif', H, 'bold', 'right');
   if (A) {
-    p.text(cols.sub, y0, 'Subtotal', 7, 'bold', 'right');
-    p.text(cols.iva!, y0, 'Alíc. IVA', 7, 'bold', 'right');
-    p.text(cols.gross!, y0, 'Subtotal c/IVA', 7, 'bold', 'right');
+    p.text(cols.sub, y0, 'Subtotal', H, 'bold', 'right');
+    p.text(cols.iva!, y0, 'Alíc. IVA', H, 'bold', 'right');
+    p.text(cols.gross!, y0, 'Subtotal c/IVA', H, 'bold', 'right');
   } else {
-    p.text(cols.bonifAmt!, y0, 'Imp. Bonif.', 7, 'bold', 'right');
-    p.text(cols.sub, y0, 'Subtotal', 7, 'bold', 'right');
+    p.text(cols.bonifAmt!, y0, 'Imp. Bonif.', H, 'bold', 'right');
+    p.text(cols.sub, y0, 'Subtotal', H, 'bold', 'right');
   }
   let y = y0 + 18;
   for (const l of spec.lines) {
-    p.text(cols.code, y, l.barcode ?? l.code ?? '', 8);
-    p.text(cols.desc, y, l.description, 8);
-    p.text(cols.qty, y, quantity(l.quantity), 8, 'regular', 'right');
-    p.text(cols.unit, y, UNIT_LABEL[l.unit], 8);
-    p.text(cols.price, y, money(l.unitPrice, false), 8, 'regular', 'right');
-    p.text(cols.bonif, y, '0,00', 8, 'regular', 'right');
+    p.text(cols.code, y, l.barcode ?? l.code ?? '', T);
+    p.text(cols.desc, y, l.description, T);
+    p.text(cols.qty, y, quantity(l.quantity), T, 'regular', 'right');
+    p.text(cols.unit, y, UNIT_LABEL[l.unit], T);
+    p.text(cols.price, y, money(l.unitPrice, false), T, 'regular', 'right');
+    p.text(cols.bonif, y, '0,00', T, 'regular', 'right');
     if (A) {
-      p.text(cols.sub, y, money(l.amount, false), 8, 'regular', 'right');
-      p.text(cols.iva!, y, `${rateText(l.ivaRate!, true)}%`, 8, 'regular', 'right');
+      p.text(cols.sub, y, money(l.amount, false), T, 'regular', 'right');
+      p.text(cols.iva!, y, `${rateText(l.ivaRate!, true)}%`, T, 'regular', 'right');
       const gross = l.amount + (l.amount * BigInt(Number(l.ivaRate) * 10) + 500n) / 1000n;
-      p.text(cols.gross!, y, money(gross, false), 8, 'regular', 'right');
+      p.text(cols.gross!, y, money(gross, false), T, 'regular', 'right');
     } else {
-      p.text(cols.bonifAmt!, y, '0,00', 8, 'regular', 'right');
-      p.text(cols.sub, y, money(l.amount, false), 8, 'regular', 'right');
+      p.text(cols.bonifAmt!, y, '0,00', T, 'regular', 'right');
+      p.text(cols.sub, y, money(l.amount, false), T, 'regular', 'right');
     }
     y += 16;
   }
@@ -168,7 +170,7 @@ function distribuidora(spec: InvoiceSpec): Op[] {
   p.rect(360, 40, 40, 36);
   p.text(380, 68, spec.letter, 24, 'bold', 'center');
   p.text(410, 60, 'FACTURA', 15, 'bold');
-  p.text(380, 88, `Cód. ${String(spec.type).padStart(2, '0')}`, 7, 'regular', 'center');
+  p.text(380, 90, `Cód. ${String(spec.type).padStart(2, '0')}`, 8, 'regular', 'center');
   p.text(410, 106, `N° ${String(spec.pointOfSale).padStart(4, '0')}-${String(spec.number).padStart(8, '0')}`, 10, 'bold');
   p.text(410, 122, `Fecha: ${dmy(spec.issueDate, '-')}`, 10);
   p.rect(L, 134, R - L, 40);

@@ -140,7 +140,7 @@ export function photoOptions(seed: number, format: 'jpeg' | 'png' = 'jpeg'): Pho
     blur: 0.5 + r() * 0.5,
     noise: 6 + r() * 8,
     format,
-    dpi: 190 + Math.floor(r() * 40),
+    dpi: 250 + Math.floor(r() * 50),
   };
 }
 

@@ -1,5 +1,5 @@
 import { checkTotals, type TotalsCheck } from './cross-check.js';
-import { formatScaled, parseScaled } from './decimal.js';
+import { formatScaled, mulScaled, parseScaled } from './decimal.js';
 import { clamp01, mergeField, type Field } from './fields.js';
 import type { FiscalQrData } from './fiscal-qr.js';
 import type { InvoiceFields, OtherTax, ParsedInvoiceText, ParsedLine } from './parse-text.js';
@@ -60,7 +60,7 @@ export function assembleExtraction(qr: FiscalQrData | null, printed: ParsedInvoi
     }
   }
 
-  const lines = printed?.lines ?? [];
+  const lines = reconcileLineAmounts(printed?.lines ?? [], fields);
   const check: TotalsCheck = checkTotals({
     letter: fields.letter?.value,
     lineAmounts: lines.map((l) => parseScaled(l.amount, 2)),
@@ -83,6 +83,22 @@ export function assembleExtraction(qr: FiscalQrData | null, printed: ParsedInvoi
     linesMatchNet: check.linesMatchNet,
   };
   return { fields, lines, otherTaxesDetail: printed?.otherTaxesDetail ?? [], methods, totalsCheck, conflicts, confidence: invoiceConfidence(fields, lines, check) };
+}
+
+/**
+ * When the printed line amounts do not add up to the printed net but qty × price of every line
+ * does, exactly, the amounts were misread (OCR) and the products are taken instead.
+ */
+export function reconcileLineAmounts(lines: ParsedLine[], fields: InvoiceFields): ParsedLine[] {
+  if (!lines.length || !fields.net || lines.some((l) => l.discountPercent !== null && parseScaled(l.discountPercent, 2) !== 0n)) return lines;
+  const net = parseScaled(fields.net.value, 2);
+  const printedSum = lines.reduce((a, l) => a + parseScaled(l.amount, 2), 0n);
+  if (printedSum === net) return lines;
+  const computed = lines.map((l) => mulScaled(parseScaled(l.quantity, 3), parseScaled(l.unitPrice, 2), 3));
+  if (computed.reduce((a, b) => a + b, 0n) !== net) return lines;
+  return lines.map((l, i) =>
+    parseScaled(l.amount, 2) === computed[i] ? l : { ...l, amount: formatScaled(computed[i]!, 2), arithmeticOk: true, confidence: clamp01(l.confidence * 0.9) },
+  );
 }
 
 /**

@@ -185,7 +185,8 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     }
 
     if (!fields.cae) {
-      const m = /\bc\.?\s?a\.?\s?e\.?\s?a?\.?\s*(?:n[°ºo]?|nro\.?|numero)?\s*[:.]?\s*(\d{14})\b/i.exec(text);
+      // OCR reads `N°` as `N*`, `N”`, `Nº`…: accept any short mark after the N.
+      const m = /\bc\.?\s?a\.?\s?e\.?\s?a?\.?\s*(?:n\S{0,3}|nro\.?|numero)?\s*[:.]?\s*(\d{14})\b/i.exec(text);
       if (m) fields.cae = field(m[1]!, source, conf);
     }
 
@@ -443,14 +444,54 @@ function parseLines(lines: TextLine[], source: FieldSource): { items: ParsedLine
   return { items, end };
 }
 
+/** Relative gap between two values (0 = equal). */
+function ratio(a: bigint, b: bigint): number {
+  if (a === 0n || b === 0n) return Infinity;
+  return Math.abs(Number(a - b)) / Math.abs(Number(b));
+}
+
+/**
+ * When qty × price ≠ amount, one of the three was misread. A value that the other two give
+ * exactly (an integer quantity, a price in whole centavos), close to what was read, is taken
+ * instead; on A invoices the line total with IVA is a fourth witness for the amount.
+ */
+function repairRow(qty: bigint, price: bigint, amount: bigint, row: RowValues): { qty: bigint; price: bigint; amount: bigint } | null {
+  if (price > 0n && (amount * 1000n) % price === 0n) {
+    const q = (amount * 1000n) / price;
+    if (q > 0n && ratio(q, qty) < 0.5) return { qty: q, price, amount };
+  }
+  if (qty > 0n && (amount * 1000n) % qty === 0n) {
+    const p = (amount * 1000n) / qty;
+    if (p > 0n && ratio(p, price) < 0.5) return { qty, price: p, amount };
+  }
+  if (row.gross !== undefined && row.iva) {
+    const computed = mulScaled(qty, price, QTY);
+    const withIva = computed + mulScaled(computed, BigInt(Math.round(Number(row.iva) * 10)), 3);
+    if (approxEqual(withIva, row.gross, 0, 1n)) return { qty, price, amount: computed };
+  }
+  return null;
+}
+
 function toItem(row: RowValues, line: TextLine, source: FieldSource): ParsedLine | null {
-  const qty = row.qty!;
-  const price = row.price!;
-  const amount = row.net ?? row.amount ?? row.gross;
-  const gross = mulScaled(qty, price, QTY);
-  const discounted = row.discount ? gross - mulScaled(gross, row.discount, MONEY + 2) : gross;
-  const value = amount ?? discounted;
-  const arithmeticOk = amount !== undefined && (approxEqual(discounted, amount, 0.01) || approxEqual(gross, amount, 0.01));
+  let qty = row.qty!;
+  let price = row.price!;
+  let amount = row.net ?? row.amount ?? row.gross;
+  const discounted = (q: bigint, p: bigint) => {
+    const g = mulScaled(q, p, QTY);
+    return row.discount ? g - mulScaled(g, row.discount, MONEY + 2) : g;
+  };
+  let arithmeticOk = amount !== undefined && approxEqual(discounted(qty, price), amount, 0.01);
+  let repaired = false;
+  if (amount !== undefined && !row.discount) {
+    const exact = discounted(qty, price) === amount;
+    const fix = exact ? null : repairRow(qty, price, amount, row);
+    if (fix && (!arithmeticOk || (row.gross !== undefined && fix.amount !== amount))) {
+      ({ qty, price, amount } = fix);
+      arithmeticOk = true;
+      repaired = true;
+    }
+  }
+  const value = amount ?? discounted(qty, price);
   let description = row.desc.replace(/\s+/g, ' ').trim();
   let code: string | null = null;
   let barcode: string | null = null;
@@ -471,7 +512,7 @@ function toItem(row: RowValues, line: TextLine, source: FieldSource): ParsedLine
     ivaRate: row.iva ?? null,
     amount: formatScaled(value, MONEY),
     discountPercent: row.discount !== undefined ? formatScaled(row.discount, MONEY, { trim: true }) : null,
-    confidence: Math.round(base * (arithmeticOk ? 1 : 0.6) * 1000) / 1000,
+    confidence: Math.round(base * (arithmeticOk ? (repaired ? 0.85 : 1) : 0.6) * 1000) / 1000,
     arithmeticOk,
   };
 }

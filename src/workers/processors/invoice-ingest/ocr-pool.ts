@@ -1,0 +1,142 @@
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Tesseract from 'tesseract.js';
+import type { TextLine } from '../../../shared/domain/invoice/parse-text.js';
+
+const require = createRequire(import.meta.url);
+
+/** Spanish data shipped in an npm package; `4.0.0` holds the integer LSTM model tesseract.js reads gzipped. */
+export function spanishLangPath(variant: '4.0.0' | '4.0.0_best_int' = '4.0.0'): string {
+  return join(dirname(require.resolve('@tesseract.js-data/spa/package.json')), variant);
+}
+
+export interface OcrPoolOptions {
+  /** Workers (one thread each); defaults to the cores. */
+  size?: number;
+  langPath?: string;
+  /** A worker that is not ready by then is given up on (it would otherwise hang on a missing file). */
+  createTimeoutMs?: number;
+  /** Tesseract page segmentation mode; 6 keeps each printed row of a table on one line. */
+  psm?: string;
+}
+
+export interface OcrPage {
+  lines: TextLine[];
+  /** Mean word confidence 0..1. */
+  confidence: number;
+  ms: number;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+      timer.unref();
+    }),
+  ]);
+}
+
+/**
+ * A fixed set of tesseract.js workers created once and reused for every page: creating one
+ * costs a language-data load (~0.5 s and ~60 MB), recognizing a page costs a few seconds of one
+ * core, so pages run in parallel up to the pool size.
+ */
+export class OcrPool {
+  readonly size: number;
+  private readonly opts: Required<Omit<OcrPoolOptions, 'size'>>;
+  private scheduler: Tesseract.Scheduler | undefined;
+  private starting: Promise<void> | undefined;
+  private workers: Tesseract.Worker[] = [];
+
+  constructor(opts: OcrPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+    this.opts = { langPath: opts.langPath ?? spanishLangPath(), createTimeoutMs: opts.createTimeoutMs ?? 30_000, psm: opts.psm ?? '6' };
+  }
+
+  /** Creates the workers (idempotent); rejects if one cannot be created in time. */
+  start(): Promise<void> {
+    this.starting ??= this.createAll().catch(async (err) => {
+      await this.terminate();
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async createAll(): Promise<void> {
+    const scheduler = Tesseract.createScheduler();
+    const created = await Promise.all(
+      Array.from({ length: this.size }, async () => {
+        const pending = Tesseract.createWorker('spa', Tesseract.OEM.LSTM_ONLY, {
+          langPath: this.opts.langPath,
+          gzip: true,
+          cacheMethod: 'none',
+          errorHandler: () => undefined,
+        });
+        const worker = await withTimeout(pending, this.opts.createTimeoutMs, 'creating an OCR worker').catch((err) => {
+          void pending.then((w) => w.terminate()).catch(() => undefined);
+          throw err;
+        });
+        await worker.setParameters({
+          tessedit_pageseg_mode: this.opts.psm as Tesseract.PSM,
+          preserve_interword_spaces: '1',
+          user_defined_dpi: '300',
+        });
+        return worker;
+      }),
+    );
+    this.workers = created;
+    for (const w of created) scheduler.addWorker(w);
+    this.scheduler = scheduler;
+  }
+
+  /** Recognizes one page image (PNG/JPEG bytes) into printed lines with confidences. */
+  async recognize(image: Buffer): Promise<OcrPage> {
+    await this.start();
+    const started = performance.now();
+    const { data } = await this.scheduler!.addJob('recognize', image, {}, { text: true, blocks: true });
+    return { ...pageLines(data), ms: performance.now() - started };
+  }
+
+  async terminate(): Promise<void> {
+    const s = this.scheduler;
+    this.scheduler = undefined;
+    this.starting = undefined;
+    this.workers = [];
+    if (s) await s.terminate().catch(() => undefined);
+  }
+}
+
+/**
+ * Rebuilds printed lines from tesseract's words: a gap wider than twice the line's height is
+ * kept as three spaces, so columns stay apart for the parser.
+ */
+export function pageLines(page: Tesseract.Page): { lines: TextLine[]; confidence: number } {
+  const lines: TextLine[] = [];
+  let confSum = 0;
+  let words = 0;
+  for (const block of page.blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        const ws = [...line.words].filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+        if (!ws.length) continue;
+        const height = Math.max(1, line.bbox.y1 - line.bbox.y0);
+        let text = '';
+        let prevEnd = -Infinity;
+        let lineConf = 0;
+        for (const w of ws) {
+          if (text) text += w.bbox.x0 - prevEnd > height * 2 ? '   ' : ' ';
+          text += w.text;
+          prevEnd = w.bbox.x1;
+          lineConf += w.confidence;
+        }
+        confSum += lineConf;
+        words += ws.length;
+        lines.push({ text, confidence: Math.round(lineConf / ws.length) / 100 });
+      }
+    }
+  }
+  return { lines, confidence: words ? Math.round(confSum / words) / 100 : 0 };
+}
