@@ -1,7 +1,8 @@
 /**
  * Checks that every `gondola_` metric named in the alert rules, Grafana dashboards, KEDA
  * triggers and operations docs is defined in `src/shared/metrics.ts`, so a renamed metric
- * cannot silently empty a dashboard or mute an alert. Run: `npx tsx observability/check-metrics.ts`.
+ * cannot silently empty a dashboard or mute an alert; and that every alert's runbook anchor
+ * exists in docs/operations.md. Run: `npx tsx observability/check-metrics.ts`.
  *
  * Queries (rules, dashboards, manifests) must name stored series: a histogram is stored as
  * `_bucket`, `_sum` and `_count`, never under its bare name. Docs may name the bare metric, and
@@ -107,6 +108,19 @@ export function findUnknownReferences(
   return { references, problems };
 }
 
+/** GitHub's anchor for a markdown heading. */
+export function headingAnchor(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+}
+
+/** `runbook: docs/operations.md#anchor` annotations whose anchor no heading of `docs` has. */
+export function findMissingRunbooks(rules: string, file: string, docs: string): Problem[] {
+  const anchors = new Set([...docs.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => headingAnchor(m[1]!)));
+  return [...rules.matchAll(/runbook:\s*["']?docs\/operations\.md#([\w-]+)/g)]
+    .filter((m) => !anchors.has(m[1]!))
+    .map((m) => ({ file, line: lineOf(rules, m.index), name: `#${m[1]}`, message: 'no heading in docs/operations.md has this anchor' }));
+}
+
 /** The files checked by default, relative to `root`. */
 export function referencingFiles(root: string = REPO_ROOT): string[] {
   const files: string[] = [];
@@ -141,6 +155,8 @@ export async function checkMetricReferences(root: string = REPO_ROOT, files: str
     const found = findUnknownReferences(text, file, known, recorded, { prose: file.endsWith('.md') });
     result.references += found.references;
     result.problems.push(...found.problems);
+    const docs = texts.get('docs/operations.md');
+    if (docs !== undefined && /\.ya?ml$/.test(file)) result.problems.push(...findMissingRunbooks(text, file, docs));
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import {
   checkMetricReferences,
+  findMissingRunbooks,
   findUnknownReferences,
   knownMetrics,
   recordedNames,
@@ -51,4 +52,10 @@ test('recording rule names are accepted only where a rule records them', async (
   const recorded = recordedNames(rules);
   t.deepEqual([...recorded], ['gondola:queue_backlog:jobs']);
   t.deepEqual(findUnknownReferences(rules, 'r.yml', known, recorded).problems.map((p) => p.name), ['gondola:queue_depth:max']);
+});
+
+test('a runbook annotation must point at a heading of docs/operations.md', (t) => {
+  const docs = '# Operating\n\n### GondolaQueueNotConsumed\n\ntext\n';
+  const rules = 'annotations:\n  runbook: docs/operations.md#gondolaqueuenotconsumed\n---\n  runbook: docs/operations.md#gondolaworkerdown\n';
+  t.deepEqual(findMissingRunbooks(rules, 'r.yml', docs).map((p) => [p.line, p.name]), [[4, '#gondolaworkerdown']]);
 });
