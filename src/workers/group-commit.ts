@@ -6,6 +6,12 @@
 export interface GroupCommitOptions {
   maxSize: number;
   maxWaitMs: number;
+  /**
+   * Groups committing at once. While they commit, new items wait and form the next, larger
+   * group — the classic group-commit effect; more groups in flight would only queue on the
+   * same row locks.
+   */
+  maxInFlight?: number;
 }
 
 interface Pending<I, O> {
@@ -43,7 +49,7 @@ export class GroupCommitter<I, O> {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length) {
+    while (this.queue.length && this.running < (this.options.maxInFlight ?? 2)) {
       const group = this.queue.splice(0, this.options.maxSize);
       void this.run(group);
     }
@@ -59,6 +65,7 @@ export class GroupCommitter<I, O> {
       else for (const p of group) await this.applyOne(p.item).then(p.resolve, p.reject);
     } finally {
       this.running--;
+      if (this.queue.length) this.flush();
     }
   }
 }

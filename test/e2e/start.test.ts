@@ -37,10 +37,10 @@ test('the all-in-one process (npm start) migrates, loads demo data, prints a key
     t.true(out.includes(key), 'the admin key is printed');
     const auth = { authorization: `Bearer ${key}` };
 
-    const products = await (await fetch(`${base}/v1/products?limit=500`, { headers: auth })).json();
+    const products = (await (await fetch(`${base}/v1/products?limit=500`, { headers: auth })).json()) as any;
     t.true(products.items.length >= 150, `demo catalog has ${products.items.length} products`);
     t.true(new Set(products.items.map((p: { category: string }) => p.category)).size >= 6);
-    const locations = await (await fetch(`${base}/v1/locations`, { headers: auth })).json();
+    const locations = (await (await fetch(`${base}/v1/locations`, { headers: auth })).json()) as any;
     t.deepEqual(locations.items.map((l: { code: string }) => l.code).sort(), ['DEPOSITO', 'SALON']);
 
     const ham = products.items.find((p: { unit: string }) => p.unit === 'kg');
@@ -50,9 +50,9 @@ test('the all-in-one process (npm start) migrates, loads demo data, prints a key
       body: JSON.stringify({ sku: ham.sku, location: 'SALON', type: 'sale', quantity: '0.125' }),
     });
     t.is(sale.status, 201);
-    const body = await sale.json();
+    const body = (await sale.json()) as any;
     t.is(body.status, 'applied');
-    const integrity = await (await fetch(`${base}/v1/stock/integrity`, { headers: auth })).json();
+    const integrity = (await (await fetch(`${base}/v1/stock/integrity`, { headers: auth })).json()) as any;
     t.like(integrity, { ok: true, mismatches: [] });
     t.true(integrity.checked > 300);
     const metrics = await (await fetch(`http://127.0.0.1:${port + 1}/metrics`)).text();

@@ -7,13 +7,15 @@ import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.reposit
 import {
   getBatchMovements,
   getMovement,
+  insertSubmittedMovement,
   listLedger,
   recordBatch,
   recordMovement,
   type MovementView,
   type NewMovement,
+  type SubmittedMovement,
 } from '../../shared/db/repositories/movements.repository.js';
-import { formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
+import { formatMoney, formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
 import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
 import { enqueueBatch, enqueueMovement } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
@@ -115,6 +117,43 @@ async function resolve(db: ApiDeps['db'], inputs: MovementInput[], pathOf: (i: n
   return out;
 }
 
+function toSubmitted(m: MovementInput): SubmittedMovement {
+  return {
+    type: m.type,
+    sku: m.sku,
+    location: m.location,
+    toLocation: m.toLocation ?? null,
+    quantity: formatQuantity(parseQuantity(m.quantity)!),
+    unitCostCents: m.unitCost === undefined ? null : parseMoney(m.unitCost)!,
+    reason: m.reason ?? null,
+    reference: m.reference ?? null,
+    occurredAt: m.occurredAt ? new Date(m.occurredAt) : new Date(),
+  };
+}
+
+/** The representation of a just-recorded movement, the same as GET /v1/stock-movements/:id returns. */
+const queuedView = (id: string, key: string, m: SubmittedMovement, createdAt: Date): MovementView => ({
+  id,
+  idempotencyKey: key,
+  batchId: null,
+  status: 'queued',
+  reason: null,
+  detail: null,
+  type: m.type,
+  sku: m.sku,
+  location: m.location,
+  toLocation: m.toLocation,
+  quantity: m.quantity,
+  unitCost: m.unitCostCents === null ? null : formatMoney(m.unitCostCents),
+  adjustmentReason: m.type === 'adjustment' ? m.reason : null,
+  reference: m.reference,
+  occurredAt: m.occurredAt,
+  createdAt,
+  processedAt: null,
+  balanceAfter: null,
+  toBalanceAfter: null,
+});
+
 const statusCode = (v: MovementView) => (v.status === 'applied' ? 201 : v.status === 'rejected' ? 409 : 202);
 
 function batchView(id: string, atomic: boolean | undefined, movements: MovementView[]) {
@@ -156,16 +195,28 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     const input = parseInput(movementInputSchema, req.body);
     const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
     requireRedis();
-    const [movement] = await resolve(db, [input], () => '');
-    const rec = await recordMovement(db, key, movement!);
-    if (rec.kind === 'key_reused') {
-      throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different request (${rec.value.id}); use a new key for a new movement`);
+    const submitted = toSubmitted(input);
+    // Fast path: resolve and record in one statement; the slow path explains what went wrong.
+    const inserted = await insertSubmittedMovement(db, key, submitted);
+    let id: string;
+    let replayed = false;
+    let view: MovementView | undefined;
+    if (inserted) {
+      id = inserted.id;
+      view = queuedView(id, key, submitted, inserted.createdAt);
+    } else {
+      const [movement] = await resolve(db, [input], () => '');
+      const rec = await recordMovement(db, key, movement!);
+      if (rec.kind === 'key_reused') {
+        throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different request (${rec.value.id}); use a new key for a new movement`);
+      }
+      id = rec.value.id;
+      replayed = rec.kind === 'replayed';
     }
-    const id = rec.value.id;
     await send(id, () => enqueueMovement(producer, id));
-    let view = (await getMovement(db, id))!;
+    view ??= (await getMovement(db, id))!;
     await waitOutcome(req, res, movementJobId(id), async () => (view = (await getMovement(db, id))!).status !== 'queued');
-    if (rec.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(statusCode(view)).location(`/v1/stock-movements/${id}`).json(view);
   });
 

@@ -22,7 +22,7 @@ async function waitUntil(what: string, fn: () => Promise<boolean>, ms = 60_000) 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const countWhere = async (ids: string[], status: string) =>
+const countWhere = async (ids: string[], status: 'queued' | 'applied' | 'rejected') =>
   Number((await sys.database.db.selectFrom('movement_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'in', ids).where('status', '=', status).executeTakeFirstOrThrow()).n);
 
 async function postReceipts(sku: string, location: string, n: number, tag: string) {

@@ -61,6 +61,34 @@ export async function recordMovement(db: Database, idempotencyKey: string, m: Ne
   return { kind: existing.batch_id === null && samePayload(existing, m) ? 'replayed' : 'key_reused', value: { id: existing.id } };
 }
 
+/** A movement as submitted, with catalog references still as SKU and location codes. */
+export interface SubmittedMovement extends Omit<NewMovement, 'productId' | 'locationId' | 'toLocationId'> {
+  sku: string;
+  location: string;
+  toLocation: string | null;
+}
+
+/**
+ * The hot intake path in one round trip: resolves SKU and locations and inserts the request in
+ * the same statement. Returns undefined when nothing was inserted (unknown reference, a fraction
+ * of a unit-counted product, or an existing key) — the caller then takes the slow path.
+ */
+export async function insertSubmittedMovement(db: Database, idempotencyKey: string, m: SubmittedMovement): Promise<{ id: string; createdAt: Date } | undefined> {
+  const { rows } = await sql<{ id: string; created_at: Date }>`
+    INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at)
+    SELECT ${randomUUID()}::uuid, ${idempotencyKey}, ${m.type}, p.id, l.id, t.id, ${m.quantity}::numeric, ${m.unitCostCents}::bigint, ${m.reason}, ${m.reference}, ${m.occurredAt}::timestamptz
+      FROM products p
+      JOIN locations l ON l.code = ${m.location}
+      LEFT JOIN locations t ON t.code = ${m.toLocation}::text
+     WHERE p.sku = ${m.sku}
+       AND (${m.toLocation}::text IS NULL OR t.id IS NOT NULL)
+       AND (p.unit <> 'unit' OR ${m.quantity}::numeric % 1 = 0)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, created_at`.execute(db);
+  const row = rows[0];
+  return row && { id: row.id, createdAt: row.created_at };
+}
+
 /** Durable intake of a batch: the batch row and every movement request in one transaction. */
 export async function recordBatch(
   db: Database,
@@ -158,7 +186,13 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
       FROM movement_requests r
       JOIN products p ON p.id = r.product_id
       LEFT JOIN movement_batches b ON b.id = r.batch_id
-     WHERE r.id = ANY(${movementIds}::uuid[]) OR r.batch_id = ANY(${batchIds}::uuid[])
+     WHERE ${
+       movementIds.length && batchIds.length
+         ? sql`r.id = ANY(${movementIds}::uuid[]) OR r.batch_id = ANY(${batchIds}::uuid[])`
+         : movementIds.length
+           ? sql`r.id = ANY(${movementIds}::uuid[])`
+           : sql`r.batch_id = ANY(${batchIds}::uuid[])`
+     }
      ORDER BY r.id
        FOR UPDATE OF r`.execute(trx);
 
