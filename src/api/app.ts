@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
+import { forecastsRouter } from './routes/forecasts.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { stockMovementsRouter } from './routes/stock-movements.routes.js';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));
   v1.use('/api-keys', apiKeysRouter(deps));
+  v1.use(forecastsRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

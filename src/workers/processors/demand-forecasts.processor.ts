@@ -414,3 +414,16 @@ export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<
   for (const [method, n] of methods) forecastRows.inc({ method }, n);
   return { forecasts: forecastRowsOut.length, suggestions: suggestions.length };
 }
+
+/**
+ * Plans a run and forecasts every chunk in this process (no queue): for scripts, the demo
+ * seed and tests. The queue path does the same work spread over workers.
+ */
+export async function runForecastNow(db: Kysely<DB>, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
+  const run = await planForecastRun(db, opts);
+  let forecasts = 0;
+  for (const c of run.chunks) {
+    forecasts += (await forecastChunk(db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c })).forecasts;
+  }
+  return { ...run, forecasts };
+}
