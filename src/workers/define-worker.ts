@@ -62,7 +62,8 @@ export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, dep
   const queue = def.contract.queue;
   const processor = async (job: Job) => {
     const labels = { queue, job_name: job.name };
-    if (job.attemptsMade === 0 && job.processedOn) jobWait.observe(labels, Math.max(0, job.processedOn - job.timestamp) / 1000);
+    // Wait counts from when the job became runnable: a delayed or scheduled job's delay is not waiting.
+    if (job.attemptsMade === 0 && job.processedOn) jobWait.observe(labels, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
     return runWithContext({ queue, jobName: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }, async () => {
       const end = jobDuration.startTimer(labels);
       try {

@@ -18,7 +18,7 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
     get: () => matched,
     set: (route: { path?: string } | undefined) => {
       matched = route;
-      if (route?.path) template = `${req.baseUrl}${route.path}`;
+      if (route?.path) template = `${req.baseUrl}${route.path === '/' ? '' : route.path}` || '/';
     },
   });
   res.on('finish', () => {
