@@ -266,7 +266,8 @@ export async function planForecastRun(db: Kysely<DB>, opts: { originDay?: string
   await db
     .insertInto('forecast_runs')
     .values({ run_key: runKey, origin_day: originDay, model_version: modelVersion, chunks_total: chunks.length, recent_wape: recent ?? null, finished_at: chunks.length === 0 ? new Date() : null })
-    .onConflict((oc) => oc.column('run_key').doNothing())
+    // A replanned run keeps its chunk layout (job ids derive from it) and refreshes its drift reading.
+    .onConflict((oc) => oc.column('run_key').doUpdateSet((eb) => ({ recent_wape: eb.ref('excluded.recent_wape') })))
     .execute();
   return { runKey, originDay, modelVersion, chunks, driftRatio };
 }

@@ -151,3 +151,17 @@ test.serial('a forecast run is idempotent per (model version, day)', async (t) =
     if (s.packs > 0) t.true(Number(s.quantity) >= Number(s.demand) + Number(s.safety_stock) - Number(s.on_hand) - Number(s.on_order) - 1e-9);
   }
 });
+
+test.serial('drift compares the serving version recent WAPE with its validation WAPE', async (t) => {
+  const active = await tdb.db.selectFrom('model_versions').select(['version', 'validation']).where('active', '=', true).executeTakeFirstOrThrow();
+  // Forecasts made 14 days earlier now have actuals to compare with.
+  const earlier = await planForecastRun(tdb.db, { originDay: '2025-09-16', chunkSize: 50 });
+  for (const c of earlier.chunks) await forecastChunk(tdb.db, { runKey: earlier.runKey, originDay: earlier.originDay, modelVersion: earlier.modelVersion, ...c });
+  const run = await planForecastRun(tdb.db, { originDay: END, chunkSize: 50 });
+  const validationWape = (active.validation as { overall: { model: { wape: number } } }).overall.model.wape;
+  const stored = await tdb.db.selectFrom('forecast_runs').select('recent_wape').where('run_key', '=', run.runKey).executeTakeFirstOrThrow();
+  t.truthy(run.driftRatio);
+  t.true(Math.abs(run.driftRatio! - Number(stored.recent_wape) / validationWape) < 1e-3);
+  const metrics = await (await import('../../../src/shared/metrics.js')).registry.getSingleMetricAsString('gondola_forecast_drift_ratio');
+  t.regex(metrics, /gondola_forecast_drift_ratio \d/);
+});
