@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { SHOP_TIME_ZONE } from '../shared/db/repositories/forecasts.repository.js';
-import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId } from '../shared/jobs/demand-forecasts.contract.js';
+import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId, planJobId, trainJobId } from '../shared/jobs/demand-forecasts.contract.js';
 import { logger } from '../shared/logging.js';
 import { defineWorker } from './define-worker.js';
-import { forecastChunk, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
+import { forecastChunk, lastCompleteDay, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
 
 const log = logger.child({ component: 'demand-forecasts' });
 let queue: Queue | undefined;
@@ -58,8 +58,18 @@ export default defineWorker({
     },
   },
   // Upserting schedulers is idempotent, so every replica may do it at boot.
-  onStart: async ({ connection, prefix }) => {
+  onStart: async ({ connection, prefix, db }) => {
     queue = new Queue(demandForecastsContract.queue, { connection, prefix });
+    // Catch up at boot (first start, or a night the schedulers missed): the job ids of the day
+    // dedupe across replicas, and FIFO order trains before it forecasts.
+    const day = lastCompleteDay();
+    const sold = await db.selectFrom('stock_movements').select('id').where('type', '=', 'sale').limit(1).executeTakeFirst();
+    if (sold) {
+      const model = await db.selectFrom('model_versions').select('id').limit(1).executeTakeFirst();
+      if (!model) await queue.add('train-model', { trainedThrough: day, reason: 'schedule' }, { ...demandForecastsContract.defaultJobOptions, ...demandForecastsContract.jobOptions?.['train-model'], jobId: trainJobId(day) });
+      const run = await db.selectFrom('forecast_runs').select('id').where('origin_day', '=', day).executeTakeFirst();
+      if (!run) await queue.add('plan-forecasts', { originDay: day }, { ...demandForecastsContract.defaultJobOptions, jobId: planJobId(day) });
+    }
     await queue.upsertJobScheduler(
       FORECAST_SCHEDULES.nightlyForecast.id,
       { pattern: FORECAST_SCHEDULES.nightlyForecast.pattern, tz: SHOP_TIME_ZONE },
