@@ -6,6 +6,8 @@ import { existsSync, statSync } from 'node:fs';
 const marker = 'node_modules/.package-lock.json';
 const stale = !existsSync(marker) || (existsSync('package-lock.json') && statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000);
 if (stale) {
-  console.log('installing dependencies (npm ci)…');
-  execSync(existsSync('package-lock.json') ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', { stdio: 'inherit' });
+  // `npm install`, not `npm ci`: the lockfile pins versions either way, and npm ci refuses a
+  // lockfile that lacks optional platform packages the registry here does not serve.
+  console.log('installing dependencies (npm install)…');
+  execSync('npm install --no-audit --no-fund', { stdio: 'inherit' });
 }

@@ -10,3 +10,12 @@ export function enqueueMovement(producer: Producer, movementId: string): Promise
 export function enqueueBatch(producer: Producer, batchId: string): Promise<string> {
   return producer.enqueue(stockMovementsContract, 'apply-batch', { batchId }, { idempotencyKey: batchJobId(batchId) });
 }
+
+/** Sends many recorded movement requests in one round trip. */
+export function enqueueMovements(producer: Producer, movementIds: string[]): Promise<void> {
+  return producer.enqueueBulk(
+    stockMovementsContract,
+    'apply-movement',
+    movementIds.map((movementId) => ({ payload: { movementId }, idempotencyKey: movementJobId(movementId) })),
+  );
+}

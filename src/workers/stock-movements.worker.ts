@@ -6,7 +6,7 @@ import { PermanentError } from '../shared/errors.js';
 import { movementGroupSize, stockMovements } from '../shared/metrics.js';
 import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 import { defineWorker, type JobContext } from './define-worker.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter } from '../shared/group-commit.js';
 
 type Outcome = { result: AppliedMovement[] } | { missing: true };
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { GroupCommitter } from '../../src/workers/group-commit.js';
+import { GroupCommitter } from '../../src/shared/group-commit.js';
 
 test('concurrent submissions are applied together and each gets its own result', async (t) => {
   const groups: number[][] = [];

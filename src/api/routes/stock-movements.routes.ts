@@ -7,7 +7,6 @@ import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.reposit
 import {
   getBatchMovements,
   getMovement,
-  insertSubmittedMovement,
   listLedger,
   recordBatch,
   recordMovement,
@@ -19,6 +18,7 @@ import { formatMoney, formatQuantity, parseMoney, parseQuantity } from '../../sh
 import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
 import { enqueueBatch, enqueueMovement } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
+import { createMovementIntake } from '../movement-intake.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
@@ -171,6 +171,7 @@ function batchView(id: string, atomic: boolean | undefined, movements: MovementV
 
 export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps): Router {
   const router = Router();
+  const intake = createMovementIntake(db, producer);
 
   const requireRedis = () => {
     // Fail fast before writing anything: the client retries with the same Idempotency-Key.
@@ -197,7 +198,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     requireRedis();
     const submitted = toSubmitted(input);
     // Fast path: resolve and record in one statement; the slow path explains what went wrong.
-    const inserted = await insertSubmittedMovement(db, key, submitted);
+    const inserted = await intake(key, submitted);
     let id: string;
     let replayed = false;
     let view: MovementView | undefined;
@@ -213,7 +214,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
       id = rec.value.id;
       replayed = rec.kind === 'replayed';
     }
-    await send(id, () => enqueueMovement(producer, id));
+    if (!inserted) await send(id, () => enqueueMovement(producer, id));
     view ??= (await getMovement(db, id))!;
     await waitOutcome(req, res, movementJobId(id), async () => (view = (await getMovement(db, id))!).status !== 'queued');
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -49,6 +49,17 @@ export class Producer {
     await this.connection.ping();
   }
 
+  /** Many jobs of one contract in one round trip (BullMQ addBulk). */
+  async enqueueBulk<C extends JobContract, N extends JobNameOf<C>>(
+    contract: C,
+    name: N,
+    jobs: { payload: PayloadOf<C, N>; idempotencyKey: string }[],
+  ): Promise<void> {
+    const opts: JobsOptions = { ...contract.defaultJobOptions, ...contract.jobOptions?.[name] };
+    const schema = contract.jobs[name]!;
+    await this.queue(contract).addBulk(jobs.map((j) => ({ name, data: schema.parse(j.payload), opts: { ...opts, jobId: jobIdFor(j.idempotencyKey) } })));
+  }
+
   /** Whether the Redis connection is usable right now (producers never queue commands offline). */
   isReady(): boolean {
     return this.connection.status === 'ready';

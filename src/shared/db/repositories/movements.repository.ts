@@ -69,24 +69,34 @@ export interface SubmittedMovement extends Omit<NewMovement, 'productId' | 'loca
 }
 
 /**
- * The hot intake path in one round trip: resolves SKU and locations and inserts the request in
- * the same statement. Returns undefined when nothing was inserted (unknown reference, a fraction
- * of a unit-counted product, or an existing key) — the caller then takes the slow path.
+ * The hot intake path: resolves SKUs and locations and inserts many requests in one statement
+ * (the API groups concurrent requests). Per input, in order: the new row, or undefined when
+ * nothing was inserted (unknown reference, a fraction of a unit-counted product, an existing
+ * key) — the caller then takes the slow path that explains why.
  */
-export async function insertSubmittedMovement(db: Database, idempotencyKey: string, m: SubmittedMovement): Promise<{ id: string; createdAt: Date } | undefined> {
+export async function insertSubmittedMovements(
+  db: Database,
+  items: { key: string; movement: SubmittedMovement }[],
+): Promise<({ id: string; createdAt: Date } | undefined)[]> {
+  const ids = items.map(() => randomUUID());
+  const col = <T>(f: (m: SubmittedMovement) => T) => items.map((i) => f(i.movement));
   const { rows } = await sql<{ id: string; created_at: Date }>`
     INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at)
-    SELECT ${randomUUID()}::uuid, ${idempotencyKey}, ${m.type}, p.id, l.id, t.id, ${m.quantity}::numeric, ${m.unitCostCents}::bigint, ${m.reason}, ${m.reference}, ${m.occurredAt}::timestamptz
-      FROM products p
-      JOIN locations l ON l.code = ${m.location}
-      LEFT JOIN locations t ON t.code = ${m.toLocation}::text
-     WHERE p.sku = ${m.sku}
-       AND (${m.toLocation}::text IS NULL OR t.id IS NOT NULL)
-       AND (p.unit <> 'unit' OR ${m.quantity}::numeric % 1 = 0)
+    SELECT v.id, v.key, v.type, p.id, l.id, t.id, v.quantity, v.cost, v.reason, v.reference, v.occurred_at
+      FROM unnest(${ids}::uuid[], ${items.map((i) => i.key)}::text[], ${col((m) => m.type)}::text[], ${col((m) => m.sku)}::text[],
+                  ${col((m) => m.location)}::text[], ${col((m) => m.toLocation)}::text[], ${col((m) => m.quantity)}::numeric[],
+                  ${col((m) => m.unitCostCents)}::bigint[], ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[],
+                  ${col((m) => m.occurredAt.toISOString())}::timestamptz[])
+           AS v(id, key, type, sku, location, to_location, quantity, cost, reason, reference, occurred_at)
+      JOIN products p ON p.sku = v.sku
+      JOIN locations l ON l.code = v.location
+      LEFT JOIN locations t ON t.code = v.to_location
+     WHERE (v.to_location IS NULL OR t.id IS NOT NULL)
+       AND (p.unit <> 'unit' OR v.quantity % 1 = 0)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id, created_at`.execute(db);
-  const row = rows[0];
-  return row && { id: row.id, createdAt: row.created_at };
+  const byId = new Map(rows.map((r) => [r.id, r.created_at]));
+  return ids.map((id) => (byId.has(id) ? { id, createdAt: byId.get(id)! } : undefined));
 }
 
 /** Durable intake of a batch: the batch row and every movement request in one transaction. */
