@@ -17,6 +17,11 @@ import { locationsRouter } from './routes/locations.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { stockMovementsRouter } from './routes/stock-movements.routes.js';
 import { stockRouter } from './routes/stock.routes.js';
+import { costAlertsRouter, marginsRouter, priceRunsRouter, pricesRouter, pricingRulesRouter } from './routes/prices.routes.js';
+import { inflationRouter } from './routes/inflation.routes.js';
+import { labelsRouter } from './routes/labels.routes.js';
+import { jobsRouter } from './routes/jobs.routes.js';
+import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
@@ -50,6 +55,7 @@ export function createApp(deps: ApiDeps): Express {
         for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
       }),
     );
+    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
     res.type(registry.contentType).send(await registry.metrics());
   });
 
@@ -72,6 +78,14 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));
   v1.use('/api-keys', apiKeysRouter(deps));
+  v1.use('/prices', pricesRouter(deps));
+  v1.use('/price-runs', priceRunsRouter(deps));
+  v1.use('/pricing-rules', pricingRulesRouter(deps));
+  v1.use('/margins', marginsRouter(deps));
+  v1.use('/cost-alerts', costAlertsRouter(deps));
+  v1.use('/inflation-index', inflationRouter(deps));
+  v1.use('/label-batches', labelsRouter(deps));
+  v1.use('/jobs', jobsRouter(deps));
   v1.use(forecastsRouter(deps));
   app.use('/v1', v1);
 

@@ -83,6 +83,57 @@ export const reconcilerRequeued = new client.Counter({
   registers: [registry],
 });
 
+export const priceRuns = new client.Counter({
+  name: 'gondola_price_runs_total',
+  help: 'Repricing runs finished, by trigger (api | invoice | index | seed)',
+  labelNames: ['trigger'] as const,
+  registers: [registry],
+});
+
+export const pricesChanged = new client.Counter({
+  name: 'gondola_prices_changed_total',
+  help: 'Shelf prices changed by repricing, by trigger',
+  labelNames: ['trigger'] as const,
+  registers: [registry],
+});
+
+export const priceRunDuration = new client.Histogram({
+  name: 'gondola_price_run_duration_seconds',
+  help: 'Time from a repricing run being planned to its last chunk finishing',
+  labelNames: ['trigger'] as const,
+  buckets: durationBuckets,
+  registers: [registry],
+});
+
+/** Collected at scrape time from the index tables, by the api only. */
+export const inflationMonthlyChange = new client.Gauge({
+  name: 'gondola_inflation_monthly_change_ratio',
+  help: 'Latest monthly change of each inflation index series (0.029 = 2.9 %)',
+  labelNames: ['series'] as const,
+  registers: [registry],
+});
+
+export const inflationBaseline = new client.Gauge({
+  name: 'gondola_inflation_baseline_monthly_change_ratio',
+  help: 'Mean monthly change of the 12 months before the latest one, per series (the anomaly baseline)',
+  labelNames: ['series'] as const,
+  registers: [registry],
+});
+
+/** Collected at scrape time from cost_alerts, by the api only. */
+export const costAlertsRecorded = new client.Gauge({
+  name: 'gondola_cost_alerts_recorded',
+  help: 'Cost alerts recorded so far, by band (percent, or "none" for a loss below the lowest band)',
+  labelNames: ['band'] as const,
+  registers: [registry],
+});
+
+export const productsSellingAtLoss = new client.Gauge({
+  name: 'gondola_products_selling_at_loss',
+  help: 'Products whose replacement cost is above their price net of national taxes',
+  registers: [registry],
+});
+
 /** Recent WAPE of the serving model's forecasts / its validation WAPE; alert when it stays well above 1. */
 export const forecastDrift = new client.Gauge({
   name: 'gondola_forecast_drift_ratio',

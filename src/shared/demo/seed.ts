@@ -4,6 +4,7 @@ import { withTransaction } from '../db/transaction.js';
 import { applyMovementGroup } from '../db/repositories/movements.repository.js';
 import { createApiKey } from '../db/repositories/api-keys.repository.js';
 import { demoCatalog, demoLocations } from './catalog.js';
+import { seedDemoPricing } from './pricing-seed.js';
 
 export interface SeedResult {
   products: number;
@@ -53,6 +54,7 @@ export async function seedDemoData(db: Database, { createAdminKey = true } = {})
     }
     return { products: products.length, locations: locations.length, openingMovements: requests.length };
   });
+  await seedDemoPricing(db);
   const hasAdmin = await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).executeTakeFirst();
   if (!hasAdmin && createAdminKey) return { ...result, adminKey: (await createApiKey(db, 'demo admin', 'admin')).key };
   return result;

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
+import { logger } from '../../shared/logging.js';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { recordReplacementCost, listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
+import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
+import { createRun, getRun, listRuns, markEnqueued, type RunScope } from '../../shared/db/repositories/pricing-runs.repository.js';
+import { getProductPricing, listMargins, listPriceHistory } from '../../shared/db/repositories/pricing-views.repository.js';
+import { parsePercentBp, formatPercent } from '../../shared/domain/pricing/rates.js';
+import { parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
+import { priceRecalculationsContract, runIdSchema, runJobId } from '../../shared/jobs/price-recalculations.contract.js';
+import { enqueueRepricing, enqueueRunFlow } from '../../producers/price-recalculations.producer.js';
+import type { ApiDeps } from '../deps.js';
+import { requireRole } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+import { registerOperations } from '../openapi.js';
+import { decodeCursor, encodeCursor } from '../pagination.js';
+
+const log = logger.child({ component: 'api' });
+
+const percent = (what: string, min: number, max: number, maxInclusive = true) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const bp = parsePercentBp(v);
+    if (bp === undefined || bp < min * 100 || (maxInclusive ? bp > max * 100 : bp >= max * 100)) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be a percent from ${min} to ${maxInclusive ? max : `below ${max}`} with at most 2 decimals` });
+      return z.NEVER;
+    }
+    return bp;
+  });
+const pesos = (what: string) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const cents = parseMoney(v);
+    if (cents === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be an amount ≥ 0 in pesos with at most 2 decimals` });
+      return z.NEVER;
+    }
+    return cents;
+  });
+
+export const recalculateSchema = z
+  .strictObject({
+    skus: z.array(z.string().trim().min(1).max(64)).min(1).max(10_000).optional(),
+    category: z.string().trim().toLowerCase().min(1).max(60).optional(),
+    all: z.literal(true).optional(),
+    reason: z.string().trim().min(1).max(200),
+    /** Ignore each rule's maximum change per run. */
+    force: z.boolean().default(false),
+    /** Your own run id (same id again → same run); otherwise one is made. */
+    runId: runIdSchema.optional(),
+  })
+  .refine((v) => [v.skus, v.category, v.all].filter((x) => x !== undefined).length === 1, { message: 'send exactly one of skus, category or all: true', path: ['skus'] });
+
+export const productPricingSchema = z
+  .strictObject({
+    replacementCost: pesos('replacementCost').optional(),
+    ivaRate: percent('ivaRate', 0, 27).refine((bp) => [0, 250, 500, 1050, 2100, 2700].includes(bp), 'IVA is one of 0, 2.5, 5, 10.5, 21 or 27').optional(),
+    internalTaxRate: percent('internalTaxRate', 0, 100, false).optional(),
+    netContent: z
+      .strictObject({
+        quantity: z.union([z.string(), z.number()]).refine((v) => { const q = parseQuantity(v); return q !== undefined && q > 0n; }, 'must be > 0 with at most 3 decimals'),
+        unit: z.enum(['kg', 'l']),
+      })
+      .nullable()
+      .optional(),
+    /** Where a replacement cost comes from (e.g. "supplier price list"). */
+    source: z.string().trim().min(1).max(200).default('manual'),
+    /** Reprice the product now (one small run) after the change. */
+    reprice: z.boolean().default(false),
+  })
+  .refine((v) => v.replacementCost !== undefined || v.ivaRate !== undefined || v.internalTaxRate !== undefined || v.netContent !== undefined, 'send at least one of replacementCost, ivaRate, internalTaxRate, netContent');
+
+export const ruleSchema = z
+  .strictObject({
+    markupPct: percent('markupPct', 0, 1000),
+    minMarginPct: percent('minMarginPct', 0, 100, false),
+    /** Price points are k × roundingStep + ending, in pesos (e.g. step 10, ending 9 → …9, …19, …29). */
+    roundingStep: pesos('roundingStep').refine((c) => c >= 1, 'roundingStep must be at least 0.01'),
+    ending: pesos('ending').default(0),
+    maxChangePct: percent('maxChangePct', 0.01, 100).nullable().default(null),
+    priceAheadDays: z.number().int().min(1).max(120).nullable().default(null),
+  })
+  .refine((r) => r.ending < r.roundingStep, { message: 'ending must be below roundingStep', path: ['ending'] });
+
+const pageSchema = { limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() };
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new ValidationError('the Idempotency-Key header must be 1 to 200 visible ASCII characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+  return key;
+}
+
+const jobLink = (runId: string) => {
+  const id = runJobId(runId);
+  return { queue: priceRecalculationsContract.queue, id, href: `/v1/jobs/${priceRecalculationsContract.queue}/${id}` };
+};
+
+/** `/v1/prices`: repricing runs, a product's pricing and its history. */
+export function pricesRouter({ db, producer, config }: ApiDeps): Router {
+  const router = Router();
+
+  router.post('/recalculate', requireRole('negocio'), async (req, res) => {
+    const input = parseInput(recalculateSchema, req.body);
+    const key = idempotencyKeyOf(req);
+    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry with the same Idempotency-Key');
+    let scope: RunScope;
+    if (input.skus) {
+      const skus = [...new Set(input.skus)];
+      const found = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
+      const known = new Set(found.map((p) => p.sku));
+      const missing = skus.filter((s) => !known.has(s));
+      if (missing.length) throw new UnprocessableError('unknown_sku', `no products with sku ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`, { missing });
+      scope = { kind: 'products', productIds: found.map((p) => p.id) };
+    } else if (input.category) scope = { kind: 'category', category: input.category };
+    else scope = { kind: 'all' };
+
+    const plan = await withTransaction(db, (trx) =>
+      createRun(
+        trx,
+        { id: input.runId ?? randomUUID(), idempotencyKey: key ?? null, trigger: 'api', scope, reason: input.reason, forced: input.force, requestedBy: req.principal?.name ?? null },
+        config.PRICING_CHUNK_SIZE,
+      ),
+    );
+    if (plan.status === 'planned') {
+      try {
+        await enqueueRunFlow(producer, plan);
+        await markEnqueued(db, plan.id);
+      } catch (err) {
+        // The run is durable; the scheduled reconciler sends it when Redis is back.
+        log.warn('price run flow not enqueued; the reconciler will send it', { runId: plan.id, err });
+      }
+    }
+    if (!plan.created) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(202).location(`/v1/price-runs/${plan.id}`).json({ run: await getRun(db, plan.id), job: jobLink(plan.id) });
+  });
+
+  router.get('/:sku', async (req, res) => {
+    const view = await getProductPricing(db, req.params.sku);
+    if (!view) throw new NotFoundError('product', req.params.sku);
+    const { id: _id, ...rest } = view;
+    res.json(rest);
+  });
+
+  router.patch('/:sku', requireRole('negocio'), async (req, res) => {
+    const sku = String(req.params.sku);
+    const p = parseInput(productPricingSchema, req.body);
+    const product = await db.selectFrom('products').select('id').where('sku', '=', sku).executeTakeFirst();
+    if (!product) throw new NotFoundError('product', sku);
+    const recorded = await withTransaction(db, async (trx) => {
+      const set = {
+        ...(p.ivaRate !== undefined && { iva_rate_pct: formatPercent(p.ivaRate) }),
+        ...(p.internalTaxRate !== undefined && { internal_tax_pct: formatPercent(p.internalTaxRate) }),
+        ...(p.netContent !== undefined && { net_content: p.netContent === null ? null : String(p.netContent.quantity), net_content_unit: p.netContent?.unit ?? null }),
+      };
+      if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', product.id).execute();
+      return p.replacementCost === undefined ? null : recordReplacementCost(trx, product.id, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
+    });
+    let repricing = null;
+    if (p.reprice) {
+      if (!producer.isReady()) throw new ServiceUnavailableError('saved, but the job queue is unreachable to reprice now; send reprice again or run POST /v1/prices/recalculate');
+      const runId = `manual-${randomUUID()}`;
+      await enqueueRepricing(producer, { productIds: [product.id], reason: `manual change of ${sku}`, runId });
+      repricing = { runId, href: `/v1/price-runs/${runId}` };
+    }
+    const { id: _id, ...view } = (await getProductPricing(db, sku))!;
+    res.json({ ...view, costAlert: recorded?.alertId ? { id: recorded.alertId, bandPct: recorded.change.bandPct, sellingAtLoss: recorded.change.sellingAtLoss } : null, repricing });
+  });
+
+  router.get('/:sku/history', async (req, res) => {
+    const f = parseInput(z.strictObject(pageSchema), req.query, 'query');
+    const product = await db.selectFrom('products').select('id').where('sku', '=', req.params.sku).executeTakeFirst();
+    if (!product) throw new NotFoundError('product', req.params.sku);
+    const page = await listPriceHistory(db, product.id, { limit: f.limit, beforeId: decodeCursor(f.cursor) });
+    res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
+  });
+
+  return router;
+}
+
+/** `/v1/price-runs`: what a run did and how far it is. */
+export function priceRunsRouter({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const f = parseInput(z.strictObject({ status: z.enum(['planned', 'running', 'completed', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), req.query, 'query');
+    res.json({ items: await listRuns(db, f) });
+  });
+  router.get('/:id', async (req, res) => {
+    const run = await getRun(db, req.params.id);
+    if (!run) throw new NotFoundError('price run', req.params.id);
+    res.json({ ...run, job: jobLink(run.id), labelBatch: run.labelBatchId === null ? null : `/v1/label-batches/${run.labelBatchId}` });
+  });
+  return router;
+}
+
+const categoryParam = (raw: string) => {
+  const category = raw.trim().toLowerCase();
+  if (!category || category.length > 60) throw new ValidationError('the category in the path is invalid', [{ path: 'category', message: '1 to 60 characters' }]);
+  return category === 'default' ? DEFAULT_RULE_CATEGORY : category;
+};
+
+/** `/v1/pricing-rules`: one rule per category; `default` applies to every other category. */
+export function pricingRulesRouter({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    res.json({ items: await listRules(db) });
+  });
+  router.put('/:category', requireRole('negocio'), async (req, res) => {
+    const category = categoryParam(String(req.params.category));
+    const r = parseInput(ruleSchema, req.body);
+    await upsertRule(db, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+    const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
+    res.json(view);
+  });
+  router.delete('/:category', requireRole('negocio'), async (req, res) => {
+    const category = categoryParam(String(req.params.category));
+    if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
+    if (!(await deleteRule(db, category))) throw new NotFoundError('pricing rule', category);
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** `/v1/margins`: current margin per product and category; `belowMinimum=true` lists the products under their rule's minimum. */
+export function marginsRouter({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const f = parseInput(
+      z.strictObject({ category: z.string().trim().toLowerCase().optional(), belowMinimum: z.enum(['true', 'false']).transform((v) => v === 'true').optional(), ...pageSchema }),
+      req.query,
+      'query',
+    );
+    const page = await listMargins(db, { ...f, afterId: decodeCursor(f.cursor) });
+    res.json({ items: page.items, categories: page.categories, nextCursor: encodeCursor(page.lastId, page.more) });
+  });
+  return router;
+}
+
+/** `/v1/cost-alerts`: replacement costs that moved past a band or above the price. */
+export function costAlertsRouter({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const f = parseInput(
+      z.strictObject({
+        band: z.coerce.number().int().min(1).optional(),
+        sellingAtLoss: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        sku: z.string().trim().optional(),
+        ...pageSchema,
+      }),
+      req.query,
+      'query',
+    );
+    const page = await listCostAlerts(db, { bandPct: f.band, sellingAtLoss: f.sellingAtLoss, sku: f.sku, limit: f.limit, beforeId: decodeCursor(f.cursor) });
+    res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
+  });
+  return router;
+}
+
+registerOperations('/v1/prices/recalculate', {
+  post: {
+    summary: 'Start a repricing run over skus, a category or all products. Header Idempotency-Key (or body runId): same key → same run. Answers 202 with the run and its job (progress at /v1/jobs/…)',
+    role: 'negocio',
+    body: recalculateSchema,
+    responses: { 202: 'run planned and queued', 400: 'invalid input', 422: 'unknown sku', 503: 'queue unreachable' },
+  },
+});
+registerOperations('/v1/prices/{sku}', {
+  get: { summary: "A product's cost, taxes, price, price without national taxes, unit price and margin", responses: { 200: 'pricing', 404: 'not_found' } },
+  patch: { summary: 'Set replacement cost (records cost history and alerts), IVA, internal taxes or net content; reprice: true reprices now', role: 'negocio', body: productPricingSchema, responses: { 200: 'pricing', 404: 'not_found' } },
+});
+registerOperations('/v1/prices/{sku}/history', { get: { summary: 'Price changes of a product, newest first (old, new, reason, rule, run)', query: ['limit', 'cursor'], responses: { 200: 'page of changes' } } });
+registerOperations('/v1/price-runs', { get: { summary: 'Repricing runs, newest first', query: ['status', 'limit'], responses: { 200: 'runs' } } });
+registerOperations('/v1/price-runs/{id}', { get: { summary: 'A run: status, chunks done, products changed, label batch', responses: { 200: 'run', 404: 'not_found' } } });
+registerOperations('/v1/pricing-rules', { get: { summary: 'Pricing rules per category and the default', responses: { 200: 'rules' } } });
+registerOperations('/v1/pricing-rules/{category}', {
+  put: { summary: 'Create or replace the rule of a category ("default" for the default rule)', role: 'negocio', body: ruleSchema, responses: { 200: 'rule', 400: 'invalid' } },
+  delete: { summary: 'Delete a category rule (its products fall back to the default)', role: 'negocio', responses: { 204: 'deleted', 404: 'not_found' } },
+});
+registerOperations('/v1/margins', { get: { summary: 'Current margin per product and per category; belowMinimum=true lists products under their minimum margin', query: ['category', 'belowMinimum', 'limit', 'cursor'], responses: { 200: 'page of margins with category summary' } } });
+registerOperations('/v1/cost-alerts', { get: { summary: 'Cost alerts (band reached, selling at a loss), newest first', query: ['band', 'sellingAtLoss', 'sku', 'limit', 'cursor'], responses: { 200: 'page of alerts' } } });
