@@ -76,27 +76,6 @@ const schema = z.object({
   INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
-  /** Products per repricing chunk job, and chunk jobs one price worker runs at once. */
-  PRICING_CHUNK_SIZE: intFrom(1, 1000),
-  PRICING_WORKER_CONCURRENCY: intFrom(1, 2),
-  /** Cost alert bands in percent ("5,15,25"): a new replacement cost this far from the previous one is an alert. */
-  COST_ALERT_BANDS_PCT: z
-    .string()
-    .default('5,15,25')
-    .transform((v, ctx) => {
-      const bands = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-      if (!bands.length || bands.some((b) => !Number.isInteger(b) || b < 1 || b > 1000)) {
-        ctx.addIssue({ code: 'custom', message: 'must be comma-separated whole percents between 1 and 1000, e.g. "5,15,25"' });
-        return z.NEVER;
-      }
-      return [...new Set(bands)].sort((a, b) => a - b);
-    }),
-  /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */
-  INFLATION_INDEX_SOURCE: z.string().optional(),
-  INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
-  INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
-  /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
-  PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
 
 export type Config = z.infer<typeof schema>;
