@@ -70,6 +70,17 @@ const schema = z.object({
       }
       return [...new Set(bands)].sort((a, b) => a - b);
     }),
+  /** Where uploaded invoice files are kept, by content key (sha256). */
+  INVOICE_STORAGE_DIR: z.string().min(1).default('.data/invoices'),
+  INVOICE_MAX_UPLOAD_BYTES: intFrom(1, 15 * 1024 * 1024),
+  /** Per-job extraction deadline; past it the invoice fails with `extraction_timeout`. */
+  INVOICE_EXTRACTION_TIMEOUT_MS: intFrom(1000, 60_000),
+  /** Invoices at or above this confidence with every line matched are posted without review (0..1; above 1 = never). */
+  INVOICE_AUTO_POST_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.95),
+  /** Fuzzy name matches scoring below this are flagged for review. */
+  INVOICE_MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.55),
+  /** tesseract.js workers in the extraction process; 0 = one per core. */
+  OCR_POOL_SIZE: intFrom(0, 0),
   /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
@@ -105,3 +116,4 @@ export function getConfig(): Config {
   cached ??= loadConfig(process.env);
   return cached;
 }
+

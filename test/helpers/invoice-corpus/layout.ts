@@ -81,7 +81,7 @@ function afip(spec: InvoiceSpec): Op[] {
   const cols = A
     ? { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, sub: 478, iva: 506, gross: R - 4 }
     : { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, bonifAmt: 478, sub: R - 4 };
-  const H = 6.5;
+  const H = 6;
   const T = 7.5;
   p.text(cols.code, y0, 'Código', H, 'bold');
   p.text(cols.desc, y0, 'Producto / Servicio', H, 'bold');

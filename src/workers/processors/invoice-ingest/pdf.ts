@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pathToFileURL } from 'node:url';
+// The minified builds: under the tsx loader every imported module is transformed and its source
+// map kept, which costs ~150 MB resident for the readable pdf.js sources and ~70 MB for these.
+import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.min.mjs';
 import type { TextLine } from '../../../shared/domain/invoice/parse-text.js';
 
 const require = createRequire(import.meta.url);
@@ -10,6 +13,7 @@ const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
 const STANDARD_FONTS = join(pdfjsRoot, 'standard_fonts') + '/';
 const WASM = join(pdfjsRoot, 'wasm') + '/';
 const CMAPS = join(pdfjsRoot, 'cmaps') + '/';
+GlobalWorkerOptions.workerSrc = pathToFileURL(join(pdfjsRoot, 'legacy/build/pdf.worker.min.mjs')).href;
 
 /** Pages read beyond this are ignored: supplier invoices are short. */
 export const MAX_PDF_PAGES = 5;

@@ -1,0 +1,85 @@
+/**
+ * The CPU work of `extract-invoice`, meant to run outside the worker's event loop (so BullMQ
+ * lock renewal never stalls): QR, PDF text layer, rasterizing, OCR. Two ways to run it:
+ * - as a BullMQ sandboxed processor (default export, job.data = `ExtractRequest`);
+ * - forked by `ExtractionSandbox` (argument `--invoice-extractor`), answering IPC requests.
+ * Either way the tesseract.js pool lives as long as the process and serves every job.
+ */
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { getConfig } from '../../shared/config.js';
+import { extractInvoice, ExtractionTimeoutError, UnreadableFileError, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
+import { OcrPool } from './invoice-ingest/ocr-pool.js';
+
+export interface ExtractRequest {
+  /** Absolute path of the stored file. */
+  filePath: string;
+  mimeType: InvoiceMimeType;
+  deadlineMs: number;
+}
+
+export interface ExtractResponse {
+  output: ExtractionOutput;
+  /** Peak resident set of this process so far, in KiB. */
+  maxRssKb: number;
+}
+
+export type ExtractFailure = { code: 'extraction_timeout' | 'unreadable_file' | 'extraction_error'; message: string };
+
+let pool: OcrPool | undefined;
+
+function ocrPool(): OcrPool {
+  const size = getConfig().OCR_POOL_SIZE;
+  pool ??= new OcrPool(size > 0 ? { size } : {});
+  return pool;
+}
+
+/** Runs one extraction with its deadline; a timed-out OCR pool is torn down so it stops burning CPU. */
+export async function runExtraction(req: ExtractRequest): Promise<ExtractResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new ExtractionTimeoutError(req.deadlineMs)), req.deadlineMs);
+  try {
+    const bytes = await readFile(req.filePath);
+    const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), signal: controller.signal });
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    const output = await Promise.race([work, aborted]);
+    return { output, maxRssKb: process.resourceUsage().maxRSS };
+  } catch (err) {
+    if (err instanceof ExtractionTimeoutError) {
+      const stale = pool;
+      pool = undefined;
+      await stale?.terminate();
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function failureOf(err: unknown): ExtractFailure {
+  if (err instanceof ExtractionTimeoutError) return { code: 'extraction_timeout', message: err.message };
+  if (err instanceof UnreadableFileError) return { code: 'unreadable_file', message: err.message };
+  return { code: 'extraction_error', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** BullMQ sandboxed-processor entry. */
+export default async function processExtractJob(job: { data: ExtractRequest }): Promise<ExtractResponse> {
+  return runExtraction(job.data);
+}
+
+if (process.argv.includes('--invoice-extractor') && process.send) {
+  // One page at a time per OCR worker: libvips' cache and thread pool only add resident memory here.
+  sharp.cache(false);
+  sharp.concurrency(1);
+  process.on('message', (msg: { id: number; request: ExtractRequest }) => {
+    runExtraction(msg.request).then(
+      (response) => process.send!({ id: msg.id, ok: true, response }),
+      (err: unknown) => process.send!({ id: msg.id, ok: false, failure: failureOf(err) }),
+    );
+  });
+  process.on('disconnect', () => {
+    void pool?.terminate().finally(() => process.exit(0));
+    if (!pool) process.exit(0);
+  });
+  process.send({ ready: true });
+}
