@@ -180,7 +180,7 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
 }
 
 /** `/v1/price-runs`: what a run did and how far it is. */
-export function priceRunsRouter({ db }: ApiDeps): Router {
+export function priceRunsRouter({ db, producer }: ApiDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const f = parseInput(z.strictObject({ status: z.enum(['planned', 'running', 'completed', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), req.query, 'query');
@@ -189,7 +189,10 @@ export function priceRunsRouter({ db }: ApiDeps): Router {
   router.get('/:id', async (req, res) => {
     const run = await getRun(db, req.params.id);
     if (!run) throw new NotFoundError('price run', req.params.id);
-    res.json({ ...run, job: jobLink(run.id), labelBatch: run.labelBatchId === null ? null : `/v1/label-batches/${run.labelBatchId}` });
+    // The run row is the record; the job state tells a run whose chunk failed for good (the parent fails with it).
+    const job = run.status === 'completed' ? undefined : await producer.queue(priceRecalculationsContract).getJob(runJobId(run.id)).catch(() => undefined);
+    const jobState = job ? await job.getState().catch(() => 'unknown') : null;
+    res.json({ ...run, job: { ...jobLink(run.id), state: jobState }, labelBatch: run.labelBatchId === null ? null : `/v1/label-batches/${run.labelBatchId}` });
   });
   return router;
 }

@@ -20,7 +20,7 @@ let producer: Producer;
 let redis: ReturnType<typeof createRedis>;
 let queue: Queue;
 test.before(async () => {
-  sys = await startTestSystem({ env: { PRICING_CHUNK_SIZE: '250', PRICING_WORKER_CONCURRENCY: '2' } });
+  sys = await startTestSystem({ env: { PRICING_CHUNK_SIZE: '250', PRICING_WORKER_CONCURRENCY: '2', PRICE_RUN_RECONCILE_EVERY_MS: '1000' } });
   redis = createRedis(sys.config.REDIS_URL, 'producer');
   producer = new Producer(redis, sys.config.QUEUE_PREFIX);
   queue = producer.queue(priceRecalculationsContract);
@@ -203,7 +203,7 @@ test('a cost changed by someone else while a chunk computes fails the chunk (to 
     const chunk = withTransaction(db(), (trx) => repriceChunk(trx, runId, 0, from, to));
     chunk.catch(() => undefined);
     await eventually(async () => {
-      const { rows } = await other.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      const { rows } = await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))');
       return rows[0].n > 0;
     }, 'the chunk to wait for the row lock');
     await other.query('COMMIT');
@@ -218,6 +218,49 @@ test('a cost changed by someone else while a chunk computes fails the chunk (to 
   const rule = ruleFor(await loadRuleSet(db()), category);
   const want = computePrice(rule, { costCents: 120_000, ivaBp: 2100, internalTaxBp: 0, currentPriceCents: null }, { forwardRateBp: 0, force: false }).priceCents;
   t.is((await db().selectFrom('products').select('price_cents').where('id', '=', id!).executeTakeFirstOrThrow()).price_cents, want);
+});
+
+test('a chunk that meets a concurrent cost change is retried by the queue and prices from the new cost', async (t) => {
+  const category = uniq('retry');
+  const [id] = await insertPricedProducts(db(), { category, count: 1, cost: () => 100_000, iva: () => '21', internal: () => '0' });
+  const other = new pg.Client({ connectionString: sys.database.url });
+  await other.connect();
+  let res;
+  try {
+    await other.query('BEGIN');
+    await other.query('UPDATE products SET replacement_cost_cents = 130000 WHERE id = $1', [id]);
+    res = await recalculate({ category, reason: 'reintento' });
+    await eventually(async () => {
+      const { rows } = await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))');
+      return rows[0].n > 0;
+    }, 'the chunk to wait for the row lock');
+    await other.query('COMMIT');
+  } finally {
+    await other.end();
+  }
+  const job = await waitForJob(sys, 'price-recalculations', res.body.job.id);
+  t.is(job.state, 'completed');
+  const chunk = (await queue.getJob(chunkJobId(res.body.run.id, 0)))!;
+  t.true((chunk.stacktrace ?? []).length >= 1, 'the first attempt failed');
+  t.regex(chunk.stacktrace?.[0] ?? '', /PriceConflictError/);
+  const rule = ruleFor(await loadRuleSet(db()), category);
+  const want = computePrice(rule, { costCents: 130_000, ivaBp: 2100, internalTaxBp: 0, currentPriceCents: null }, { forwardRateBp: 0, force: false }).priceCents;
+  t.is((await db().selectFrom('products').select('price_cents').where('id', '=', id!).executeTakeFirstOrThrow()).price_cents, want);
+  t.is(await historyCount(res.body.run.id), 1);
+});
+
+test('a run recorded while its flow never reached Redis is sent by the scheduled reconciler and completes', async (t) => {
+  const category = uniq('lost');
+  await insertPricedProducts(db(), { category, count: 30 });
+  const runId = uniq('lost-run');
+  // As if the API had recorded the run and then lost Redis before adding the flow.
+  await withTransaction(db(), (trx) => createRun(trx, { id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'perdido' }, 1000));
+  const run = await eventually(async () => {
+    const r = (await sys.http(`/v1/price-runs/${runId}`)).body;
+    return r.status === 'completed' ? r : undefined;
+  }, 'the reconciled run to complete');
+  t.like(run, { productsChanged: 30, progress: 100 });
+  t.is(await historyCount(runId), 30);
 });
 
 test('an invoice-style repricing records the cost, alerts on a jump, reprices the touched products once per run id', async (t) => {
