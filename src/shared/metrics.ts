@@ -120,6 +120,13 @@ export const inflationBaseline = new client.Gauge({
   registers: [registry],
 });
 
+export const inflationRateAnomaly = new client.Gauge({
+  name: 'gondola_inflation_rate_anomaly',
+  help: 'Per series: 1 when the latest monthly change is above 3x, or below a third of, the mean of the 12 months before it',
+  labelNames: ['series'] as const,
+  registers: [registry],
+});
+
 /** Collected at scrape time from cost_alerts, by the api only. */
 export const costAlertsRecorded = new client.Gauge({
   name: 'gondola_cost_alerts_recorded',
@@ -152,5 +159,34 @@ export const forecastModelTrainings = new client.Counter({
   name: 'gondola_forecast_model_trainings_total',
   help: 'Model versions trained, by outcome (activated | kept_baseline | parity_failed)',
   labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const invoiceExtractions = new client.Counter({
+  name: 'gondola_invoice_extractions_total',
+  help: 'Invoice extractions by most exact method used (qr | text | ocr | none) and outcome (ready | needs_review | rejected | failed)',
+  labelNames: ['method', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const invoiceExtractionDuration = new client.Histogram({
+  name: 'gondola_invoice_extraction_duration_seconds',
+  help: 'Time to extract one invoice file in the sandboxed process, by printed-text method (text | ocr | none)',
+  labelNames: ['method'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120],
+  registers: [registry],
+});
+
+export const invoiceExtractionTimeouts = new client.Counter({
+  name: 'gondola_invoice_extraction_timeouts_total',
+  help: 'Invoice extractions ended by the per-job deadline',
+  registers: [registry],
+});
+
+export const invoiceFieldConfidence = new client.Histogram({
+  name: 'gondola_invoice_field_confidence_ratio',
+  help: 'Confidence of extracted invoice header fields, by field and source (qr | text | ocr)',
+  labelNames: ['field', 'source'] as const,
+  buckets: [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1],
   registers: [registry],
 });

@@ -79,7 +79,7 @@ function afip(spec: InvoiceSpec): Op[] {
   const y0 = 275;
   p.rect(L, y0 - 11, R - L, 16, '#d9d9d9');
   const cols = A
-    ? { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, sub: 478, iva: 506, gross: R - 4 }
+    ? { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, sub: 474, iva: 508, gross: R - 4 }
     : { code: 32, desc: 100, qty: 310, unit: 314, price: 405, bonif: 430, bonifAmt: 478, sub: R - 4 };
   const H = 6;
   const T = 7.5;

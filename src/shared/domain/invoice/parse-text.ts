@@ -239,7 +239,8 @@ const COLUMN_PATTERNS: [ColumnKind, RegExp][] = [
   ['qty', /\bcant(idad|\.)?/g],
   ['desc', /(descripcion|producto\s*\/\s*servicio|producto|detalle|concepto|articulo)/g],
   ['code', /\b(codigo|cod\.?|art\.?)(?=\s|$)/g],
-  ['net', /\bsubtotal\b/g],
+  // No word boundary after: headers printed tight run together (`SubtotalAlíc. IVA`).
+  ['net', /\bsubtotal(?!\s*c\s*\/)/g],
   ['amount', /\b(importe|total)\b/g],
 ];
 
@@ -433,9 +434,16 @@ function parseLines(lines: TextLine[], source: FieldSource): { items: ParsedLine
     const tokens = line.text.trim().split(/\s+/).filter(Boolean);
     if (tokens.length < 3 || !/[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,}/.test(line.text)) continue;
     const repaired = tokens.map((t) => (/\d/.test(t) && !/[a-z]{2,}/i.test(t) ? repairDigits(t) : t));
-    const row = (cols ? splitRow(repaired, cols) : null) ?? solveRow(repaired);
-    if (!row || row.qty === undefined || row.price === undefined || !row.desc || !/[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,}/.test(row.desc)) continue;
-    const item = toItem(row, line, source);
+    const usable = (r: RowValues | null): r is RowValues => !!r && r.qty !== undefined && r.price !== undefined && !!r.desc && /[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,}/.test(r.desc);
+    const byHeader = cols ? splitRow(repaired, cols) : null;
+    let item = usable(byHeader) ? toItem(byHeader, line, source) : null;
+    // A header read wrong (merged or missing labels) shifts every column: when its reading
+    // does not add up, the arithmetic reading of the row wins.
+    if (!item?.arithmeticOk) {
+      const solved = solveRow(repaired);
+      const alt = usable(solved) ? toItem(solved, line, source) : null;
+      if (alt && (alt.arithmeticOk || !item)) item = alt;
+    }
     if (item) {
       items.push(item);
       end = i + 1;

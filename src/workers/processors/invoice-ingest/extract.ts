@@ -11,7 +11,7 @@ export const SUPPORTED_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png
 export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 
 /** Scanned PDF pages are rendered at this resolution before OCR (and QR search). */
-export const SCAN_DPI = 250;
+export const SCAN_DPI = 200;
 /** Text PDFs are rendered only to find the QR; ZXing needs ~3 px per module. */
 const QR_DPI = 200;
 

@@ -9,7 +9,7 @@ export interface PreprocessOptions {
   maxWidth: number;
 }
 
-export const DEFAULT_PREPROCESS: PreprocessOptions = { deskew: true, normalize: true, maxWidth: 2480 };
+export const DEFAULT_PREPROCESS: PreprocessOptions = { deskew: true, normalize: true, maxWidth: 2200 };
 
 /**
  * Estimates the skew of a text page in degrees: rows of text line up with the horizontal when
