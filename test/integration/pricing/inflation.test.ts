@@ -51,6 +51,10 @@ test.serial('the INDEC file imports once; importing it again changes nothing; a 
   const metrics = await sys.http('/metrics');
   t.regex(metrics.body, /gondola_inflation_monthly_change_ratio\{series="official"\} 0\.03\b/);
   t.regex(metrics.body, /gondola_inflation_baseline_monthly_change_ratio\{series="official"\} 0\.0231\b/);
+  t.regex(metrics.body, /gondola_inflation_rate_anomaly\{series="official"\} 0\b/);
+  // A misplaced decimal point (29 % after months of 2–3 %) trips the anomaly gauge.
+  await sys.http('/v1/inflation-index', { method: 'POST', json: { rows: [{ series: 'official', period: '2026-02', rate: 29 }] } });
+  t.regex((await sys.http('/metrics')).body, /gondola_inflation_rate_anomaly\{series="official"\} 1\b/);
 });
 
 test.serial('JSON rows are validated as a whole: one bad row means nothing is stored', async (t) => {

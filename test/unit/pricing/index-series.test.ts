@@ -70,3 +70,17 @@ test('the effective expected rate is the month itself, else the latest before, e
   t.is(effectiveRate(rows, '2026-01')!.rateBp, 270);
   t.is(effectiveRate([], '2026-01'), null);
 });
+
+test('an anomaly is a latest month above 2.5× (or below a fifth of) the mean of the 12 before it', (t) => {
+  const { rows } = parseIndexCsv(indec, { series: 'official', source: 'x' });
+  const upTo = (period: string) => summarizeSeries(rows.filter((r) => r.period <= period));
+  // The real series from 2024 on (the 20.6 % of January, the fast disinflation after it) is not anomalous.
+  t.false(upTo('2023-12').anomaly, 'fewer than 12 months before: no baseline, no anomaly');
+  t.true(upTo('2024-01').trailing12mMeanBp! > 0);
+  const everyMonth = rows.filter((r) => r.period >= '2024-01').map((r) => [r.period, upTo(r.period).anomaly] as const);
+  t.deepEqual(everyMonth.filter(([, a]) => a), []);
+  const typo = [...rows.filter((r) => r.period < '2026-01'), { period: '2026-01', rateBp: 2900 }];
+  t.true(summarizeSeries(typo).anomaly, 'a 29 % month after 2–3 % months');
+  const low = [...rows.filter((r) => r.period < '2026-01'), { period: '2026-01', rateBp: 29 }];
+  t.true(summarizeSeries(low).anomaly, 'a 0.29 % month after 2–3 % months');
+});

@@ -4,7 +4,7 @@ import '../pricing.tables.js';
 import { marginBp, taxBreakdown, unitPrice } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
-import { costAlertsRecorded, inflationBaseline, inflationMonthlyChange, productsSellingAtLoss } from '../../metrics.js';
+import { costAlertsRecorded, inflationBaseline, inflationMonthlyChange, inflationRateAnomaly, productsSellingAtLoss } from '../../metrics.js';
 import { summarizeIndex } from './pricing-index.repository.js';
 import { DEFAULT_RULE_CATEGORY } from './pricing-rules.repository.js';
 
@@ -269,6 +269,7 @@ export async function collectPricingGauges(db: Kysely<DB>): Promise<void> {
   for (const [series, s] of Object.entries(summary)) {
     if (s.latest) inflationMonthlyChange.set({ series }, s.latest.rateBp / 10_000);
     if (s.trailing12mMeanBp !== null) inflationBaseline.set({ series }, s.trailing12mMeanBp / 10_000);
+    inflationRateAnomaly.set({ series }, s.anomaly ? 1 : 0);
   }
   costAlertsRecorded.reset();
   for (const b of bands) costAlertsRecorded.set({ band: b.band }, b.n);

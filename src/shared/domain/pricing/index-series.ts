@@ -153,7 +153,17 @@ export interface SeriesSummary {
   trailing12mMeanBp: number | null;
   /** Compounded change over the last 12 months up to the latest (bp); null with fewer than 12. */
   last12mBp: number | null;
+  /** The latest month is above 2.5× its baseline or below a fifth of it: a typo, or a shock worth a look before repricing on it. */
+  anomaly: boolean;
 }
+
+/**
+ * Anomaly band around the trailing mean, as factors in tenths. Asymmetric because real
+ * disinflation falls fast (2024: a quarter of the trailing mean) while a jump above 2.5× has
+ * only come with a shock (or a misplaced decimal point).
+ */
+export const ANOMALY_UP_TENTHS = 25;
+export const ANOMALY_DOWN_TENTHS = 2;
 
 /** Latest monthly change against its trailing 12-month baseline (rows in any order, one series). */
 export function summarizeSeries(rows: readonly { period: string; rateBp: number }[]): SeriesSummary {
@@ -162,10 +172,12 @@ export function summarizeSeries(rows: readonly { period: string; rateBp: number 
   const before = sorted.slice(-13, -1);
   const mean = before.length === 12 ? Math.round(before.reduce((s, r) => s + r.rateBp, 0) / 12) : null;
   const last12 = sorted.slice(-12);
+  const anomaly = latest !== null && mean !== null && mean > 0 && (latest.rateBp * 10 > ANOMALY_UP_TENTHS * mean || latest.rateBp * 10 < ANOMALY_DOWN_TENTHS * mean);
   return {
     latest: latest && { period: latest.period, rateBp: latest.rateBp },
     trailing12mMeanBp: mean,
     last12mBp: last12.length === 12 ? compoundBp(last12.map((r) => r.rateBp)) : null,
+    anomaly,
   };
 }
 
