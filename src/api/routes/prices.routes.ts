@@ -6,7 +6,7 @@ import { logger } from '../../shared/logging.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 import { recordReplacementCost, listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
 import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
-import { createRun, getRun, listRuns, markEnqueued, type RunScope } from '../../shared/db/repositories/pricing-runs.repository.js';
+import { createRun, getRun, listRuns, markEnqueued, runMatches, type RunScope } from '../../shared/db/repositories/pricing-runs.repository.js';
 import { getProductPricing, listMargins, listPriceHistory } from '../../shared/db/repositories/pricing-views.repository.js';
 import { parsePercentBp, formatPercent } from '../../shared/domain/pricing/rates.js';
 import { parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
@@ -123,6 +123,9 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
         config.PRICING_CHUNK_SIZE,
       ),
     );
+    if (!plan.created && !(await runMatches(db, plan.id, { scope, reason: input.reason, forced: input.force }))) {
+      throw new UnprocessableError('idempotency_key_reused', `run ${plan.id} was started with this ${key ? 'Idempotency-Key' : 'runId'} for a different request; use a new one for a new run`);
+    }
     if (plan.status === 'planned') {
       try {
         await enqueueRunFlow(producer, plan);
@@ -265,7 +268,7 @@ registerOperations('/v1/prices/recalculate', {
     summary: 'Start a repricing run over skus, a category or all products. Header Idempotency-Key (or body runId): same key → same run. Answers 202 with the run and its job (progress at /v1/jobs/…)',
     role: 'negocio',
     body: recalculateSchema,
-    responses: { 202: 'run planned and queued', 400: 'invalid input', 422: 'unknown sku', 503: 'queue unreachable' },
+    responses: { 202: 'run planned and queued', 400: 'invalid input', 422: 'unknown sku, or the key/runId was used for a different run', 503: 'queue unreachable' },
   },
 });
 registerOperations('/v1/prices/{sku}', {

@@ -35,6 +35,9 @@ test.after.always(async () => {
 const db = () => sys.database.db;
 const historyCount = async (runId: string) => (await db().selectFrom('price_history').select(sql<number>`count(*)::int`.as('n')).where('run_id', '=', runId).executeTakeFirstOrThrow()).n;
 
+/** Runs these tests drive chunk by chunk must not also be sent to the workers by the reconciler (it takes only `planned` runs). */
+const holdFromReconciler = (runId: string) => db().updateTable('price_runs').set({ status: 'running' }).where('id', '=', runId).execute();
+
 async function recalculate(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await sys.http('/v1/prices/recalculate', { method: 'POST', json: body, headers });
   if (res.status !== 202) throw new Error(`recalculate answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -114,7 +117,7 @@ test('the same run id twice changes nothing more, through the API and when a chu
   t.is(changed, 600);
   const prices = await db().selectFrom('products').select(['id', 'price_cents']).where('category', '=', category).orderBy('id').execute();
 
-  const again = await recalculate({ category, reason: 'segunda', runId });
+  const again = await recalculate({ category, reason: 'primera', runId });
   t.is(again.headers.get('idempotent-replayed'), 'true');
   t.is(again.body.run.id, runId);
   t.is(again.body.run.status, 'completed');
@@ -135,6 +138,9 @@ test('an idempotency key returns the same run for a repeated request', async (t)
   t.is(a.body.run.id, b.body.run.id);
   await waitForJob(sys, 'price-recalculations', a.body.job.id);
   t.is(await historyCount(a.body.run.id), 10);
+  const other = await sys.http('/v1/prices/recalculate', { method: 'POST', json: { category, reason: 'otra cosa' }, headers: { 'idempotency-key': key } });
+  t.is(other.status, 422);
+  t.is(other.body.code, 'idempotency_key_reused');
 });
 
 test('the maximum change per run holds a rise back unless the run is forced', async (t) => {
@@ -172,6 +178,7 @@ test('a crash before commit leaves no prices, history or chunk marker behind', a
   const ids = await insertPricedProducts(db(), { category, count: 20 });
   const runId = uniq('crash-run');
   const plan = await withTransaction(db(), (trx) => createRun(trx, { id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'crash' }, 1000));
+  await holdFromReconciler(runId);
   await t.throwsAsync(
     withTransaction(db(), async (trx) => {
       const r = await repriceChunk(trx, runId, 0, plan.chunks[0]![0], plan.chunks[0]![1]);
@@ -193,6 +200,7 @@ test('a cost changed by someone else while a chunk computes fails the chunk (to 
   const [id] = await insertPricedProducts(db(), { category, count: 1, cost: () => 100_000, iva: () => '21', internal: () => '0' });
   const runId = uniq('race-run');
   const plan = await withTransaction(db(), (trx) => createRun(trx, { id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'race' }, 1000));
+  await holdFromReconciler(runId);
   const [from, to] = plan.chunks[0]!;
   // Another session changes the cost and holds its row lock: the chunk reads the old cost, then waits to write.
   const other = new pg.Client({ connectionString: sys.database.url });

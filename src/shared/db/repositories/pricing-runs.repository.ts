@@ -110,6 +110,19 @@ async function findRun(db: Kysely<DB>, id: string, idempotencyKey: string | null
   return row && { id: row.id, trigger: row.trigger, status: row.status, chunks: row.chunks, idempotencyKey: row.idempotency_key };
 }
 
+/** Whether a stored run was asked for with this scope, reason and force flag (an idempotency key replay). */
+export async function runMatches(db: Kysely<DB>, id: string, run: Pick<NewRun, 'scope' | 'reason' | 'forced'>): Promise<boolean> {
+  const row = await db.selectFrom('price_runs').select(['scope_kind', 'category', 'product_ids', 'reason', 'forced']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.scope_kind !== run.scope.kind || row.reason !== run.reason || row.forced !== (run.forced ?? false)) return false;
+  if (run.scope.kind === 'category') return row.category === run.scope.category;
+  if (run.scope.kind === 'products') {
+    const want = [...new Set(run.scope.productIds)].sort((a, b) => a - b);
+    const have = (row.product_ids ?? []).map(Number);
+    return want.length === have.length && want.every((v, i) => v === have[i]);
+  }
+  return true;
+}
+
 export async function markEnqueued(db: Kysely<DB>, runId: string): Promise<void> {
   await db.updateTable('price_runs').set({ enqueued_at: new Date() }).where('id', '=', runId).where('enqueued_at', 'is', null).execute();
 }
