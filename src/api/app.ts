@@ -21,6 +21,7 @@ import { costAlertsRouter, marginsRouter, priceRunsRouter, pricesRouter, pricing
 import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
+import { invoicesRouter } from './routes/invoices.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -78,6 +79,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));
   v1.use('/api-keys', apiKeysRouter(deps));
+  v1.use(forecastsRouter(deps));
   v1.use('/prices', pricesRouter(deps));
   v1.use('/price-runs', priceRunsRouter(deps));
   v1.use('/pricing-rules', pricingRulesRouter(deps));
@@ -86,7 +88,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/inflation-index', inflationRouter(deps));
   v1.use('/label-batches', labelsRouter(deps));
   v1.use('/jobs', jobsRouter(deps));
-  v1.use(forecastsRouter(deps));
+  v1.use('/invoices', invoicesRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

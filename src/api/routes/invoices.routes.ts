@@ -1,0 +1,159 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
+import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
+import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
+import type { InvoiceStatus } from '../../shared/db/invoices.tables.js';
+import {
+  correctInvoice,
+  getInvoiceFile,
+  getInvoiceView,
+  listInvoices,
+  recordUpload,
+  type InvoiceMime,
+} from '../../shared/db/repositories/invoices.repository.js';
+import { logger } from '../../shared/logging.js';
+import type { ApiDeps } from '../deps.js';
+import { requireRole } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+
+const log = logger.child({ component: 'invoices-api' });
+
+const STATUSES = ['queued', 'extracting', 'needs_review', 'ready', 'posting', 'posted', 'failed', 'rejected'] as const;
+
+/** The file's real type from its first bytes; the declared Content-Type is not trusted. */
+export function sniffInvoiceType(bytes: Buffer): InvoiceMime | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  return null;
+}
+
+const uploadFields = z.strictObject({
+  supplierCuit: z
+    .string()
+    .trim()
+    .refine((v) => isValidCuit(v), 'not a valid CUIT (11 digits with a correct check digit)')
+    .transform((v) => cuitDigits(v)!)
+    .optional(),
+  location: z.string().trim().toUpperCase().optional(),
+});
+
+const idParam = z.uuid('an invoice id is a UUID');
+
+const patchSchema = z.strictObject({
+  lines: z
+    .array(
+      z.strictObject({
+        lineNo: z.number().int().min(1),
+        sku: z.string().trim().min(1).optional(),
+        packUnits: z.number().int().min(1).max(1000).optional(),
+        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
+        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
+      }),
+    )
+    .max(500)
+    .optional(),
+  fields: z.record(z.enum(['issuerCuit', 'type', 'letter', 'pointOfSale', 'number', 'issueDate', 'total', 'cae', 'caeDueDate']), z.union([z.string(), z.number()])).optional(),
+});
+
+const listQuery = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.uuid().optional(),
+});
+
+export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
+  const router = Router();
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.INVOICE_MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  const saveOpts = { autoPostConfidence: config.INVOICE_AUTO_POST_CONFIDENCE, minMatchScore: config.INVOICE_MATCH_MIN_SCORE };
+
+  const receiveFile = (req: Request, res: Response, next: NextFunction) => {
+    upload.single('file')(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) {
+        if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `the file is larger than ${config.INVOICE_MAX_UPLOAD_BYTES} bytes`));
+        return next(new ValidationError(`the upload is invalid: ${err.message} (send one file in the multipart field "file")`));
+      }
+      next(err);
+    });
+  };
+
+  router.post('/', requireRole('deposito', 'negocio'), receiveFile, async (req, res) => {
+    const file = req.file;
+    if (!file) throw new ValidationError('send the invoice as multipart/form-data with the file in the field "file"');
+    if (file.size === 0) throw new ValidationError('the file is empty');
+    const mimeType = sniffInvoiceType(file.buffer);
+    if (!mimeType) throw new AppError(415, 'unsupported_file_type', 'send a PDF, JPEG, PNG or WebP file');
+    const fields = parseInput(uploadFields, req.body ?? {}, 'form fields');
+    let locationId: number | null = null;
+    if (fields.location) {
+      const loc = await db.selectFrom('locations').select('id').where('code', '=', fields.location).executeTakeFirst();
+      if (!loc) throw new UnprocessableError('unknown_location', `no location with code ${fields.location}`);
+      locationId = loc.id;
+    }
+    // Fail before storing anything: the client retries the same file, which maps to the same invoice.
+    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; send the file again later');
+    const recorded = await recordUpload(db, { bytes: file.buffer, mimeType, supplierCuit: fields.supplierCuit ?? null, locationId });
+    if (recorded.status === 'queued') {
+      await enqueueExtraction(producer, recorded.id).catch((err) => log.warn('enqueue failed after intake; the reconciler will deliver it', { invoiceId: recorded.id, err }));
+    }
+    res
+      .status(recorded.created ? 202 : 200)
+      .location(`/v1/invoices/${recorded.id}`)
+      .json({ id: recorded.id, status: recorded.status });
+  });
+
+  router.get('/', async (req, res) => {
+    const q = parseInput(listQuery, req.query, 'query');
+    res.json(await listInvoices(db, { status: q.status as InvoiceStatus | undefined, limit: q.limit, before: q.before }));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'invoice id');
+    const view = await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE);
+    if (!view) throw new NotFoundError('invoice', id);
+    res.json(view);
+  });
+
+  router.get('/:id/file', async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'invoice id');
+    const file = await getInvoiceFile(db, id);
+    if (!file) throw new NotFoundError('invoice', id);
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    res.setHeader('ETag', `"${file.content_key}"`);
+    res.type(file.mime_type).send(file.content);
+  });
+
+  router.patch('/:id', requireRole('deposito', 'negocio'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'invoice id');
+    const patch = parseInput(patchSchema, req.body);
+    const result = await db.transaction().execute((trx) => correctInvoice(trx, id, patch, saveOpts));
+    if (result === 'not_found') throw new NotFoundError('invoice', id);
+    if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
+    if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
+    if (typeof result === 'object' && 'unknownLine' in result) throw new UnprocessableError('unknown_line', `the invoice has no line ${result.unknownLine}`);
+    res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
+  });
+
+  router.post('/:id/post', requireRole('deposito', 'negocio'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'invoice id');
+    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
+    const inv = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
+    if (!inv) throw new NotFoundError('invoice', id);
+    if (inv.status === 'posted' || inv.status === 'posting') return void res.status(inv.status === 'posted' ? 200 : 202).json({ id, status: inv.status });
+    const unmatched = await db.selectFrom('invoice_lines').select(db.fn.countAll<number>().as('n')).where('invoice_id', '=', id).where('product_id', 'is', null).executeTakeFirstOrThrow();
+    const lines = await db.selectFrom('invoice_lines').select(db.fn.countAll<number>().as('n')).where('invoice_id', '=', id).executeTakeFirstOrThrow();
+    if ((inv.status !== 'ready' && inv.status !== 'needs_review') || Number(unmatched.n) > 0 || Number(lines.n) === 0) {
+      throw new ConflictError('invoice_not_ready', `an invoice is posted from needs_review or ready with every line matched to a product (status ${inv.status}, ${unmatched.n} unmatched lines); correct it with PATCH first`);
+    }
+    // The explicit command of a reviewer: every line has a product, so it goes out as is.
+    await db.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).execute();
+    await enqueuePosting(producer, id);
+    res.status(202).json({ id, status: 'posting' });
+  });
+
+  return router;
+}

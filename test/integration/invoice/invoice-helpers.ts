@@ -1,0 +1,47 @@
+import type { Database } from '../../../src/shared/db/database.js';
+import '../../../src/shared/db/invoices.tables.js';
+import { CATALOG } from '../../helpers/invoice-corpus/catalog.js';
+import type { TestSystem } from '../../helpers/system.js';
+
+/** Polls until `check` returns a value (a guard against hanging, not a timing assertion). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 180_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The corpus catalog as products, and one receiving location. */
+export async function seedCatalog(db: Database): Promise<{ locationId: number }> {
+  await db
+    .insertInto('products')
+    .values(CATALOG.map((p) => ({ sku: p.sku, barcode: p.barcode, name: p.name, category: p.category, unit: p.unit })))
+    .execute();
+  const loc = await db.insertInto('locations').values({ code: 'DEPOSITO', name: 'Depósito' }).returning('id').executeTakeFirstOrThrow();
+  return { locationId: loc.id };
+}
+
+export async function uploadInvoice(sys: TestSystem, bytes: Buffer, name: string, type: string, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  form.set('file', new Blob([new Uint8Array(bytes)], { type }), name);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return sys.http('/v1/invoices', { method: 'POST', body: form });
+}
+
+const BUSY = new Set(['queued', 'extracting', 'posting']);
+
+/** Waits until the invoice leaves the queued/extracting/posting states and returns its view. */
+export async function settled(sys: TestSystem, id: string) {
+  return eventually(async () => {
+    const r = await sys.http(`/v1/invoices/${id}`);
+    return r.status === 200 && !BUSY.has(r.body.status) ? r.body : undefined;
+  }, `invoice ${id} to settle`);
+}
+
+export async function invoiceCount(db: Database): Promise<number> {
+  const r = await db.selectFrom('invoices').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
