@@ -21,7 +21,8 @@ import { benchEnv, report, spawnTs, stop, waitForHttp, waitUntil } from './lib.j
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const CHUNK = process.env.BENCH_CHUNK ?? '1000';
-const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '2';
+/** Chunk jobs in flight: more than the 2 cores, so one chunk's commit (WAL flush) overlaps another's work. */
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '4';
 const FORWARD_BP = 250;
 const METRICS_PORT = '19481';
 

@@ -57,7 +57,7 @@ const schema = z.object({
   TRUST_PROXY: boolFrom(false),
   /** Products per repricing chunk job, and chunk jobs one price worker runs at once. */
   PRICING_CHUNK_SIZE: intFrom(1, 1000),
-  PRICING_WORKER_CONCURRENCY: intFrom(1, 2),
+  PRICING_WORKER_CONCURRENCY: intFrom(1, 4),
   /** Cost alert bands in percent ("5,15,25"): a new replacement cost this far from the previous one is an alert. */
   COST_ALERT_BANDS_PCT: z
     .string()
