@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import test from 'ava';
+import { sql } from 'kysely';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
 
@@ -70,18 +71,34 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
   // Hold the balance row so the worker's group transaction blocks midway (requests locked,
   // balance not yet), then kill the worker while it waits.
   const blocker = new Client({ connectionString: sys.config.DATABASE_URL });
+  blocker.on('error', () => undefined);
   await blocker.connect();
   await blocker.query('BEGIN');
   await blocker.query('SELECT * FROM stock_levels WHERE product_id = $1 FOR UPDATE', [product.id]);
 
   const env = { ...process.env, DATABASE_URL: sys.config.DATABASE_URL, REDIS_URL: sys.config.REDIS_URL, QUEUE_PREFIX: sys.config.QUEUE_PREFIX, WORKER_QUEUES: 'stock-movements', WORKER_METRICS_PORT: '0', WORKER_LOCK_DURATION_MS: '2000', RECONCILE_GRACE_MS: '1000', RECONCILE_INTERVAL_MS: '500', LOG_LEVEL: 'warn' };
   const entry = path.resolve('src/workers/main.ts');
-  const spawnWorker = (): ChildProcess => fork(entry, [], { env, execArgv: ['--import', 'tsx'], stdio: 'ignore' });
+  let output = '';
+  const spawnWorker = (): ChildProcess => {
+    const child = fork(entry, [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    return child;
+  };
   const first = spawnWorker();
-  await waitUntil('the worker to block inside its transaction', async () => {
-    const { rows } = await blocker.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'gondola-worker' AND wait_event_type = 'Lock'");
-    return rows[0].n > 0;
-  });
+  try {
+    await waitUntil('the worker to block inside its transaction', async () => {
+      if (first.exitCode !== null) throw new Error(`worker exited with ${first.exitCode}: ${output}`);
+      // Read from outside the blocker's transaction: inside one, pg_stat_activity is a frozen snapshot.
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'gondola-worker' AND wait_event_type = 'Lock'`.execute(sys.database.db);
+      return rows[0]!.n > 0;
+    }, 180_000);
+  } catch (err) {
+    first.kill('SIGKILL');
+    await blocker.end().catch(() => undefined);
+    throw new Error(`${(err as Error).message}\nworker output:\n${output.slice(-4000)}`);
+  }
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   await blocker.query('ROLLBACK');
