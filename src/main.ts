@@ -21,7 +21,7 @@ async function main() {
   const db = await prepareDatabase(config);
   if (config.LOAD_DEMO_DATA && (await databaseIsEmpty(db))) {
     const seeded = await seedDemoData(db);
-    log.info('demo data loaded', { products: seeded.products, locations: seeded.locations, openingMovements: seeded.openingMovements });
+    log.info('demo data loaded', { products: seeded.products, locations: seeded.locations, openingMovements: seeded.openingMovements, salesHistoryMovements: seeded.salesHistoryMovements });
     if (seeded.adminKey) {
       const file = path.resolve('.data/admin-api-key');
       mkdirSync(path.dirname(file), { recursive: true });

@@ -3,6 +3,8 @@ import pg from 'pg';
 
 // int8 (ids, centavos, counts) as JS numbers: every value we store is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// `date` columns are calendar days, not instants: read them as 'YYYY-MM-DD' strings.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** Numeric columns: read as exact decimal strings, written as strings or numbers. */
 export type Decimal = ColumnType<string, string | number, string | number>;

@@ -5,11 +5,14 @@ import { applyMovementGroup } from '../db/repositories/movements.repository.js';
 import { createApiKey } from '../db/repositories/api-keys.repository.js';
 import { demoCatalog, demoLocations } from './catalog.js';
 import { seedDemoPricing } from './pricing-seed.js';
+import { seedSimulatedSales } from '../db/repositories/demo-sales.repository.js';
 
 export interface SeedResult {
   products: number;
   locations: number;
   openingMovements: number;
+  /** Simulated sales (and the receipts that fed them) over the last year. */
+  salesHistoryMovements: number;
   /** A new admin key, when the database had none. */
   adminKey?: string;
 }
@@ -18,7 +21,7 @@ export interface SeedResult {
  * Loads the demo shop into an empty database: locations, catalog, and opening stock written as
  * `receipt` movements through the same ledger path as everything else (so integrity holds).
  */
-export async function seedDemoData(db: Database, { createAdminKey = true } = {}): Promise<SeedResult> {
+export async function seedDemoData(db: Database, { createAdminKey = true, withSalesHistory = true } = {}): Promise<SeedResult> {
   const catalog = demoCatalog();
   const result = await withTransaction(db, async (trx) => {
     const locations = await trx.insertInto('locations').values([...demoLocations]).onConflict((oc) => oc.column('code').doNothing()).returning(['id', 'code']).execute();
@@ -55,7 +58,11 @@ export async function seedDemoData(db: Database, { createAdminKey = true } = {})
     return { products: products.length, locations: locations.length, openingMovements: requests.length };
   });
   await seedDemoPricing(db);
+  // A year of simulated sales at the store, through the ledger, so forecasts appear right away.
+  const salon = await db.selectFrom('locations').select('id').where('code', '=', 'SALON').executeTakeFirst();
+  const history = salon && withSalesHistory ? await seedSimulatedSales(db, { locationId: salon.id, days: 365, seed: 1 }) : undefined;
   const hasAdmin = await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).executeTakeFirst();
-  if (!hasAdmin && createAdminKey) return { ...result, adminKey: (await createApiKey(db, 'demo admin', 'admin')).key };
-  return result;
+  const seeded = { ...result, salesHistoryMovements: (history?.sales ?? 0) + (history?.receipts ?? 0) };
+  if (!hasAdmin && createAdminKey) return { ...seeded, adminKey: (await createApiKey(db, 'demo admin', 'admin')).key };
+  return seeded;
 }

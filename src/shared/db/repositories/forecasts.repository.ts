@@ -1,9 +1,5 @@
 import { sql, type ColumnType, type Generated, type Kysely, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { DB, Decimal } from '../database.js';
-
-// `date` columns are calendar days, not instants: read them as 'YYYY-MM-DD' strings.
-pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type DateColumn = ColumnType<string, string, string>;
