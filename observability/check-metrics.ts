@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registry } from '../src/shared/metrics.js';
 
 /** Alerts written ahead of the capabilities that will export these metrics. */
-export const PLACEHOLDER_METRICS: readonly string[] = ['gondola_inflation_rate_anomaly', 'gondola_forecast_drift_ratio'];
+export const PLACEHOLDER_METRICS: readonly string[] = [];
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
