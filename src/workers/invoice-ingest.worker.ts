@@ -1,3 +1,15 @@
+/**
+ * `invoice-ingest` worker. Design notes (where this differs from the team page):
+ * - The OCR work runs in `ExtractionSandbox`, a long-lived child process of this worker, not
+ *   in BullMQ's own sandbox: the queue also carries `post-invoice`, which needs the shell's
+ *   transaction and context, and extraction must end in a database write. The child keeps the
+ *   tesseract.js pool warm, is killed past the deadline and recycled when its memory creeps;
+ *   `processors/invoice-ingest.processor.ts` still exports a BullMQ sandboxed processor.
+ * - Uploaded files live in PostgreSQL (`invoice_files`, by sha256) so api and worker replicas
+ *   share them without a shared volume; a 15 MB cap keeps that reasonable.
+ * - Cost history is pricing's `replacement_costs` (via `recordReplacementCost`): one history,
+ *   with its cost alerts, whatever changed the cost.
+ */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

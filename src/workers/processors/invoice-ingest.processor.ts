@@ -22,6 +22,8 @@ export interface ExtractResponse {
   output: ExtractionOutput;
   /** Peak resident set of this process so far, in KiB. */
   maxRssKb: number;
+  /** Resident set now, in KiB. */
+  rssKb: number;
 }
 
 export type ExtractFailure = { code: 'extraction_timeout' | 'unreadable_file' | 'extraction_error'; message: string };
@@ -43,7 +45,7 @@ export async function runExtraction(req: ExtractRequest): Promise<ExtractRespons
     const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), signal: controller.signal });
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
     const output = await Promise.race([work, aborted]);
-    return { output, maxRssKb: process.resourceUsage().maxRSS };
+    return { output, maxRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(process.memoryUsage.rss() / 1024) };
   } catch (err) {
     if (err instanceof ExtractionTimeoutError) {
       const stale = pool;

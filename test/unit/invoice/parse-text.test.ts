@@ -118,3 +118,21 @@ test('header fields come out formatted: CUIT with dashes, dates ISO', (t) => {
   t.is(p.fields.issuerCuit?.value, formatCuit(spec.issuer.cuit));
   t.regex(p.fields.issueDate!.value, /^\d{4}-\d{2}-\d{2}$/);
 });
+
+test('an amount OCR split at its decimal comma is glued back together', (t) => {
+  const text = `Código Producto / Servicio Cantidad U. Medida Precio Unit. % Bonif Imp. Bonif. Subtotal
+A000116 DULCE DE LECHE SERENISIMA 400G X12 10,00 unidades 20640,00 0,00 0,00 206400, 00
+Subtotal: $ 206400,00`;
+  const p = parseInvoiceText(text, 'ocr');
+  t.like(p.lines[0], { quantity: '10', unitPrice: '20640.00', amount: '206400.00', arithmeticOk: true });
+});
+
+test('with neither letter nor code legible, the letter is inferred from the page with low confidence', (t) => {
+  const c = parseInvoiceText('FACTURA\nCondición frente al IVA: Responsable Monotributo\nSubtotal: $ 100,00\nImporte Total: $ 100,00', 'ocr');
+  t.like(c.fields.letter, { value: 'C', confidence: 0.5 });
+  t.is(c.fields.type?.value, 11);
+  const a = parseInvoiceText('FACTURA\nCondición frente al IVA: IVA Responsable Inscripto\nImporte Neto Gravado: $ 100,00\nIVA 21%: $ 21,00\nImporte Total: $ 121,00', 'ocr');
+  t.is(a.fields.letter?.value, 'A');
+  const b = parseInvoiceText('FACTURA\nIVA Responsable Inscripto\nCliente: X   Cond. IVA: Responsable Monotributo\nTOTAL $ 121,00', 'ocr');
+  t.is(b.fields.letter?.value, 'B');
+});

@@ -106,9 +106,14 @@ function isoDate(d: string, m: string, y: string): string | null {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** OCR splits a number at its decimal comma (`206400, 00`): glue it back. */
+function joinSplitDecimals(text: string): string {
+  return text.replace(/(\d)([,.]) (\d{2})(?![\d,.])/g, '$1$2$3');
+}
+
 /** OCR reads some digits as letters; labels and values are compared after repair. */
 function repairLine(text: string): string {
-  return text
+  return joinSplitDecimals(text)
     .split(/(\s+)/)
     .map((t) => (/\d/.test(t) ? repairDigits(t) : t))
     .join('');
@@ -223,6 +228,17 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     const code = voucherCode(letterFound.letter, kind ?? 'factura');
     fields.letter = field(letterFound.letter, source, letterFound.conf);
     fields.type = field(code, source, letterFound.conf * (kind ? 0.95 : 0.8));
+  }
+  if (!fields.type) {
+    // Neither the letter nor the code was legible: the rest of the page still says which it is.
+    const all = fold(lines.map((l) => l.text).join('\n'));
+    const ivaByRate = /\biva\s*(21|10[.,]5|27)\s*%\s*:?\s*\$?\s*[1-9]/.test(all);
+    // The issuer's IVA condition is printed before the receiver's: a monotributista issuer means C.
+    const mono = all.indexOf('monotribut');
+    const issuerMonotributo = mono >= 0 && !all.slice(0, mono).includes('inscript');
+    const letter: InvoiceLetter = ivaByRate ? 'A' : issuerMonotributo ? 'C' : 'B';
+    fields.letter = field(letter, source, 0.5);
+    fields.type = field(voucherCode(letter, kind ?? 'factura'), source, 0.5);
   }
   fields.currency ??= field('PES', source, 0.9);
 }
@@ -431,7 +447,7 @@ function parseLines(lines: TextLine[], source: FieldSource): { items: ParsedLine
     const f = fold(line.text);
     if (TOTALS_LABEL.test(f) && items.length > 0) break;
     if (TOTALS_LABEL.test(f) && start > 0 && /(importe\s+neto|neto\s+gravado|importe\s+total|otros\s+tributos)/.test(f)) break;
-    const tokens = line.text.trim().split(/\s+/).filter(Boolean);
+    const tokens = joinSplitDecimals(line.text).trim().split(/\s+/).filter(Boolean);
     if (tokens.length < 3 || !/[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,}/.test(line.text)) continue;
     const repaired = tokens.map((t) => (/\d/.test(t) && !/[a-z]{2,}/i.test(t) ? repairDigits(t) : t));
     const usable = (r: RowValues | null): r is RowValues => !!r && r.qty !== undefined && r.price !== undefined && !!r.desc && /[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,}/.test(r.desc);
