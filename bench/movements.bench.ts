@@ -145,6 +145,7 @@ const metrics = {
   plainExpressReqPerSec: Math.round(plainRun.requests.average),
   apiRatio: +(apiRun.requests.average / plainRun.requests.average).toFixed(3),
   apiP99Ms: apiRun.latency.p99,
+  plainExpressP99Ms: plainRun.latency.p99,
   apiNon2xx: non2xx,
   workerPeakRssMb: peakMb,
   integrityMismatches: integrity.rows[0]!.n,
