@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError, UnprocessableError } from '../../shared/errors.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import type { ApiDeps } from '../deps.js';
+import { registerOperations } from '../openapi.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
@@ -220,3 +221,10 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
 
   return router;
 }
+
+registerOperations('/v1/forecasts', { get: { summary: 'Forecasts (p50, p90) for the next 14 days', query: ['sku', 'location'], responses: { 200: 'forecasts' } } });
+registerOperations('/v1/forecasts/runs', { post: { summary: 'Start a forecast run now', role: 'negocio or ml_service', responses: { 202: 'run queued' } } });
+registerOperations('/v1/reorder-suggestions', { get: { summary: 'What to order, from whom and how much', query: ['location', 'supplier'], responses: { 200: 'suggestions' } } });
+registerOperations('/v1/purchase-orders/drafts', { post: { summary: 'Purchase-order drafts grouped by supplier from the current suggestions', role: 'negocio or ml_service', responses: { 201: 'drafts' } } });
+registerOperations('/v1/models', { get: { summary: 'Model versions with training window and validation scores', responses: { 200: 'models' } } });
+registerOperations('/v1/models/train', { post: { summary: 'Train a new model version', role: 'ml_service', responses: { 202: 'training queued' } } });
