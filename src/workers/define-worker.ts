@@ -36,6 +36,8 @@ export interface WorkerDefinition<C extends JobContract = JobContract> {
   options?: (config: Config) => Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
   /** Called once at boot, after the BullMQ worker exists (job schedulers, warm-up). */
   onStart?: (deps: WorkerDeps) => Promise<void>;
+  /** Called on the first shutdown signal, before `worker.close()` waits for active jobs: abandon long CPU work so the drain ends in time. */
+  onShutdown?: () => Promise<void>;
   onClose?: () => Promise<void>;
 }
 

@@ -29,6 +29,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
 
   const workers: Worker[] = [];
   const closers: CloseStep[] = [];
+  const abandoners: CloseStep[] = [];
   for (const queue of config.WORKER_QUEUES) {
     const load = workerModules[queue];
     if (!load) {
@@ -39,6 +40,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
     const worker = startWorker(def, deps);
     workers.push(worker);
     await def.onStart?.(deps);
+    if (def.onShutdown) abandoners.push({ name: `${queue} abandon`, close: def.onShutdown });
     if (def.onClose) closers.push({ name: `${queue} cleanup`, close: def.onClose });
     log.info('worker started', { queue, concurrency: worker.opts.concurrency });
   }
@@ -50,6 +52,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
     workers,
     closeSteps: [
       ...(reconciler ? [{ name: 'reconciler', close: () => reconciler.close() }] : []),
+      ...abandoners,
       { name: 'workers', close: () => Promise.all(workers.map((w) => w.close())) },
       ...closers,
       { name: 'producer', close: () => producer.close() },
