@@ -18,24 +18,15 @@ import {
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
 import { buildInflationIndex } from '../../shared/domain/forecast/inflation.js';
-import {
-  buildInferenceBatch,
-  categoryIndexer,
-  predictModel,
-  rollingOriginValidation,
-  serveForecasts,
-  trainForecastModel,
-  type ForecastModel,
-  type ServingPlan,
-  type ValidationReport,
-} from '../../shared/domain/forecast/model.js';
+import { buildInferenceBatch, categoryIndexer, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
 import type { GbtParams } from '../../shared/domain/forecast/gbt.js';
-import { exportGbtToOnnx } from '../../shared/domain/forecast/onnx-export.js';
 import { loadOnnxForecaster, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
 import { suggestReorder } from '../../shared/domain/forecast/reorder.js';
+import { packHistory } from '../../shared/domain/forecast/training.js';
 import { PermanentError } from '../../shared/errors.js';
 import { forecastDrift, forecastModelTrainings, forecastRows } from '../../shared/metrics.js';
 import { FORECAST_CHUNK_SIZE } from '../../shared/jobs/demand-forecasts.contract.js';
+import { TrainingThreads } from './demand-forecasts.threads.js';
 
 /** Days of history a forecast or a training reads (a year, so yearly events are in it). */
 export const HISTORY_DAYS = 365;
@@ -79,6 +70,10 @@ export interface TrainOptions {
   folds?: number;
   params?: Partial<GbtParams>;
   now?: Date;
+  /** Threads to train in; the worker passes its own so a shutdown can abandon the training. */
+  threads?: TrainingThreads;
+  /** Progress: `training` once the thread runs the CPU work, then `storing`. */
+  onStage?: (stage: 'training' | 'storing') => void;
 }
 
 export interface TrainOutcome {
@@ -88,6 +83,7 @@ export interface TrainOutcome {
   validation: ValidationReport;
   trainingRows: number;
   trainingMs: number;
+  validationMs: number;
   parityMaxRelDiff: number;
   created: boolean;
 }
@@ -96,7 +92,9 @@ export interface TrainOutcome {
  * Trains on the daily sales aggregate up to `trainedThrough`, validates with rolling origins
  * against the baselines, exports to ONNX, checks ONNX/TypeScript parity, stores the version and
  * activates it only when it beats the best baseline for at least one product class. The version
- * name hashes the ONNX bytes, so a retried job stores nothing twice.
+ * name hashes the ONNX bytes, so a retried job stores nothing twice. Database work stays here;
+ * the CPU work (validation, fit, export) runs in a worker thread, and nothing is written until
+ * it has finished: a training abandoned at shutdown leaves no row behind.
  */
 export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
@@ -118,25 +116,19 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
   if (days < needed) throw new PermanentError(`training needs at least ${needed} days of sales; there are ${days}`, 'not_enough_history');
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);
-  const ctx: FeatureContext = { startDay: window.startDay, inflation: buildInflationIndex() };
 
-  const validation = rollingOriginValidation(window.series, categories, ctx, { lastDay: days - 1, folds, params: opts.params });
-  const started = performance.now();
-  const model = trainForecastModel(window.series, categories, ctx, { lastTarget: days - 1, params: opts.params });
-  const trainingMs = Math.round(performance.now() - started);
-  const trainingRows = Math.max(0, days - 56) * window.series.length;
-
-  const draftBytes = exportGbtToOnnx(model.gbt, { version: 'pending', featureNames: FEATURE_NAMES });
-  const digest = createHash('sha256').update(draftBytes).digest('hex');
-  const version = `gbt-${through}-${digest.slice(0, 10)}`;
-  const onnx = exportGbtToOnnx(model.gbt, { version, featureNames: FEATURE_NAMES });
+  const trained = await (opts.threads ?? new TrainingThreads()).train(
+    { history: packHistory(window.series, window.startDay, days), categories, trainedThrough: through, folds, params: opts.params },
+    { onStarted: () => opts.onStage?.('training') },
+  );
+  opts.onStage?.('storing');
+  const { version, model, onnx, validation, trainingRows, trainingMs } = trained;
 
   const forecaster = await loadOnnxForecaster(onnx);
   let parity = 0;
   try {
-    const x = buildInferenceBatch(window.series, days - 1, ctx);
-    const viaOnnx = await forecaster.run(x, FEATURE_COUNT);
-    const viaTs = predictModel(model, x);
+    const viaOnnx = await forecaster.run(trained.parityInput, FEATURE_COUNT);
+    const viaTs = trained.parityExpected;
     for (let i = 0; i < viaTs.length; i++) parity = Math.max(parity, Math.abs(viaOnnx[i]! - viaTs[i]!) / Math.max(viaTs[i]!, 1e-3));
   } finally {
     await forecaster.release();
@@ -169,7 +161,7 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
     return inserted !== undefined;
   });
   if (created) forecastModelTrainings.inc({ outcome: activate ? 'activated' : parityOk ? 'kept_baseline' : 'parity_failed' });
-  return { version, activated: activate, reason, validation, trainingRows, trainingMs, parityMaxRelDiff: parity, created };
+  return { version, activated: activate, reason, validation, trainingRows, trainingMs, validationMs: trained.validationMs, parityMaxRelDiff: parity, created };
 }
 
 /** What serves a run: the ONNX session and plan of a model version, or baselines only. */
