@@ -1,20 +1,24 @@
-import { Queue } from 'bullmq';
+import { Queue, WaitingError } from 'bullmq';
 import { SHOP_TIME_ZONE } from '../shared/db/repositories/forecasts.repository.js';
 import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId, planJobId, trainJobId } from '../shared/jobs/demand-forecasts.contract.js';
 import { logger } from '../shared/logging.js';
 import { defineWorker } from './define-worker.js';
 import { forecastChunk, lastCompleteDay, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
+import { TrainingAbandonedError, TrainingThreads } from './processors/demand-forecasts.threads.js';
 
 const log = logger.child({ component: 'demand-forecasts' });
 let queue: Queue | undefined;
+// One set per start: a shutdown abandons it for good, the next start gets a new one.
+let trainer: TrainingThreads | undefined;
 
 /**
- * `demand-forecasts`: CPU-bound (training, ONNX inference), so one job at a time per replica
- * and a long lock: training holds the event loop for seconds at a time.
+ * `demand-forecasts`: CPU-bound, so one job at a time per replica. Training runs in a worker
+ * thread (the event loop keeps renewing locks, so the default lock duration holds); a chunk's
+ * features and ONNX batch take tens of milliseconds and stay on the event loop.
  */
 export default defineWorker({
   contract: demandForecastsContract,
-  options: () => ({ concurrency: 1, lockDuration: 10 * 60_000, stalledInterval: 60_000 }),
+  options: () => ({ concurrency: 1 }),
   handlers: {
     'plan-forecasts': {
       transaction: 'self-managed',
@@ -43,9 +47,23 @@ export default defineWorker({
     },
     'train-model': {
       transaction: 'self-managed',
-      handle: async ({ trainedThrough }, { db }) => {
-        const outcome = await trainModel(db, { trainedThrough });
-        log.info('model trained', { version: outcome.version, activated: outcome.activated, reason: outcome.reason, trainingMs: outcome.trainingMs });
+      handle: async ({ trainedThrough }, { db, job }) => {
+        let outcome;
+        try {
+          outcome = await trainModel(db, {
+            trainedThrough,
+            threads: (trainer ??= new TrainingThreads()),
+            // Progress is informative: a failed update must not cost the training.
+            onStage: (stage) => void job.updateProgress({ stage }).catch((err: unknown) => log.warn('job progress update failed', { jobId: job.id, err })),
+          });
+        } catch (err) {
+          if (!(err instanceof TrainingAbandonedError)) throw err;
+          // Shutdown cut the training short: back to the head of the queue without spending an attempt.
+          await job.moveToWait(job.token);
+          log.warn('training abandoned at shutdown, job returned to the queue', { jobId: job.id });
+          throw new WaitingError();
+        }
+        log.info('model trained', { version: outcome.version, activated: outcome.activated, reason: outcome.reason, trainingMs: outcome.trainingMs, validationMs: outcome.validationMs });
         return {
           version: outcome.version,
           activated: outcome.activated,
@@ -81,7 +99,12 @@ export default defineWorker({
       { name: 'train-model', data: { reason: 'schedule' }, opts: { ...demandForecastsContract.defaultJobOptions, ...demandForecastsContract.jobOptions?.['train-model'] } },
     );
   },
+  onShutdown: async () => {
+    trainer ??= new TrainingThreads();
+    await trainer.abandon();
+  },
   onClose: async () => {
+    trainer = undefined;
     await queue?.close();
     queue = undefined;
     await releaseSessions();
