@@ -10,9 +10,13 @@ export function jobsRouter({ producer }: ApiDeps): Router {
   router.get('/:queue/:id', async (req, res) => {
     const queueName = req.params.queue;
     if (!(ALL_QUEUES as readonly string[]).includes(queueName)) throw new NotFoundError('queue', queueName);
-    const job = await producer.queue({ queue: queueName as QueueName }).getJob(req.params.id);
+    const queue = producer.queue({ queue: queueName as QueueName });
+    // State first, then the job hash: BullMQ finishes a job in one script (return value, finishedOn
+    // and the completed set together), so a hash read after "completed" holds the result. The other
+    // order reports a job that completes in between as completed with no result.
+    const state = await queue.getJobState(req.params.id);
+    const job = state === 'unknown' ? undefined : await queue.getJob(req.params.id);
     if (!job) throw new NotFoundError('job', req.params.id);
-    const state = await job.getState();
     const deps = await job.getDependenciesCount({ processed: true, unprocessed: true, failed: true, ignored: true });
     const total = (deps.processed ?? 0) + (deps.unprocessed ?? 0) + (deps.failed ?? 0) + (deps.ignored ?? 0);
     const children = total ? { total, completed: deps.processed ?? 0, pending: deps.unprocessed ?? 0, failed: (deps.failed ?? 0) + (deps.ignored ?? 0) } : null;

@@ -130,6 +130,30 @@ test('the same run id twice changes nothing more, through the API and when a chu
   t.deepEqual(await db().selectFrom('products').select(['id', 'price_cents']).where('category', '=', category).orderBy('id').execute(), prices);
 });
 
+test('GET /v1/jobs never shows a job as completed without its result, even when polled while it completes', async (t) => {
+  const category = uniq('poll');
+  const ids = await insertPricedProducts(db(), { category, count: 5 });
+  const runId = uniq('poll-run');
+  const first = await recalculate({ category, reason: 'sondeo', runId });
+  await waitForJob(sys, 'price-recalculations', first.body.job.id);
+  // Replayed chunks finish in a few milliseconds; polled without pause, the poll that first sees
+  // "completed" often overlaps the completion itself.
+  const views = [];
+  for (let i = 0; i < 20; i++) {
+    const job = await queue.add('recalculate-prices', { runId, chunk: 0, fromId: ids[0]!, toId: ids.at(-1)! }, { jobId: uniq('poll') });
+    views.push(
+      await eventually(async () => {
+        const r = await sys.http(`/v1/jobs/price-recalculations/${job.id}`);
+        return ['completed', 'failed'].includes(r.body.state) ? r.body : undefined;
+      }, `job ${job.id}`, 60_000, 0),
+    );
+  }
+  t.deepEqual(
+    views.map((v) => [v.state, v.result]),
+    views.map(() => ['completed', { examined: 5, changed: 5, replayed: true }]),
+  );
+});
+
 test('an idempotency key returns the same run for a repeated request', async (t) => {
   const category = uniq('key');
   await insertPricedProducts(db(), { category, count: 10 });
