@@ -119,7 +119,12 @@ async function poolThroughput(pages: Buffer[], size: number): Promise<number> {
   return pages.length / seconds;
 }
 
-async function cliMsPerPage(dir: string, pages: Buffer[]): Promise<number | null> {
+/**
+ * The native CLI on the same pages, two ways: one page after another with its default
+ * threading, and one single-threaded process per core in parallel (its best throughput here).
+ * Returns ms/page for each, or null when `tesseract` is not installed.
+ */
+async function cliMsPerPage(dir: string, pages: Buffer[], cores: number): Promise<{ sequential: number; parallel: number } | null> {
   try {
     await run('tesseract', ['--version']);
   } catch {
@@ -131,10 +136,21 @@ async function cliMsPerPage(dir: string, pages: Buffer[]): Promise<number | null
     await writeFile(f, p);
     files.push(f);
   }
-  await run('tesseract', [files[0]!, 'stdout', '-l', 'spa', '--psm', '6', '--oem', '1'], { maxBuffer: 8 << 20 });
-  const started = performance.now();
-  for (const f of files) await run('tesseract', [f, 'stdout', '-l', 'spa', '--psm', '6', '--oem', '1'], { maxBuffer: 8 << 20 });
-  return (performance.now() - started) / files.length;
+  const args = (f: string) => [f, 'stdout', '-l', 'spa', '--psm', '6', '--oem', '1'];
+  await run('tesseract', args(files[0]!), { maxBuffer: 8 << 20 });
+  let started = performance.now();
+  for (const f of files) await run('tesseract', args(f), { maxBuffer: 8 << 20 });
+  const sequential = (performance.now() - started) / files.length;
+  const single = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  started = performance.now();
+  const queue = [...files];
+  await Promise.all(
+    Array.from({ length: cores }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await run('tesseract', args(f), { maxBuffer: 8 << 20, env: single });
+    }),
+  );
+  const parallel = (performance.now() - started) / files.length;
+  return { sequential, parallel };
 }
 
 async function main(): Promise<void> {
@@ -167,7 +183,9 @@ async function main(): Promise<void> {
       pooled = Math.max(pooled, await poolThroughput(pages, cores));
     }
     const speedup = pooled / single;
-    const cli = await cliMsPerPage(dir, pages);
+    const cliRuns = await cliMsPerPage(dir, pages, cores);
+    // The goal is judged against the CLI's faster way of running.
+    const cli = cliRuns === null ? null : Math.min(cliRuns.sequential, cliRuns.parallel);
     const poolMsPerPage = 1000 / pooled;
     const cliRatio = cli === null ? null : cli / poolMsPerPage;
 
@@ -196,7 +214,10 @@ async function main(): Promise<void> {
         poolMsPerPage: Math.round(poolMsPerPage),
         singleWorkerMsPerPage: Math.round(1000 / single),
         cliMsPerPage: cli === null ? null : Math.round(cli),
-        cliNote: 'tesseract CLI run sequentially with its default threading, --psm 6 --oem 1, Debian tesseract-ocr-spa data; ratio = CLI ms/page ÷ pool ms/page',
+        cliSequentialMsPerPage: cliRuns === null ? null : Math.round(cliRuns.sequential),
+        cliParallelMsPerPage: cliRuns === null ? null : Math.round(cliRuns.parallel),
+        cliNote:
+          'same preprocessed pages, --psm 6 --oem 1, Debian tesseract-ocr-spa data; sequential = default threading one page after another, parallel = OMP_THREAD_LIMIT=1 one process per core; ratio = the faster CLI ms/page ÷ pool ms/page',
       },
       extractionPeakRssMb: rssMb,
       extractionProcessesRecycled: recycled,

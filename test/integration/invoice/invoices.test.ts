@@ -193,6 +193,32 @@ test.serial('posting writes one receipt per line and the replacement costs, queu
   t.is(Number(ledger.rows[0]!.n), spec.lines.length);
 });
 
+test.serial('a posting that fails before commit leaves nothing behind, and the retry posts once', async (t) => {
+  const db = sys.database.db;
+  const spec = makeInvoiceSpec(506, { letter: 'C', layout: 'afip', font: 'liberation-sans', qr: true, lineCount: 2 });
+  const up = await uploadInvoice(sys, await renderTextPdf(spec), 'f.pdf', 'application/pdf');
+  await settled(sys, up.body.id);
+  await db.updateTable('invoices').set({ status: 'posting' }).where('id', '=', up.body.id).execute();
+  const { postInvoice } = await import('../../../src/shared/db/repositories/invoices.repository.js');
+  const { applyMovementGroup } = await import('../../../src/shared/db/repositories/movements.repository.js');
+  const deps = {
+    applyReceipts: (trx: Parameters<typeof applyMovementGroup>[0], ids: string[]) => applyMovementGroup(trx, ids.map((movementId) => ({ movementId }))),
+    defaultLocationId: async () => (await db.selectFrom('locations').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
+  };
+  await t.throwsAsync(
+    db.transaction().execute((trx) => postInvoice(trx, up.body.id, { ...deps, recordCost: async () => { throw new Error('connection lost'); } })),
+    { message: 'connection lost' },
+  );
+  const none = await db.selectFrom('movement_requests').select(db.fn.countAll<string>().as('n')).where('reference', '=', `invoice:${up.body.id}`).executeTakeFirstOrThrow();
+  t.is(Number(none.n), 0);
+  t.is((await db.selectFrom('outbox').selectAll().where('job_id', '=', `reprice-invoice-${up.body.id}`).execute()).length, 0);
+  const { recordReplacementCost } = await import('../../../src/shared/db/repositories/pricing-costs.repository.js');
+  const ok = await db.transaction().execute((trx) => postInvoice(trx, up.body.id, { ...deps, recordCost: (t2, p, c, s2) => recordReplacementCost(t2, p, c, s2) }));
+  t.is(ok.status, 'posted');
+  const once = await db.selectFrom('movement_requests').select(db.fn.countAll<string>().as('n')).where('reference', '=', `invoice:${up.body.id}`).executeTakeFirstOrThrow();
+  t.is(Number(once.n), spec.lines.length);
+});
+
 test.serial('GET /v1/invoices lists by status', async (t) => {
   const rejected = await sys.http('/v1/invoices?status=rejected');
   t.is(rejected.status, 200);

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Queue } from 'bullmq';
 import { photoOptions, renderPhoto } from '../../helpers/invoice-corpus/render.js';
 import { makeInvoiceSpec } from '../../helpers/invoice-corpus/spec.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
@@ -25,6 +26,12 @@ test('an extraction past its deadline ends the invoice as failed with extraction
   t.is(inv.reason, 'extraction_timeout');
   const row = await sys.database.db.selectFrom('invoices').select(['failure_detail']).where('id', '=', up.body.id).executeTakeFirstOrThrow();
   t.regex(row.failure_detail ?? '', /1000 ms/);
+  // A timeout is final: the job is not retried.
+  const queue = new Queue('invoice-ingest', { connection: { url: sys.config.REDIS_URL }, prefix: sys.config.QUEUE_PREFIX });
+  const job = await queue.getJob(`inv-x-${up.body.id}`);
+  await queue.close();
+  t.is(job?.attemptsMade, 1);
+  t.regex(job?.failedReason ?? '', /extraction_timeout/);
   const failedJobs = await sys.http('/v1/invoices?status=failed');
   t.deepEqual(failedJobs.body.items.map((i: { id: string }) => i.id), [up.body.id]);
 });
