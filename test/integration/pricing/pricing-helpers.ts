@@ -46,6 +46,18 @@ export async function insertPricedProducts(db: Database, spec: PricedProductSpec
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * Waits until some session waits for a lock held by the backend `pid`. Asked through the pool,
+ * outside any transaction: inside one, pg_stat_activity is a snapshot taken at its first read and
+ * never shows a session that connected later (a worker's pool opening a connection, under load).
+ */
+export async function waitUntilBlockedBy(db: Database, pid: number, what: string): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`.execute(db);
+    return rows[0]!.n > 0;
+  }, what);
+}
+
 /** Waits until a job reaches a final state and returns its view from GET /v1/jobs. */
 export async function waitForJob(sys: TestSystem, queue: string, id: string, timeoutMs = 90_000) {
   return eventually(async () => {

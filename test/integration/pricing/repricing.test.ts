@@ -13,7 +13,7 @@ import { computePrice, taxBreakdown } from '../../../src/shared/domain/pricing/p
 import { percentColumnBp } from '../../../src/shared/domain/pricing/rates.js';
 import { chunkJobId, priceRecalculationsContract } from '../../../src/shared/jobs/price-recalculations.contract.js';
 import { enqueueRepricing } from '../../../src/producers/price-recalculations.producer.js';
-import { eventually, insertPricedProducts, uniq, waitForJob } from './pricing-helpers.js';
+import { eventually, insertPricedProducts, uniq, waitForJob, waitUntilBlockedBy } from './pricing-helpers.js';
 
 let sys: TestSystem;
 let producer: Producer;
@@ -230,14 +230,12 @@ test('a cost changed by someone else while a chunk computes fails the chunk (to 
   const other = new pg.Client({ connectionString: sys.database.url });
   await other.connect();
   try {
+    const otherPid: number = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await other.query('BEGIN');
     await other.query('UPDATE products SET replacement_cost_cents = 120000 WHERE id = $1', [id]);
     const chunk = withTransaction(db(), (trx) => repriceChunk(trx, runId, 0, from, to));
     chunk.catch(() => undefined);
-    await eventually(async () => {
-      const { rows } = await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))');
-      return rows[0].n > 0;
-    }, 'the chunk to wait for the row lock');
+    await waitUntilBlockedBy(db(), otherPid, 'the chunk to wait for the row lock');
     await other.query('COMMIT');
     await t.throwsAsync(chunk, { name: 'PriceConflictError' });
   } finally {
@@ -259,13 +257,11 @@ test('a chunk that meets a concurrent cost change is retried by the queue and pr
   await other.connect();
   let res;
   try {
+    const otherPid: number = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await other.query('BEGIN');
     await other.query('UPDATE products SET replacement_cost_cents = 130000 WHERE id = $1', [id]);
     res = await recalculate({ category, reason: 'reintento' });
-    await eventually(async () => {
-      const { rows } = await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))');
-      return rows[0].n > 0;
-    }, 'the chunk to wait for the row lock');
+    await waitUntilBlockedBy(db(), otherPid, 'the chunk to wait for the row lock');
     await other.query('COMMIT');
   } finally {
     await other.end();
