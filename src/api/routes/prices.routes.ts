@@ -277,7 +277,7 @@ registerOperations('/v1/prices/{sku}', {
 });
 registerOperations('/v1/prices/{sku}/history', { get: { summary: 'Price changes of a product, newest first (old, new, reason, rule, run)', query: ['limit', 'cursor'], responses: { 200: 'page of changes' } } });
 registerOperations('/v1/price-runs', { get: { summary: 'Repricing runs, newest first', query: ['status', 'limit'], responses: { 200: 'runs' } } });
-registerOperations('/v1/price-runs/{id}', { get: { summary: 'A run: status, chunks done, products changed, label batch', responses: { 200: 'run', 404: 'not_found' } } });
+registerOperations('/v1/price-runs/{id}', { get: { summary: 'A run: status, chunks done, products changed, label batch; a failed run says why (failure.reason)', responses: { 200: 'run', 404: 'not_found' } } });
 registerOperations('/v1/pricing-rules', { get: { summary: 'Pricing rules per category and the default', responses: { 200: 'rules' } } });
 registerOperations('/v1/pricing-rules/{category}', {
   put: { summary: 'Create or replace the rule of a category ("default" for the default rule)', role: 'negocio', body: ruleSchema, responses: { 200: 'rule', 400: 'invalid' } },

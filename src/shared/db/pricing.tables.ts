@@ -46,6 +46,9 @@ export interface PriceRunsTable {
   created_at: CreatedAt;
   enqueued_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** Set with status `failed` (a chunk failed for good): when and why. */
+  failed_at: Timestamp | null;
+  failure_reason: string | null;
 }
 
 export interface PriceHistoryTable {

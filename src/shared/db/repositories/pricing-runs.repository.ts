@@ -40,7 +40,7 @@ export interface PlannedRun {
 /** A repricing chunk touched a product whose price or cost changed since it was read: retry the chunk. */
 export class PriceConflictError extends Error {
   constructor(runId: string, expected: number, written: number) {
-    super(`run ${runId}: ${expected - written} of ${expected} products changed while being repriced; retrying`);
+    super(`run ${runId}: ${expected - written} of ${expected} products changed while being repriced`);
     this.name = 'PriceConflictError';
   }
 }
@@ -152,7 +152,8 @@ interface ProductRow {
  * prices and their history rows in one statement. The update is guarded on the values the
  * prices were computed from; a product changed concurrently fails the chunk with
  * `PriceConflictError` (retried, re-reading). A marker in `processed_jobs` makes a second
- * delivery of the same chunk a no-op that reports the first result.
+ * delivery of the same chunk a no-op that reports the first result. A chunk of a run that has
+ * failed writes nothing and fails permanently (`price_run_failed`).
  */
 export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: number, fromId: number, toId: number, now = new Date()): Promise<ChunkResult> {
   const key = `${runId}#${chunk}`;
@@ -161,10 +162,11 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
 
   const run = await trx
     .selectFrom('price_runs')
-    .select(['id', 'scope_kind', 'category', 'product_ids', 'rules', 'forced', 'forward_rate_bp', 'reason'])
+    .select(['id', 'status', 'scope_kind', 'category', 'product_ids', 'rules', 'forced', 'forward_rate_bp', 'reason'])
     .where('id', '=', runId)
     .executeTakeFirst();
   if (!run) throw new PermanentError(`no price run ${runId}`, 'price_run_not_found');
+  if (run.status === 'failed') throw runClosed(runId, chunk, run.status);
   const rules = run.rules as RuleSet;
   const scope = { ...run, product_ids: run.product_ids?.map(Number) ?? null };
 
@@ -233,7 +235,7 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
 
   const result = { examined: products.length, changed: cols.id.length };
   await trx.insertInto('processed_jobs').values({ queue: MARKER_QUEUE, job_key: key, result: JSON.stringify(result) }).execute();
-  await trx
+  const counted = await trx
     .updateTable('price_runs')
     .set((eb) => ({
       status: 'running',
@@ -243,8 +245,45 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
     }))
     .where('id', '=', runId)
     .where('status', 'in', ['planned', 'running'])
-    .execute();
+    .executeTakeFirst();
+  // The run row is locked from here to commit, so `failRun` and this chunk are ordered: a run that
+  // failed meanwhile rolls this chunk back, and the failed run's label batch lists every change.
+  if (counted.numUpdatedRows === 0n) {
+    const current = await trx.selectFrom('price_runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow();
+    throw runClosed(runId, chunk, current.status);
+  }
   return { ...result, replayed: false };
+}
+
+const runClosed = (runId: string, chunk: number, status: PriceRunStatus) =>
+  new PermanentError(`run ${runId} is ${status}; chunk ${chunk} was not applied`, status === 'failed' ? 'price_run_failed' : 'price_run_closed');
+
+/** Records the label batch of a run (its price history rows); a second call keeps the first. */
+async function recordLabelBatch(trx: Transaction<DB>, runId: string, now: Date): Promise<number> {
+  await sql`
+    INSERT INTO label_batches (run_id, product_count, created_at)
+    SELECT ${runId}, count(*), ${now} FROM price_history WHERE run_id = ${runId}
+    ON CONFLICT (run_id) DO NOTHING`.execute(trx);
+  const batch = await trx.selectFrom('label_batches').select(['id']).where('run_id', '=', runId).executeTakeFirstOrThrow();
+  return batch.id;
+}
+
+/**
+ * Marks a run that cannot finish (a chunk failed for good) `failed` with the reason, and records
+ * the label batch of the prices its committed chunks did change: those shelves need labels too.
+ * Returns false when the run was already finished or failed (the first reason stays).
+ */
+export async function failRun(trx: Transaction<DB>, runId: string, reason: string, now = new Date()): Promise<boolean> {
+  const failed = await trx
+    .updateTable('price_runs')
+    .set({ status: 'failed', failed_at: now, failure_reason: reason.slice(0, 2000) })
+    .where('id', '=', runId)
+    .where('status', 'in', ['planned', 'running'])
+    .returning('id')
+    .executeTakeFirst();
+  if (!failed) return false;
+  await recordLabelBatch(trx, runId, now);
+  return true;
 }
 
 export interface FinishedRun {
@@ -264,21 +303,18 @@ export interface FinishedRun {
 export async function finishRun(trx: Transaction<DB>, runId: string, now = new Date()): Promise<FinishedRun> {
   const run = await trx.selectFrom('price_runs').select(['id', 'trigger', 'status', 'created_at', 'chunks_total', 'chunks_done']).where('id', '=', runId).forUpdate().executeTakeFirst();
   if (!run) throw new PermanentError(`no price run ${runId}`, 'price_run_not_found');
+  if (run.status === 'failed') throw new PermanentError(`run ${runId} has failed and cannot complete`, 'price_run_failed');
   if (run.status !== 'completed' && run.chunks_done < run.chunks_total) {
     throw new Error(`run ${runId} has ${run.chunks_total - run.chunks_done} chunks still to apply`);
   }
   const fresh = run.status !== 'completed';
   if (fresh) await trx.updateTable('price_runs').set({ status: 'completed', completed_at: now }).where('id', '=', runId).execute();
-  await sql`
-    INSERT INTO label_batches (run_id, product_count, created_at)
-    SELECT ${runId}, count(*), ${now} FROM price_history WHERE run_id = ${runId}
-    ON CONFLICT (run_id) DO NOTHING`.execute(trx);
-  const batch = await trx.selectFrom('label_batches').select(['id']).where('run_id', '=', runId).executeTakeFirstOrThrow();
+  const labelBatchId = await recordLabelBatch(trx, runId, now);
   const counts = await trx.selectFrom('price_runs').select(['products_changed', 'products_examined']).where('id', '=', runId).executeTakeFirstOrThrow();
   return {
     runId,
     trigger: run.trigger,
-    labelBatchId: batch.id,
+    labelBatchId,
     productsChanged: counts.products_changed,
     productsExamined: counts.products_examined,
     durationS: fresh ? Math.max(0, now.getTime() - run.created_at.getTime()) / 1000 : null,
@@ -308,6 +344,19 @@ export async function findUnstartedRuns(db: Kysely<DB>, graceMs: number, limit =
   return rows.map((r) => ({ id: r.id, trigger: r.trigger, status: r.status, chunks: r.chunks, idempotencyKey: r.idempotency_key }));
 }
 
+/** Runs sent to the queue more than `graceMs` ago and not finished: the reconciler checks their jobs. */
+export async function findUnfinishedRuns(db: Kysely<DB>, graceMs: number, limit = 100): Promise<string[]> {
+  const rows = await db
+    .selectFrom('price_runs')
+    .select('id')
+    .where('status', 'in', ['planned', 'running'])
+    .where('enqueued_at', '<', sql<Date>`now() - make_interval(secs => ${graceMs / 1000})`)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export interface RunView {
   id: string;
   trigger: PriceRunTrigger;
@@ -324,6 +373,8 @@ export interface RunView {
   requestedBy: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  /** Why and when the run failed (status `failed`), else null. */
+  failure: { reason: string; at: Date } | null;
 }
 
 function runQuery(db: Kysely<DB>) {
@@ -332,7 +383,7 @@ function runQuery(db: Kysely<DB>) {
     .leftJoin('label_batches as b', 'b.run_id', 'r.id')
     .select([
       'r.id', 'r.trigger', 'r.status', 'r.scope_kind', 'r.category', 'r.product_ids', 'r.reason', 'r.forced', 'r.forward_rate_bp', 'r.forward_period',
-      'r.chunks_total', 'r.chunks_done', 'r.products_examined', 'r.products_changed', 'r.requested_by', 'r.created_at', 'r.completed_at', 'b.id as label_batch_id',
+      'r.chunks_total', 'r.chunks_done', 'r.products_examined', 'r.products_changed', 'r.requested_by', 'r.created_at', 'r.completed_at', 'r.failed_at', 'r.failure_reason', 'b.id as label_batch_id',
     ]);
 }
 
@@ -355,6 +406,7 @@ function toRunView(r: RunRow): RunView {
     requestedBy: r.requested_by,
     createdAt: r.created_at,
     completedAt: r.completed_at,
+    failure: r.failure_reason === null || r.failed_at === null ? null : { reason: r.failure_reason, at: r.failed_at },
   };
 }
 
