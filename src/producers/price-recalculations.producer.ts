@@ -1,6 +1,6 @@
 import { FlowProducer, type ConnectionOptions } from 'bullmq';
 import type { Producer } from '../shared/jobs/enqueue.js';
-import { buildRunFlow, priceRecalculationsContract } from '../shared/jobs/price-recalculations.contract.js';
+import { buildRunFlow, priceRecalculationsContract, repricingJob } from '../shared/jobs/price-recalculations.contract.js';
 
 const flows = new WeakMap<Producer, FlowProducer>();
 
@@ -26,6 +26,8 @@ export async function enqueueRunFlow(producer: Producer, run: { id: string; chun
  * Reprices the given products in one job (after an invoice posting changed their costs). The
  * run id is the idempotency key: the same id again is a no-op, in Redis and in PostgreSQL.
  */
-export function enqueueRepricing(producer: Producer, { productIds, reason, runId }: { productIds: number[]; reason: string; runId: string }): Promise<string> {
-  return producer.enqueue(priceRecalculationsContract, 'reprice-products', { runId, productIds, reason }, { idempotencyKey: `reprice-${runId}` });
+export async function enqueueRepricing(producer: Producer, { productIds, reason, runId }: { productIds: number[]; reason: string; runId: string }): Promise<string> {
+  const job = repricingJob({ runId, productIds, reason });
+  const added = await producer.queue(priceRecalculationsContract).add(job.name, job.data, job.opts);
+  return added.id!;
 }

@@ -30,6 +30,7 @@ import {
 } from '../shared/db/repositories/invoices.repository.js';
 import { PermanentError } from '../shared/errors.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
+import { repricingJob, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
 import { logger } from '../shared/logging.js';
 import { invoiceExtractionDuration, invoiceExtractions, invoiceExtractionTimeouts, invoiceFieldConfidence } from '../shared/metrics.js';
 import { defineWorker } from './define-worker.js';
@@ -56,7 +57,11 @@ function runtime(db: Database): Runtime {
 async function relayOutbox(db: Database, invoiceId: string): Promise<number> {
   const rows = await pendingOutbox(db, invoiceId);
   const { priceQueue } = runtime(db);
-  for (const row of rows) await priceQueue.add(row.job_name, row.payload, { jobId: row.job_id });
+  for (const row of rows) {
+    // The contract's retry, backoff and retention, as the producer adds it (workers do not import producers).
+    const job = repricingJob(row.payload as RepricingPayload);
+    await priceQueue.add(job.name, job.data, job.opts);
+  }
   await markRelayed(
     db,
     rows.map((r) => r.id),

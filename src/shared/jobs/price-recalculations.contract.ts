@@ -1,4 +1,4 @@
-import type { FlowJob } from 'bullmq';
+import type { FlowJob, JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { defineContract, jobIdFor, standardJobOptions } from './contract.js';
 
@@ -33,6 +33,24 @@ export const priceRecalculationsContract = defineContract({
 
 export const runJobId = (runId: string) => jobIdFor(`run-${runId}`);
 export const chunkJobId = (runId: string, chunk: number) => jobIdFor(`run-${runId}-c${chunk}`);
+export const repricingJobId = (runId: string) => jobIdFor(`reprice-${runId}`);
+
+export type RepricingPayload = z.infer<(typeof priceRecalculationsContract)['jobs']['reprice-products']>;
+
+/**
+ * A `reprice-products` job ready for `Queue.add`: the payload checked by the contract's schema
+ * (it may come back from an outbox row), the contract's retry, backoff and retention, and a job id
+ * from the run id, so the same run is the same job. The producer and the invoice worker's outbox
+ * relay both add repricing this way (workers do not import producers).
+ */
+export function repricingJob(payload: RepricingPayload): { name: 'reprice-products'; data: RepricingPayload; opts: JobsOptions } {
+  const data = priceRecalculationsContract.jobs['reprice-products'].parse(payload);
+  return {
+    name: 'reprice-products',
+    data,
+    opts: { ...priceRecalculationsContract.defaultJobOptions, ...priceRecalculationsContract.jobOptions?.['reprice-products'], jobId: repricingJobId(data.runId) },
+  };
+}
 
 /**
  * The flow of a planned run. Job ids derive from the run id and chunk number, so adding the

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildRunFlow, chunkJobId, priceRecalculationsContract, runJobId } from '../../../src/shared/jobs/price-recalculations.contract.js';
+import { buildRunFlow, chunkJobId, priceRecalculationsContract, repricingJob, runJobId } from '../../../src/shared/jobs/price-recalculations.contract.js';
 
 test('a run flow has one chunk child per id range under a finish-run parent, with ids derived from the run', (t) => {
   const flow = buildRunFlow({ id: 'r-1', chunks: [[1, 10], [11, 20], [21, 25]] });
@@ -19,4 +19,17 @@ test('job ids stay valid for BullMQ however long the run id is', (t) => {
   t.regex(runJobId(long), /^k-[0-9a-f]{40}$/);
   t.not(chunkJobId(long, 1), chunkJobId(long, 2));
   t.false(/:/.test(chunkJobId(long, 1)));
+});
+
+test('a reprice-products job carries the contract retry, backoff and retention, a job id from its run id, and a checked payload', (t) => {
+  const job = repricingJob({ runId: 'invoice-0f8e', productIds: [7, 3], reason: 'supplier invoice 0f8e' });
+  const { attempts, backoff, removeOnComplete, removeOnFail } = priceRecalculationsContract.defaultJobOptions;
+  t.deepEqual(job, {
+    name: 'reprice-products',
+    data: { runId: 'invoice-0f8e', productIds: [7, 3], reason: 'supplier invoice 0f8e' },
+    opts: { attempts, backoff, removeOnComplete, removeOnFail, jobId: 'reprice-invoice-0f8e' },
+  });
+  t.true(attempts! > 1, 'a failed repricing is retried');
+  t.regex(repricingJob({ runId: 'x'.repeat(100), productIds: [1], reason: 'r' }).opts.jobId!, /^k-[0-9a-f]{40}$/, 'a long run id still makes a valid job id');
+  t.throws(() => repricingJob({ runId: 'invoice-0f8e', productIds: [], reason: 'r' }), { name: 'ZodError' });
 });
