@@ -17,6 +17,7 @@ import { logger } from '../../shared/logging.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
+import { registerOperations } from '../openapi.js';
 
 const log = logger.child({ component: 'invoices-api' });
 
@@ -63,6 +64,23 @@ const listQuery = z.strictObject({
   status: z.enum(STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.uuid().optional(),
+});
+
+registerOperations('/v1/invoices', {
+  post: {
+    summary: 'Upload a supplier invoice (multipart field "file": PDF, JPEG, PNG or WebP; optional supplierCuit, location). Same bytes → same invoice',
+    role: 'deposito',
+    responses: { 202: '{id, status: queued}', 200: 'the invoice already recorded for these bytes', 400: 'no file, empty file or bad field', 413: 'file_too_large', 415: 'unsupported_file_type', 503: 'queue unreachable' },
+  },
+  get: { summary: 'List invoices, newest first', query: ['status', 'limit', 'before'], responses: { 200: '{items, next}' } },
+});
+registerOperations('/v1/invoices/{id}', {
+  get: { summary: 'An invoice: fields with source and confidence, lines with match and score, link to the file', responses: { 200: 'invoice', 404: 'not_found' } },
+  patch: { summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields', role: 'deposito', body: patchSchema, responses: { 200: 'invoice', 409: 'invoice_not_editable', 422: 'unknown_sku or unknown_line' } },
+});
+registerOperations('/v1/invoices/{id}/file', { get: { summary: 'The uploaded file as stored', responses: { 200: 'the file', 404: 'not_found' } } });
+registerOperations('/v1/invoices/{id}/post', {
+  post: { summary: 'Post a fully matched invoice: receipts, replacement costs, repricing', role: 'deposito', responses: { 202: 'posting', 200: 'already posted', 409: 'invoice_not_ready' } },
 });
 
 export function invoicesRouter({ db, producer, config }: ApiDeps): Router {

@@ -227,4 +227,7 @@ test.serial('GET /v1/invoices lists by status', async (t) => {
   const bad = await sys.http('/v1/invoices?status=lost');
   t.is(bad.status, 400);
   t.is((await sys.http('/v1/invoices/00000000-0000-4000-8000-000000000000')).status, 404);
+  const doc = await sys.http('/docs/openapi.json');
+  t.truthy(doc.body.paths['/v1/invoices']?.post);
+  t.truthy(doc.body.paths['/v1/invoices/{id}']?.patch);
 });
