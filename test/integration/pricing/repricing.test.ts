@@ -7,7 +7,7 @@ import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { withTransaction } from '../../../src/shared/db/transaction.js';
 import { loadRuleSet, ruleFor, upsertRule } from '../../../src/shared/db/repositories/pricing-rules.repository.js';
-import { createRun, repriceChunk } from '../../../src/shared/db/repositories/pricing-runs.repository.js';
+import { createRun, repriceChunk, type NewRun } from '../../../src/shared/db/repositories/pricing-runs.repository.js';
 import { recordReplacementCost } from '../../../src/shared/db/repositories/pricing-costs.repository.js';
 import { computePrice, taxBreakdown } from '../../../src/shared/domain/pricing/price.js';
 import { percentColumnBp } from '../../../src/shared/domain/pricing/rates.js';
@@ -35,8 +35,16 @@ test.after.always(async () => {
 const db = () => sys.database.db;
 const historyCount = async (runId: string) => (await db().selectFrom('price_history').select(sql<number>`count(*)::int`.as('n')).where('run_id', '=', runId).executeTakeFirstOrThrow()).n;
 
-/** Runs these tests drive chunk by chunk must not also be sent to the workers by the reconciler (it takes only `planned` runs). */
-const holdFromReconciler = (runId: string) => db().updateTable('price_runs').set({ status: 'running' }).where('id', '=', runId).execute();
+/**
+ * Plans a run these tests drive chunk by chunk, `running` in the same commit: the reconciler sends
+ * only `planned` runs, so it never sees this one (even when the test is slow).
+ */
+const createHeldRun = (run: NewRun) =>
+  withTransaction(db(), async (trx) => {
+    const plan = await createRun(trx, run, 1000);
+    await trx.updateTable('price_runs').set({ status: 'running' }).where('id', '=', run.id).execute();
+    return plan;
+  });
 
 async function recalculate(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await sys.http('/v1/prices/recalculate', { method: 'POST', json: body, headers });
@@ -201,8 +209,7 @@ test('a crash before commit leaves no prices, history or chunk marker behind', a
   const category = uniq('crash');
   const ids = await insertPricedProducts(db(), { category, count: 20 });
   const runId = uniq('crash-run');
-  const plan = await withTransaction(db(), (trx) => createRun(trx, { id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'crash' }, 1000));
-  await holdFromReconciler(runId);
+  const plan = await createHeldRun({ id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'crash' });
   await t.throwsAsync(
     withTransaction(db(), async (trx) => {
       const r = await repriceChunk(trx, runId, 0, plan.chunks[0]![0], plan.chunks[0]![1]);
@@ -223,8 +230,7 @@ test('a cost changed by someone else while a chunk computes fails the chunk (to 
   const category = uniq('race');
   const [id] = await insertPricedProducts(db(), { category, count: 1, cost: () => 100_000, iva: () => '21', internal: () => '0' });
   const runId = uniq('race-run');
-  const plan = await withTransaction(db(), (trx) => createRun(trx, { id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'race' }, 1000));
-  await holdFromReconciler(runId);
+  const plan = await createHeldRun({ id: runId, trigger: 'api', scope: { kind: 'category', category }, reason: 'race' });
   const [from, to] = plan.chunks[0]!;
   // Another session changes the cost and holds its row lock: the chunk reads the old cost, then waits to write.
   const other = new pg.Client({ connectionString: sys.database.url });
