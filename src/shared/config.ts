@@ -70,8 +70,6 @@ const schema = z.object({
       }
       return [...new Set(bands)].sort((a, b) => a - b);
     }),
-  /** Where uploaded invoice files are kept, by content key (sha256). */
-  INVOICE_STORAGE_DIR: z.string().min(1).default('.data/invoices'),
   INVOICE_MAX_UPLOAD_BYTES: intFrom(1, 15 * 1024 * 1024),
   /** Per-job extraction deadline; past it the invoice fails with `extraction_timeout`. */
   INVOICE_EXTRACTION_TIMEOUT_MS: intFrom(1000, 60_000),
