@@ -1,0 +1,22 @@
+/**
+ * Debian packages the tests and benchmarks need (not the running service): fonts for the
+ * generated invoice corpus. Installed with apt-get when missing and we may; otherwise the exact
+ * command is printed and the caller fails with it.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const required: { pkg: string; file: string }[] = [
+  { pkg: 'fonts-liberation', file: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
+  { pkg: 'fonts-dejavu-core', file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
+];
+
+export function ensureSystemPackages(): void {
+  const missing = required.filter((r) => !existsSync(r.file)).map((r) => r.pkg);
+  if (!missing.length) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) throw new Error(`missing Debian packages ${missing.join(', ')}; install them with: sudo sh -c '${command}'`);
+  console.log(`installing Debian packages: ${missing.join(' ')}`);
+  execSync(command, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
