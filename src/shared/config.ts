@@ -115,3 +115,8 @@ export function getConfig(): Config {
   return cached;
 }
 
+
+/** The environment for a child process the project starts itself (this process's, plus `extra`). */
+export function childProcessEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

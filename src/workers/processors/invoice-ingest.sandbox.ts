@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { childProcessEnv } from '../../shared/config.js';
 import { fileURLToPath } from 'node:url';
 import type { ExtractFailure, ExtractRequest, ExtractResponse } from './invoice-ingest.processor.js';
 
@@ -53,7 +54,7 @@ export class ExtractionSandbox {
     const child = fork(file, ['--invoice-extractor'], {
       execArgv: [],
       // libvips and the OCR threads each get a malloc arena by default; two keep resident memory from creeping job after job.
-      env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+      env: childProcessEnv({ MALLOC_ARENA_MAX: '2' }),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
