@@ -51,14 +51,8 @@ export async function loadRuleSet(db: Kysely<DB>): Promise<RuleSet> {
   };
 }
 
-export interface RuleInput {
-  markupBp: number;
-  minMarginBp: number;
-  stepCents: number;
-  endingCents: number;
-  maxChangeBp: number | null;
-  priceAheadDays: number | null;
-}
+/** A rule as written by clients: the domain rule without its id. */
+export type RuleInput = Omit<PriceRule, 'id'>;
 
 /** Creates or replaces the rule of a category ('*' = default). */
 export async function upsertRule(db: Kysely<DB>, category: string, r: RuleInput): Promise<void> {
