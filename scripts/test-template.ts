@@ -33,12 +33,8 @@ export async function ensureTemplate(baseUrl: string): Promise<string> {
       await db.destroy();
     }
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} WITH is_template true`);
-    // Old templates of earlier migration sets are no longer needed.
-    const old = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gondola_tpl_%' AND datname <> $1", [name]);
-    for (const { datname } of old.rows) {
-      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(datname)} WITH is_template false`).catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
-    }
+    // Templates of other migration sets stay: another checkout (a branch, a parallel run) may be
+    // cloning from one right now. They are small, and a fresh machine starts with none.
     return name;
   } finally {
     await admin.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
