@@ -13,6 +13,7 @@ import { requestContext } from './middleware/request-context.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
+import { purchaseOrdersRouter } from './routes/purchase-orders.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { stockMovementsRouter } from './routes/stock-movements.routes.js';
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/stock', stockRouter(deps));
   v1.use('/api-keys', apiKeysRouter(deps));
   v1.use(forecastsRouter(deps));
+  v1.use('/purchase-orders', purchaseOrdersRouter(deps));
   v1.use('/prices', pricesRouter(deps));
   v1.use('/price-runs', priceRunsRouter(deps));
   v1.use('/pricing-rules', pricingRulesRouter(deps));

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { NotFoundError, UnprocessableError } from '../../shared/errors.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { registerOperations } from '../openapi.js';
@@ -9,11 +9,10 @@ import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
 import '../../shared/db/repositories/forecasts.repository.js';
+import { NO_SUPPLIER } from '../../shared/use-cases/purchase-orders.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
-/** Products without a supplier are grouped under this code in drafts. */
-export const NO_SUPPLIER = 'SIN-PROVEEDOR';
 
 const forecastQuery = z.strictObject({ sku: z.string().trim().min(1), location: locationCode.optional() });
 const suggestionQuery = z.strictObject({
@@ -21,11 +20,6 @@ const suggestionQuery = z.strictObject({
   supplier: z.string().trim().min(1).optional(),
   originDay: isoDay.optional(),
   all: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-});
-const draftBody = z.strictObject({
-  location: locationCode,
-  originDay: isoDay.optional(),
-  suppliers: z.array(z.string().trim().min(1)).min(1).optional(),
 });
 const runBody = z.strictObject({ originDay: isoDay.optional() });
 const trainBody = z.strictObject({ trainedThrough: isoDay.optional() });
@@ -98,7 +92,7 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
       .selectFrom('reorder_suggestions as r')
       .innerJoin('products as p', 'p.id', 'r.product_id')
       .innerJoin('locations as l', 'l.id', 'r.location_id')
-      .select(['p.sku', 'p.name', 'p.unit', 'l.code as location', 'r.supplier_code', 'r.demand', 'r.safety_stock', 'r.on_hand', 'r.on_order', 'r.pack_size', 'r.packs', 'r.quantity', 'r.model_version'])
+      .select(['p.sku', 'p.name', 'p.unit', 'p.lead_time_days', 'p.review_period_days', 'l.code as location', 'r.supplier_code', 'r.demand', 'r.safety_stock', 'r.on_hand', 'r.on_order', 'r.pack_size', 'r.packs', 'r.quantity', 'r.model_version'])
       .where('r.origin_day', '=', day)
       .$if(loc !== undefined, (q) => q.where('r.location_id', '=', loc!))
       .$if(f.supplier !== undefined, (q) => (f.supplier === NO_SUPPLIER ? q.where('r.supplier_code', 'is', null) : q.where('r.supplier_code', '=', f.supplier!)))
@@ -114,6 +108,8 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
         unit: r.unit,
         location: r.location,
         supplier: r.supplier_code ?? NO_SUPPLIER,
+        leadTimeDays: r.lead_time_days,
+        reviewPeriodDays: r.review_period_days,
         demand: r.demand,
         safetyStock: r.safety_stock,
         onHand: r.on_hand,
@@ -123,57 +119,6 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
         quantity: r.quantity,
         modelVersion: r.model_version,
       })),
-    });
-  });
-
-  // Drafts group the day's suggestions by supplier; one draft per (location, day, supplier), so a retry returns the same drafts.
-  router.post('/purchase-orders/drafts', requireRole('negocio', 'ml_service'), async (req, res) => {
-    const b = parseInput(draftBody, req.body);
-    const loc = await locationId(db, b.location);
-    const day = b.originDay ?? (await latestSuggestionDay(db, loc));
-    if (!day) throw new UnprocessableError('no_reorder_suggestions', `there are no reorder suggestions for ${b.location} yet; run a forecast first (POST /v1/forecasts/runs)`);
-    const drafts = await db.transaction().execute(async (trx) => {
-      const lines = await trx
-        .selectFrom('reorder_suggestions')
-        .select(['product_id', 'supplier_code', 'packs', 'quantity'])
-        .where('origin_day', '=', day)
-        .where('location_id', '=', loc)
-        .where('packs', '>', 0)
-        .orderBy('product_id')
-        .execute();
-      const bySupplier = new Map<string, typeof lines>();
-      for (const l of lines) {
-        const s = l.supplier_code ?? NO_SUPPLIER;
-        if (b.suppliers && !b.suppliers.includes(s)) continue;
-        bySupplier.set(s, [...(bySupplier.get(s) ?? []), l]);
-      }
-      const out = [];
-      for (const [supplier, supplierLines] of [...bySupplier.entries()].sort(([a], [c]) => a.localeCompare(c))) {
-        const key = `${b.location}:${day}:${supplier}`;
-        await trx.insertInto('purchase_order_drafts').values({ draft_key: key, supplier_code: supplier, location_id: loc, origin_day: day }).onConflict((oc) => oc.column('draft_key').doNothing()).execute();
-        const draft = await trx.selectFrom('purchase_order_drafts').select(['id', 'status', 'created_at']).where('draft_key', '=', key).executeTakeFirstOrThrow();
-        await trx
-          .insertInto('purchase_order_draft_lines')
-          .values(supplierLines.map((l) => ({ draft_id: draft.id, product_id: l.product_id, packs: l.packs, quantity: l.quantity })))
-          .onConflict((oc) => oc.columns(['draft_id', 'product_id']).doNothing())
-          .execute();
-        out.push({ id: draft.id, supplier, status: draft.status });
-      }
-      return out;
-    });
-    const lines = drafts.length
-      ? await db
-          .selectFrom('purchase_order_draft_lines as l')
-          .innerJoin('products as p', 'p.id', 'l.product_id')
-          .select(['l.draft_id', 'p.sku', 'p.name', 'l.packs', 'l.quantity'])
-          .where('l.draft_id', 'in', drafts.map((d) => d.id))
-          .orderBy('p.sku')
-          .execute()
-      : [];
-    res.status(201).json({
-      location: b.location,
-      originDay: day,
-      drafts: drafts.map((d) => ({ ...d, lines: lines.filter((l) => l.draft_id === d.id).map(({ draft_id: _, ...l }) => l) })),
     });
   });
 
@@ -225,6 +170,5 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
 registerOperations('/v1/forecasts', { get: { summary: 'Forecasts (p50, p90) for the next 14 days', query: ['sku', 'location'], responses: { 200: 'forecasts' } } });
 registerOperations('/v1/forecasts/runs', { post: { summary: 'Start a forecast run now', role: 'negocio or ml_service', responses: { 202: 'run queued' } } });
 registerOperations('/v1/reorder-suggestions', { get: { summary: 'What to order, from whom and how much', query: ['location', 'supplier'], responses: { 200: 'suggestions' } } });
-registerOperations('/v1/purchase-orders/drafts', { post: { summary: 'Purchase-order drafts grouped by supplier from the current suggestions', role: 'negocio or ml_service', responses: { 201: 'drafts' } } });
 registerOperations('/v1/models', { get: { summary: 'Model versions with training window and validation scores', responses: { 200: 'models' } } });
 registerOperations('/v1/models/train', { post: { summary: 'Train a new model version', role: 'ml_service', responses: { 202: 'training queued' } } });
