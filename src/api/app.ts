@@ -22,6 +22,7 @@ import { costAlertsRouter, marginsRouter, priceRunsRouter, pricesRouter, pricing
 import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
+import { queuesRouter } from './routes/queues.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/inflation-index', inflationRouter(deps));
   v1.use('/label-batches', labelsRouter(deps));
   v1.use('/jobs', jobsRouter(deps));
+  v1.use('/queues', queuesRouter(deps));
   v1.use('/invoices', invoicesRouter(deps));
   app.use('/v1', v1);
 
