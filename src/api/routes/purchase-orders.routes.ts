@@ -34,9 +34,9 @@ const idParam = z.string().regex(/^\d{1,15}$/, 'a purchase order id is a whole n
 
 /** Who is asking, as stored on a state change: the principal's stable reference and name. */
 function actorOf(req: Request): Actor {
-  const p = req.principal as (NonNullable<Request['principal']> & { userId?: number; displayName?: string }) | undefined;
+  const p = req.principal;
   if (!p) throw new UnauthorizedError();
-  if (typeof p.userId === 'number') return { ref: `user:${p.userId}`, name: p.displayName ?? p.name };
+  if (p.kind === 'session') return { ref: `user:${p.user.id}`, name: p.user.displayName };
   return { ref: `key:${p.keyId}`, name: p.name };
 }
 
