@@ -24,6 +24,7 @@ import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { queuesRouter } from './routes/queues.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { invoiceReviewRouter } from './routes/invoice-review.routes.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
@@ -100,7 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/label-batches', labelsRouter(deps));
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/queues', queuesRouter(deps));
-  v1.use('/invoices', invoicesRouter(deps));
+  v1.use('/invoices', invoiceReviewRouter(deps), invoicesRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);
