@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
+import { connectionErrorLogger } from '../logging.js';
 
 // int8 (ids, centavos, counts) as JS numbers: every value we store is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -144,6 +145,6 @@ export interface DatabaseOptions {
 export function createDatabase({ url, max = 10, applicationName = 'gondola' }: DatabaseOptions): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName });
   // An idle client losing its connection (e.g. PostgreSQL restart) must not crash the process.
-  pool.on('error', () => undefined);
+  pool.on('error', connectionErrorLogger('database'));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

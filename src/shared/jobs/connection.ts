@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { connectionErrorLogger } from '../logging.js';
 
 export type RedisRole = 'producer' | 'worker';
 
@@ -18,7 +19,7 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
       ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
       : { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new Redis(url, options);
-  // Connection errors are reported through readiness and job failures, not as crashes.
-  redis.on('error', () => undefined);
+  // Connection errors are reported through readiness and job failures, and logged (not crashes).
+  redis.on('error', connectionErrorLogger('redis', { role }));
   return redis;
 }
