@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { inputGuard } from './middleware/input-guard.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
@@ -73,7 +74,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), requireRole(), board.getRouter());
 
   const v1 = express.Router();
-  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db));
+  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db), inputGuard);
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
