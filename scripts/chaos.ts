@@ -47,7 +47,7 @@ interface Proc {
 
 export async function runChaos({ short = false, log = (l) => console.error(l) }: ChaosOptions = {}): Promise<ChaosResult> {
   const profile = short
-    ? { requests: 400, concurrency: 16, workerKills: 3, products: 4 }
+    ? { requests: 300, concurrency: 12, workerKills: 3, products: 4 }
     : { requests: 3000, concurrency: 16, workerKills: 10, products: 10 };
   let pgServer: PrivatePostgres | undefined;
   let redis: PrivateRedis | undefined;
@@ -185,7 +185,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       await redis!.pause(short ? 3000 : 8000);
       faults.redisPaused!++;
     });
-    const gap = short ? 1200 : 2500;
+    const gap = short ? 800 : 2500;
     for (const fault of plan) {
       await sleep(gap);
       const f = plan.indexOf(fault);

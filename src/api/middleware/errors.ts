@@ -41,7 +41,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     return;
   }
   if (isUnavailableError(err)) {
-    log.warn('dependency unavailable', { err, method: req.method, path: req.path });
+    log.warn('dependency unavailable', { err: { message: (err as Error).message, code: (err as { code?: string }).code }, method: req.method, path: req.path });
     res.setHeader('Retry-After', '5');
     sendProblem(res, 503, 'service_unavailable', 'the database or the job queue is unreachable right now; retry in a few seconds (with the same Idempotency-Key for writes)');
     return;
