@@ -24,6 +24,7 @@ import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
+import { summaryRouter } from './routes/summary.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -82,6 +83,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(auth);
   v1.get('/me', meHandler);
   v1.use('/users', usersRouter(deps));
+  v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
