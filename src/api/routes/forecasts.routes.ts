@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isoDay } from '../../shared/validation.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import type { ApiDeps } from '../deps.js';
@@ -11,7 +12,6 @@ import type { Database } from '../../shared/db/database.js';
 import '../../shared/db/repositories/forecasts.repository.js';
 import { NO_SUPPLIER } from '../../shared/use-cases/purchase-orders.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
 
 const forecastQuery = z.strictObject({ sku: z.string().trim().min(1), location: locationCode.optional() });

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { NotFoundError, UnauthorizedError } from '../../shared/errors.js';
+import { isoDay } from '../../shared/validation.js';
 import {
   changePurchaseOrderStatus,
   createPurchaseOrderDrafts,
@@ -14,7 +15,6 @@ import { parseInput } from '../middleware/validate.js';
 import { registerOperations } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
 
 export const draftBody = z.strictObject({
