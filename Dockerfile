@@ -11,8 +11,13 @@ WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --no-audit --no-fund \
- && npm prune --omit=dev --no-audit --no-fund
+    npm ci --no-audit --no-fund
+# The web app is built here (its toolchain is a dev dependency) and only web/dist ships.
+COPY tsconfig.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY web ./web
+RUN npm run web:build && npm prune --omit=dev --no-audit --no-fund
 # onnxruntime-node bundles native libraries for every OS and CPU (~290 MB); keep this platform's.
 RUN ort=node_modules/onnxruntime-node/bin/napi-v6 \
  && arch="$(node -p process.arch)" \
@@ -41,6 +46,7 @@ COPY package.json package-lock.json .npmrc tsconfig.json ./
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY src ./src
+COPY --from=deps /app/web/dist ./web/dist
 # The node image's unprivileged user (uid 1000); tsx keeps its compile cache in /tmp.
 USER node
 EXPOSE 8080 9464

@@ -22,6 +22,7 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { webAppRouter } from './web-app.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/invoices', invoicesRouter(deps));
   app.use('/v1', v1);
+  app.use(webAppRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler);
