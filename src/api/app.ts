@@ -23,6 +23,8 @@ import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { webAppRouter } from './web-app.js';
+import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
+import { usersRouter } from './routes/users.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -71,10 +73,16 @@ export function createApp(deps: ApiDeps): Express {
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), requireRole(), board.getRouter());
+  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), requireRole(), board.getRouter());
 
   const v1 = express.Router();
-  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db));
+  const auth = authenticate(deps.db, { sessionIdleMs });
+  v1.use(helmet(), express.json({ limit: '2mb' }));
+  v1.use('/sessions', sessionsRouter(deps, auth));
+  v1.use(auth);
+  v1.get('/me', meHandler);
+  v1.use('/users', usersRouter(deps));
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));

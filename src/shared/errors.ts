@@ -27,14 +27,14 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'send an API key in "Authorization: Bearer <key>" or "X-API-Key"') {
-    super(401, 'unauthorized', message);
+  constructor(message = 'sign in (POST /v1/sessions) or send an API key in "Authorization: Bearer <key>" or "X-API-Key"', code = 'unauthorized') {
+    super(401, code, message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(403, 'forbidden', message);
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
   }
 }
 
@@ -54,6 +54,13 @@ export class ConflictError extends AppError {
 export class UnprocessableError extends AppError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
     super(422, code, message, details);
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` becomes the `Retry-After` header. */
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number, details?: Record<string, unknown>) {
+    super(429, code, message, { retryAfterSeconds, ...details });
   }
 }
 

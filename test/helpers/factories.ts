@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Unit } from '../../src/shared/db/database.js';
 import { applyMovementGroup } from '../../src/shared/db/repositories/movements.repository.js';
 import { createApiKey } from '../../src/shared/db/repositories/api-keys.repository.js';
+import { createUser } from '../../src/shared/use-cases/users.js';
 
 let seq = 0;
 const next = () => `${Date.now().toString(36)}${(++seq).toString(36)}`;
@@ -33,4 +34,10 @@ export async function receiveStock(db: Database, productId: number, locationId: 
 
 export async function newApiKey(db: Database, role: Parameters<typeof createApiKey>[2] = 'admin') {
   return (await createApiKey(db, `test ${role}`, role)).key;
+}
+
+/** A user who signs in with `password` (default: a valid one). */
+export async function newUser(db: Database, { role = 'viewer' as Parameters<typeof createApiKey>[2], password = 'correct horse battery', username = `u${next()}`.toLowerCase() } = {}) {
+  const user = await createUser(db, { username, displayName: `User ${username}`, role, password });
+  return { ...user, password };
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../../shared/errors.js';
+import { AppError, TooManyRequestsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 
 const log = logger.child({ component: 'api' });
@@ -17,6 +17,7 @@ export function notFoundHandler(req: Request, res: Response): void {
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) return;
   if (err instanceof AppError) {
+    if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     sendProblem(res, err.status, err.code, err.message, err.details ?? {});
     return;
   }
