@@ -27,6 +27,7 @@ import { jobsRouter } from './routes/jobs.routes.js';
 import { queuesRouter } from './routes/queues.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { invoiceReviewRouter } from './routes/invoice-review.routes.js';
+import { webAppRouter } from './web-app.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
@@ -114,6 +115,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/queues', queuesRouter(deps));
   v1.use('/invoices', invoiceReviewRouter(deps), invoicesRouter(deps));
   app.use('/v1', v1);
+  app.use(webAppRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,0 +1,144 @@
+/**
+ * Response shapes the pages use. Each is the generated type when the OpenAPI document describes
+ * the answer, else the local shape written here (`Or`), so once the document grows a schema a
+ * page that reads a field the API does not send stops compiling.
+ */
+import type { paths } from './schema';
+
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
+/** The JSON of the 200/201 answer of an operation in the generated document (never if undescribed). */
+export type Ok<P extends keyof paths, M extends keyof paths[P]> = JsonOf<Responses<P, M>[200 & keyof Responses<P, M>]> | JsonOf<Responses<P, M>[201 & keyof Responses<P, M>]>;
+type Or<G, L> = [G] extends [never] ? L : G;
+type ItemOf<T> = T extends { items: (infer I)[] } ? I : never;
+
+export type Role = 'admin' | 'deposito' | 'negocio' | 'ml_service' | 'viewer';
+export type Unit = 'unit' | 'kg' | 'l';
+export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+export interface UserView extends User {
+  active: boolean;
+  createdAt?: string;
+  lastLoginAt?: string | null;
+}
+export interface Me {
+  user: User;
+  csrfToken: string;
+}
+export type SessionAnswer = Me;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+interface LocalProduct {
+  sku: string;
+  barcode: string | null;
+  name: string;
+  category: string;
+  unit: Unit;
+  reorderPoint: string;
+  allowNegativeStock: boolean;
+  onHand: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export type Product = Or<ItemOf<Ok<'/v1/products', 'get'>>, LocalProduct>;
+
+interface LocalStockRow {
+  sku: string;
+  name: string;
+  category: string;
+  unit: Unit;
+  location: string;
+  quantity: string;
+  reorderPoint: string;
+  updatedAt: string;
+}
+export type StockRow = Or<ItemOf<Ok<'/v1/stock', 'get'>>, LocalStockRow>;
+
+interface LocalLocation {
+  code: string;
+  name: string;
+  createdAt: string;
+}
+export type Location = Or<ItemOf<Ok<'/v1/locations', 'get'>>, LocalLocation>;
+
+interface LocalMovement {
+  id: string;
+  idempotencyKey: string;
+  status: 'queued' | 'applied' | 'rejected';
+  reason: string | null;
+  detail: { available?: string; [k: string]: unknown } | null;
+  type: MovementType;
+  sku: string;
+  location: string;
+  toLocation: string | null;
+  quantity: string;
+  unitCost: string | null;
+  adjustmentReason: string | null;
+  reference: string | null;
+  occurredAt: string;
+  createdAt: string;
+  processedAt: string | null;
+  balanceAfter: string | null;
+  toBalanceAfter: string | null;
+}
+export type Movement = Or<Ok<'/v1/stock-movements/{id}', 'get'>, LocalMovement>;
+
+interface LocalBatch {
+  id: string;
+  status: 'queued' | 'completed';
+  atomic?: boolean;
+  count: number;
+  applied: number;
+  rejected: number;
+  movements: { id: string; seq: number; status: 'queued' | 'applied' | 'rejected'; reason: string | null; detail: { available?: string } | null; sku: string; balanceAfter: string | null }[];
+}
+export type Batch = Or<Ok<'/v1/stock-movements/batches/{id}', 'get'>, LocalBatch>;
+
+interface LocalApiKey {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt?: string | null;
+}
+export type ApiKey = Or<ItemOf<Ok<'/v1/api-keys', 'get'>>, LocalApiKey>;
+
+export interface KardexRow {
+  id: number | string;
+  occurredAt: string;
+  type: MovementType;
+  location: string;
+  quantity: string;
+  balance: string;
+  unitCost: string | null;
+  reason: string | null;
+  reference: string | null;
+}
+export interface KardexPage {
+  items: KardexRow[];
+  nextCursor: string | null;
+}
+export interface StockHistory {
+  points: { date: string; quantity: string }[];
+}
+
+export interface Summary {
+  inventoryValue: { atCost: string; atShelfPrice: string };
+  sold: { today: { units: string; kg: string }; last7Days: { units: string; kg: string } };
+  belowReorderPoint: number;
+  invoicesToReview: number;
+  openCostAlerts: number;
+  queues: { queue: string; waiting: number; active: number; failed: number; delayed?: number }[];
+  salesLast30Days: { date: string; units: string; kg: string }[];
+}
