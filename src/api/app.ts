@@ -23,6 +23,7 @@ import { stockRouter } from './routes/stock.routes.js';
 import { costAlertsRouter, marginsRouter, priceRunsRouter, pricesRouter, pricingRulesRouter } from './routes/prices.routes.js';
 import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
+import { shelfLabelsRouter } from './routes/shelf-labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { queuesRouter } from './routes/queues.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
@@ -111,6 +112,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/cost-alerts', costAlertsRouter(deps));
   v1.use('/inflation-index', inflationRouter(deps));
   v1.use('/label-batches', labelsRouter(deps));
+  v1.use('/labels', shelfLabelsRouter(deps));
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/queues', queuesRouter(deps));
   v1.use('/invoices', invoiceReviewRouter(deps), invoicesRouter(deps));
