@@ -109,7 +109,12 @@ export function openApiDocument() {
             {
               summary: op.summary,
               ...(op.role && { description: `Role: ${op.role} (or admin)` }),
-              ...(op.query && { parameters: op.query.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })) }),
+              ...((op.query || path.includes('{')) && {
+                parameters: [
+                  ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+                  ...(op.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+                ],
+              }),
               ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: json(op.body) } } } }),
               responses: Object.fromEntries(Object.entries(op.responses).map(([code, description]) => [code, { description }])),
             },
