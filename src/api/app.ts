@@ -16,6 +16,7 @@ import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { purchaseOrdersRouter } from './routes/purchase-orders.routes.js';
+import { salesHistoryRouter } from './routes/sales-history.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { stockMovementsRouter } from './routes/stock-movements.routes.js';
@@ -105,6 +106,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/api-keys', apiKeysRouter(deps));
   v1.use(forecastsRouter(deps));
   v1.use('/purchase-orders', purchaseOrdersRouter(deps));
+  v1.use('/sales-history', salesHistoryRouter(deps));
   v1.use('/prices', pricesRouter(deps));
   v1.use('/price-runs', priceRunsRouter(deps));
   v1.use('/pricing-rules', pricingRulesRouter(deps));

@@ -138,3 +138,25 @@ test.serial('a draft cancelled straight away never counts as ordered', async (t)
   t.is(got.body.lines.length, 1);
   t.is(got.body.estimatedTotal, '720.00');
 });
+
+test.serial('sales history lists units sold per day up to the last day with sales', async (t) => {
+  const db = sys.database.db;
+  const p = await db.selectFrom('products').select('id').where('sku', '=', skus[0]!).executeTakeFirstOrThrow();
+  const loc = await db.selectFrom('locations').select('id').where('code', '=', location).executeTakeFirstOrThrow();
+  await db
+    .insertInto('daily_sales')
+    .values([
+      { product_id: p.id, location_id: loc.id, day: '2025-06-01', quantity: '9' },
+      { product_id: p.id, location_id: loc.id, day: '2025-08-30', quantity: '2' },
+      { product_id: p.id, location_id: loc.id, day: '2025-08-31', quantity: '3.5' },
+    ])
+    .execute();
+  const res = await sys.http(`/v1/sales-history?sku=${skus[0]}&days=30`, { key: viewerKey });
+  t.is(res.status, 200);
+  t.deepEqual(res.body.items, [
+    { day: '2025-08-30', quantity: '2.000' },
+    { day: '2025-08-31', quantity: '3.500' },
+  ]);
+  t.is((await sys.http('/v1/sales-history?sku=NOPE', { key: viewerKey })).status, 404);
+  t.is((await sys.http(`/v1/sales-history?sku=${skus[0]}&days=1`, { key: viewerKey })).status, 400);
+});
