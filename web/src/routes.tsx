@@ -1,5 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { IconBuildingWarehouse, IconChecklist, IconDashboard, IconKey, IconPackage, IconArrowsExchange, IconTruckDelivery, IconUsers } from '@tabler/icons-react';
+import { IconChartLine, IconCurrencyDollar, IconFileInvoice, IconStack2, IconTags } from '@tabler/icons-react';
 import type { Permission } from './auth/permissions';
 
 export interface AppRoute {
@@ -20,4 +21,10 @@ export interface AppRoute {
  */
 export const appRoutes: AppRoute[] = [
   { path: '/', label: 'Resumen', icon: IconDashboard, section: 'tienda', page: lazy(() => import('./pages/resumen/ResumenPage')) },
+  { path: '/facturas', label: 'Facturas', icon: IconFileInvoice, section: 'tienda', page: lazy(() => import('./pages/facturas/FacturasPage')) },
+  { path: '/facturas/:id', page: lazy(() => import('./pages/facturas/FacturaPage')) },
+  { path: '/precios', label: 'Precios', icon: IconCurrencyDollar, section: 'tienda', page: lazy(() => import('./pages/precios/PreciosPage')) },
+  { path: '/etiquetas', label: 'Etiquetas', icon: IconTags, section: 'tienda', page: lazy(() => import('./pages/etiquetas/EtiquetasPage')) },
+  { path: '/pronostico', label: 'Pronóstico y reposición', icon: IconChartLine, section: 'tienda', page: lazy(() => import('./pages/pronostico/PronosticoPage')) },
+  { path: '/colas', label: 'Colas', icon: IconStack2, permission: 'queues:view', section: 'admin', page: lazy(() => import('./pages/colas/ColasPage')) },
 ];
