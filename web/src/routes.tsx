@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { IconBuildingWarehouse, IconChecklist, IconDashboard, IconKey, IconPackage, IconArrowsExchange, IconTruckDelivery, IconUsers } from '@tabler/icons-react';
+import { IconArrowsExchange, IconBuildingWarehouse, IconChecklist, IconDashboard, IconKey, IconPackage, IconTruckDelivery, IconUsers } from '@tabler/icons-react';
 import type { Permission } from './auth/permissions';
 
 export interface AppRoute {
@@ -19,5 +19,13 @@ export interface AppRoute {
  * add a page by adding a folder under pages/ and a line here.
  */
 export const appRoutes: AppRoute[] = [
-  { path: '/', label: 'Resumen', icon: IconDashboard, section: 'tienda', page: lazy(() => import('./pages/resumen/ResumenPage')) },
+  { path: '/', label: 'Resumen', icon: IconDashboard, page: lazy(() => import('./pages/resumen/ResumenPage')) },
+  { path: '/productos', label: 'Productos', icon: IconPackage, page: lazy(() => import('./pages/productos/ProductosPage')) },
+  { path: '/productos/:sku', page: lazy(() => import('./pages/productos/ProductoPage')) },
+  { path: '/movimientos', label: 'Movimientos', icon: IconArrowsExchange, permission: 'stock:write', page: lazy(() => import('./pages/movimientos/MovimientosPage')) },
+  { path: '/recuento', label: 'Recuento', icon: IconChecklist, permission: 'stock:write', page: lazy(() => import('./pages/recuento/RecuentoPage')) },
+  { path: '/reposicion', label: 'Reposición', icon: IconTruckDelivery, page: lazy(() => import('./pages/reposicion/ReposicionPage')) },
+  { path: '/ubicaciones', label: 'Ubicaciones', icon: IconBuildingWarehouse, section: 'admin', page: lazy(() => import('./pages/ubicaciones/UbicacionesPage')) },
+  { path: '/usuarios', label: 'Usuarios', icon: IconUsers, section: 'admin', permission: 'users:manage', page: lazy(() => import('./pages/usuarios/UsuariosPage')) },
+  { path: '/claves-api', label: 'Claves de API', icon: IconKey, section: 'admin', permission: 'apiKeys:manage', page: lazy(() => import('./pages/claves-api/ClavesApiPage')) },
 ];
