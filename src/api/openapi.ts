@@ -18,12 +18,32 @@ export function registerOperations(path: string, ops: Record<string, Op>): void 
 
 const paths: Record<string, Record<string, Op>> = {
   '/v1/products': {
-    get: { summary: 'List products (search, filters, cursor pagination)', query: ['q', 'barcode', 'category', 'belowReorderPoint', 'limit', 'cursor'], responses: { 200: 'page of products' } },
+    get: {
+      summary: 'List products with stock per location, price, replacement cost and margin. q searches as you type (name, SKU, barcode; accents and case ignored): exact SKU/barcode first, then prefixes, then contains. Cursor pagination',
+      query: ['q', 'barcode', 'category', 'location', 'belowReorderPoint', 'limit', 'cursor'],
+      responses: { 200: 'page of products' },
+    },
     post: { summary: 'Create a product', role: 'negocio', body: createProductSchema, responses: { 201: 'created', 400: 'invalid', 409: 'sku_taken' } },
   },
   '/v1/products/{sku}': {
     get: { summary: 'One product with its stock on hand', responses: { 200: 'product', 404: 'not_found' } },
     patch: { summary: 'Change a product', role: 'negocio', body: updateProductSchema, responses: { 200: 'product', 404: 'not_found' } },
+  },
+  '/v1/products/{sku}/kardex': {
+    get: {
+      summary: 'The product\'s ledger, newest first, with the running balance per location after each row (balanceAfter). from/to: a shop day YYYY-MM-DD (Buenos Aires; to is inclusive) or an ISO instant. Cursor pagination',
+      query: ['location', 'type', 'from', 'to', 'limit', 'cursor'],
+      responses: { 200: '{sku, unit, items, nextCursor}', 404: 'not_found' },
+    },
+  },
+  '/v1/products/{sku}/stock-history': {
+    get: { summary: 'Daily closing stock of the product over the last `days` shop days (default 90, at most 366), per location and in all', query: ['days'], responses: { 200: '{sku, unit, days, timeZone, locations, points:[{day, total, byLocation}]}', 404: 'not_found' } },
+  },
+  '/v1/summary': {
+    get: {
+      summary: 'The shop at a glance: inventory value at cost and at price, units/kg/liters sold today and in the last 7 days, products below reorder point, invoices needing review, cost alerts, queue health, sales per day for 30 days (amount at today\'s price)',
+      responses: { 200: 'summary' },
+    },
   },
   '/v1/locations': {
     get: { summary: 'List locations', responses: { 200: 'locations' } },

@@ -41,3 +41,30 @@ export async function newUser(db: Database, { role = 'viewer' as Parameters<type
   const user = await createUser(db, { username, displayName: `User ${username}`, role, password });
   return { ...user, password };
 }
+
+/** Records and applies one movement through the ledger path (as the worker would), at `occurredAt`. */
+export async function applyMovement(
+  db: Database,
+  m: { type: 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer'; productId: number; locationId: number; toLocationId?: number; quantity: string; occurredAt?: Date; unitCostCents?: number; reason?: string },
+) {
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('movement_requests')
+      .values({
+        id,
+        idempotency_key: `factory-${id}`,
+        type: m.type,
+        product_id: m.productId,
+        location_id: m.locationId,
+        to_location_id: m.toLocationId ?? null,
+        quantity: m.quantity,
+        unit_cost_cents: m.unitCostCents ?? null,
+        reason: m.reason ?? null,
+        occurred_at: m.occurredAt ?? new Date(),
+      })
+      .execute();
+    await applyMovementGroup(trx, [{ movementId: id }]);
+  });
+  return id;
+}
