@@ -10,6 +10,8 @@ import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { inputGuard } from './middleware/input-guard.js';
+import { createRateLimits } from './middleware/rate-limit.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
@@ -29,6 +31,8 @@ import { collectPricingGauges } from '../shared/db/repositories/pricing-views.re
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+const passThrough = (_req: unknown, _res: unknown, next: () => void) => next();
 
 /** Builds the HTTP app; no listen (server.ts and tests do that). */
 export function createApp(deps: ApiDeps): Express {
@@ -70,17 +74,22 @@ export function createApp(deps: ApiDeps): Express {
     res.type('html').send(renderDocsPage(openApiDocument()));
   });
 
+  const limits = deps.rateLimitStore && deps.config.RATE_LIMIT_ENABLED ? createRateLimits(deps.rateLimitStore, deps.config) : undefined;
+  const byAddress = limits?.byAddress ?? passThrough;
+  const byPrincipal = limits?.byPrincipal ?? passThrough;
+  app.use(['/v1', '/admin'], byAddress);
+
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
   const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), requireRole(), board.getRouter());
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   const v1 = express.Router();
   const auth = authenticate(deps.db, { sessionIdleMs });
-  v1.use(helmet(), express.json({ limit: '2mb' }));
+  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
   v1.use('/sessions', sessionsRouter(deps, auth));
-  v1.use(auth);
+  v1.use(auth, byPrincipal);
   v1.get('/me', meHandler);
   v1.use('/users', usersRouter(deps));
   v1.use('/summary', summaryRouter(deps));

@@ -91,6 +91,16 @@ const schema = z.object({
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
   INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
+  /** Rate limits (requests per window) shared by every api replica through RATE_LIMIT_STORE. */
+  RATE_LIMIT_ENABLED: boolFrom(true),
+  RATE_LIMIT_STORE: z.enum(['redis', 'postgres']).default('redis'),
+  RATE_LIMIT_WINDOW_S: intFrom(1, 60),
+  RATE_LIMIT_PER_KEY: intFrom(1, 6000),
+  RATE_LIMIT_PER_USER: intFrom(1, 6000),
+  RATE_LIMIT_PER_ADDRESS: intFrom(1, 12_000),
+  /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
+  RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
+  RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
