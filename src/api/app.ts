@@ -30,6 +30,7 @@ import { queuesRouter } from './routes/queues.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { invoiceReviewRouter } from './routes/invoice-review.routes.js';
 import { webAppRouter } from './web-app.js';
+import { productOverviewRouter } from './routes/product-overview.routes.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
@@ -100,6 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/users', usersRouter(deps));
   v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
+  v1.use('/product-overview', productOverviewRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));

@@ -139,7 +139,7 @@ export function renderDocsPage(doc: ReturnType<typeof openApiDocument>): string 
       }),
     )
     .join('\n');
-  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Gondola API</title>
-<style>body{font:15px/1.4 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}section{border-top:1px solid #ddd;padding:.4em 0}.m{display:inline-block;min-width:4em;color:#06c}pre{background:#f6f6f6;padding:.6em;overflow:auto}</style>
+  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Gondola API</title>
+<style>body{font:15px/1.4 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}section{border-top:1px solid #ddd;padding:.4em 0}.m{display:inline-block;min-width:4em;color:#06c}pre{background:#f6f6f6;padding:.6em;overflow:auto}h3 code{overflow-wrap:anywhere}</style>
 </head><body><h1>Gondola API v1</h1><p>${esc(doc.info.description)} Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a>. Queue dashboard: <a href="/admin/queues">/admin/queues</a> (admin key as password).</p>${rows}</body></html>`;
 }

@@ -3,8 +3,8 @@ import type { paths as generatedPaths } from './schema';
 import type { supplementPaths } from './supplement';
 import { ApiError } from './problem';
 
-/** Every path the app may call: the generated document plus paths it does not describe yet. */
-export type paths = generatedPaths & supplementPaths;
+/** Every path the app may call: the generated document, with the supplement for what it does not describe yet. */
+export type paths = Omit<generatedPaths, keyof supplementPaths> & supplementPaths;
 
 let csrfToken: string | null = null;
 /** Set from `POST /v1/sessions` and `GET /v1/me`; sent as `X-CSRF-Token` on every write. */

@@ -24,8 +24,9 @@ export interface User {
 }
 export interface UserView extends User {
   active: boolean;
-  createdAt?: string;
-  lastLoginAt?: string | null;
+  passwordChangedAt: string;
+  createdAt: string;
+  updatedAt: string;
 }
 export interface Me {
   user: User;
@@ -108,9 +109,9 @@ interface LocalApiKey {
   id: number;
   name: string;
   role: Role;
+  prefix: string;
   createdAt: string;
   revokedAt: string | null;
-  lastUsedAt?: string | null;
 }
 export type ApiKey = Or<ItemOf<Ok<'/v1/api-keys', 'get'>>, LocalApiKey>;
 
@@ -141,4 +142,22 @@ export interface Summary {
   openCostAlerts: number;
   queues: { queue: string; waiting: number; active: number; failed: number; delayed?: number }[];
   salesLast30Days: { date: string; units: string; kg: string }[];
+}
+
+export interface ProductOverview {
+  sku: string;
+  price: string | null;
+  replacementCost: string | null;
+  marginPct: string | null;
+  belowMinimumMargin: boolean;
+  stock: { location: string; quantity: string }[];
+}
+
+/** The answer to creating an API key: the key itself is shown only this once. */
+export interface CreatedApiKey {
+  id: number;
+  key: string;
+  name: string;
+  role: Role;
+  createdAt: string;
 }
