@@ -9,6 +9,7 @@ import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
 import '../../shared/db/repositories/forecasts.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
@@ -132,7 +133,7 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
     const loc = await locationId(db, b.location);
     const day = b.originDay ?? (await latestSuggestionDay(db, loc));
     if (!day) throw new UnprocessableError('no_reorder_suggestions', `there are no reorder suggestions for ${b.location} yet; run a forecast first (POST /v1/forecasts/runs)`);
-    const drafts = await db.transaction().execute(async (trx) => {
+    const drafts = await withTransaction(db, async (trx) => {
       const lines = await trx
         .selectFrom('reorder_suggestions')
         .select(['product_id', 'supplier_code', 'packs', 'quantity'])

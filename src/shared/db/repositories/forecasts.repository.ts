@@ -1,5 +1,6 @@
-import { sql, type ColumnType, type Generated, type Kysely, type Transaction } from 'kysely';
-import type { DB, Decimal } from '../database.js';
+import { sql, type ColumnType, type Generated, type Transaction } from 'kysely';
+import type { DB, Decimal, Database } from '../database.js';
+import { withTransaction } from '../transaction.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type DateColumn = ColumnType<string, string, string>;
@@ -148,8 +149,8 @@ export interface RefreshResult {
  * day) keys of sale movements after the watermark (minus the overlap) and rebuilds only those
  * keys from the ledger. Concurrent refreshes serialize on the watermark row.
  */
-export async function refreshDailySales(db: Kysely<DB>, overlap = WATERMARK_OVERLAP): Promise<RefreshResult> {
-  return db.transaction().execute(async (trx) => {
+export async function refreshDailySales(db: Database, overlap = WATERMARK_OVERLAP): Promise<RefreshResult> {
+  return withTransaction(db, async (trx) => {
     await trx.insertInto('forecast_watermarks').values({ name: DAILY_SALES_WATERMARK }).onConflict((oc) => oc.column('name').doNothing()).execute();
     const wm = await trx.selectFrom('forecast_watermarks').select('last_movement_id').where('name', '=', DAILY_SALES_WATERMARK).forUpdate().executeTakeFirstOrThrow();
     const max = await trx.selectFrom('stock_movements').select(sql<number | null>`max(id)`.as('max')).executeTakeFirstOrThrow();
@@ -194,7 +195,7 @@ export interface ForecastTarget {
 }
 
 /** Product/location pairs with any sale between `fromDay` and `toDay`, in a stable order. */
-export async function listForecastTargets(db: Kysely<DB>, fromDay: string, toDay: string, productIds?: number[]): Promise<ForecastTarget[]> {
+export async function listForecastTargets(db: Database, fromDay: string, toDay: string, productIds?: number[]): Promise<ForecastTarget[]> {
   let q = db
     .selectFrom('daily_sales as s')
     .innerJoin('products as p', 'p.id', 's.product_id')
@@ -224,7 +225,7 @@ export async function listForecastTargets(db: Kysely<DB>, fromDay: string, toDay
  * sales. Keyed `${productId}:${locationId}`.
  */
 export async function loadDailySales(
-  db: Kysely<DB>,
+  db: Database,
   targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[],
   fromDay: string,
   toDay: string,
@@ -249,7 +250,7 @@ export async function loadDailySales(
 }
 
 /** Stock on hand and on order (drafts marked `ordered`) per `${productId}:${locationId}`. */
-export async function loadStockPositions(db: Kysely<DB>, targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[]): Promise<Map<string, { onHand: number; onOrder: number }>> {
+export async function loadStockPositions(db: Database, targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[]): Promise<Map<string, { onHand: number; onOrder: number }>> {
   const out = new Map<string, { onHand: number; onOrder: number }>();
   for (const t of targets) out.set(`${t.productId}:${t.locationId}`, { onHand: 0, onOrder: 0 });
   if (targets.length === 0) return out;
@@ -276,11 +277,11 @@ export async function loadStockPositions(db: Kysely<DB>, targets: readonly Pick<
 
 export type ModelVersionRow = Awaited<ReturnType<typeof getActiveModelVersion>>;
 
-export async function getActiveModelVersion(db: Kysely<DB>) {
+export async function getActiveModelVersion(db: Database) {
   return db.selectFrom('model_versions').selectAll().where('active', '=', true).executeTakeFirst();
 }
 
-export async function getModelVersion(db: Kysely<DB>, version: string) {
+export async function getModelVersion(db: Database, version: string) {
   return db.selectFrom('model_versions').selectAll().where('version', '=', version).executeTakeFirst();
 }
 
@@ -294,7 +295,7 @@ export async function activateModelVersion(trx: Transaction<DB>, version: string
  * WAPE of a model version's stored forecasts (made at least one day ahead) against the sales
  * that happened, over the days in [fromDay, toDay]. Undefined without actuals to compare.
  */
-export async function recentWape(db: Kysely<DB>, modelVersion: string, fromDay: string, toDay: string): Promise<number | undefined> {
+export async function recentWape(db: Database, modelVersion: string, fromDay: string, toDay: string): Promise<number | undefined> {
   const row = await sql<{ abs_error: string | null; actual: string | null; n: number }>`
     SELECT sum(abs(f.mean - coalesce(s.quantity, 0))) AS abs_error, sum(coalesce(s.quantity, 0)) AS actual, count(*)::int AS n
     FROM forecasts f
