@@ -10,7 +10,6 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createDatabase, type DB, type Database } from '../src/shared/db/database.js';
-import '../src/shared/db/pricing.tables.js';
 import { withTransaction } from '../src/shared/db/transaction.js';
 import { createRun, markEnqueued } from '../src/shared/db/repositories/pricing-runs.repository.js';
 import { createRedis } from '../src/shared/jobs/connection.js';

@@ -8,7 +8,6 @@ import { registerOperations } from '../openapi.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
-import '../../shared/db/repositories/forecasts.repository.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');

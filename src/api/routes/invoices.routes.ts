@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
 import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
-import type { InvoiceStatus } from '../../shared/db/invoices.tables.js';
+import type { InvoiceStatus } from '../../shared/db/database.js';
 import {
   correctInvoice,
   getInvoiceFile,

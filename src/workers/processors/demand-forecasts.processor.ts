@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
-import type { DB, Database } from '../../shared/db/database.js';
+import type { DB, Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
 import {
   activateModelVersion,
   getActiveModelVersion,
@@ -12,8 +12,6 @@ import {
   refreshDailySales,
   SHOP_TIME_ZONE,
   type ForecastTarget,
-  type ForecastsTable,
-  type ReorderSuggestionsTable,
 } from '../../shared/db/repositories/forecasts.repository.js';
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';

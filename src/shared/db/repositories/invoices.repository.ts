@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, DB } from '../database.js';
-import '../invoices.tables.js';
-import type { InvoiceStatus, MatchBy } from '../invoices.tables.js';
+import type { InvoiceStatus, MatchBy } from '../database.js';
 import type { InvoiceExtraction } from '../../domain/invoice/assemble.js';
 import { cuitDigits, formatCuit } from '../../domain/invoice/cuit.js';
 import { formatScaled, mulScaled, parseScaled } from '../../domain/invoice/decimal.js';

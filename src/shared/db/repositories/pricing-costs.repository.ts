@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import { getConfig } from '../../config.js';
 import type { DB, Database } from '../database.js';
-import '../pricing.tables.js';
 import { classifyCostChange, isAlert, type CostChange } from '../../domain/pricing/cost-alerts.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney } from '../../domain/quantity.js';

@@ -1,6 +1,5 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB, Database } from '../database.js';
-import '../pricing.tables.js';
 import {
   diffIndexRows,
   effectiveRate,

@@ -1,7 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB, Unit, Database } from '../database.js';
-import type { PriceRunScope, PriceRunStatus, PriceRunTrigger } from '../pricing.tables.js';
-import '../pricing.tables.js';
+import type { PriceRunScope, PriceRunStatus, PriceRunTrigger } from '../database.js';
 import { computePrice, taxBreakdown, unitPrice, type ContentUnit } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { parseQuantity } from '../../domain/quantity.js';
