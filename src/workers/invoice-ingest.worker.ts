@@ -27,7 +27,7 @@ import {
   saveExtraction,
   startExtraction,
 } from '../shared/db/repositories/invoices.repository.js';
-import { PermanentError } from '../shared/errors.js';
+import { ExtractionFailedError, PermanentError } from '../shared/errors.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { priceRecalculationsContract, repricingJobId, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
@@ -35,7 +35,7 @@ import { logger } from '../shared/logging.js';
 import { invoiceExtractionDuration, invoiceExtractions, invoiceExtractionTimeouts, invoiceFieldConfidence } from '../shared/metrics.js';
 import { defineWorker, type JobContext } from './define-worker.js';
 import type { InvoiceMimeType } from './processors/invoice-ingest/extract.js';
-import { ExtractionFailedError, ExtractionSandbox } from './processors/invoice-ingest.sandbox.js';
+import { ExtractionSandbox } from './processors/invoice-ingest.sandbox.js';
 
 const log = logger.child({ component: 'invoice-ingest' });
 
@@ -86,7 +86,7 @@ async function extractInvoice(invoiceId: string, { db, config, job, producer }: 
     invoiceExtractions.inc({ method: 'none', outcome: 'failed' });
     await failInvoice(db, invoiceId, code, message);
     log.warn('invoice extraction failed', { invoiceId, reason: code });
-    throw new PermanentError(message, code);
+    throw new PermanentError(message, code, { cause: err });
   } finally {
     await rm(filePath, { force: true });
   }

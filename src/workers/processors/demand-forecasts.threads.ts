@@ -1,13 +1,9 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { TrainingRequest, TrainingResult } from '../../shared/domain/forecast/training.js';
+import { TrainingAbandonedError } from '../../shared/errors.js';
 
 /** What a training thread posts: that it started, then the result or the error it threw (as plain data). */
 export type ThreadMessage = { started: true } | { ok: true; result: TrainingResult } | { ok: false; error: { name: string; message: string; stack?: string } };
-
-/** A training whose thread was terminated by `abandon()` (shutdown): nothing was stored; run it again. */
-export class TrainingAbandonedError extends Error {
-  override name = 'TrainingAbandonedError';
-}
 
 const BOOTSTRAP = new URL('./demand-forecasts.bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./demand-forecasts.thread.ts', import.meta.url).href;

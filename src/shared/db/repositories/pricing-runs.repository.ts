@@ -7,6 +7,7 @@ import { parseQuantity } from '../../domain/quantity.js';
 import { PermanentError } from '../../errors.js';
 import { effectiveExpected } from './pricing-index.repository.js';
 import { loadRuleSet, ruleFor, type RuleSet } from './pricing-rules.repository.js';
+import { PriceConflictError } from '../../errors.js';
 
 /** `processed_jobs.queue` of chunk markers (the queue that runs them). */
 const MARKER_QUEUE = 'price-recalculations';
@@ -34,14 +35,6 @@ export interface PlannedRun {
   /** false: the id or idempotency key existed; this is that run. */
   created: boolean;
   idempotencyKey: string | null;
-}
-
-/** A repricing chunk touched a product whose price or cost changed since it was read: retry the chunk. */
-export class PriceConflictError extends Error {
-  constructor(runId: string, expected: number, written: number) {
-    super(`run ${runId}: ${expected - written} of ${expected} products changed while being repriced`);
-    this.name = 'PriceConflictError';
-  }
 }
 
 function scopeFilter(scope: { scope_kind: PriceRunScope; category: string | null; product_ids: number[] | null }) {
