@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../shared/db/database.js';
-import { withTransaction } from '../shared/db/transaction.js';
+import { pgConstraint, withTransaction } from '../shared/db/transaction.js';
 import { applyMovementGroup } from '../shared/db/repositories/movements.repository.js';
 import { recordReplacementCost } from '../shared/db/repositories/pricing-costs.repository.js';
 import {
@@ -121,7 +121,10 @@ export default defineWorker({
               recordCost: (t, productId, costCents, source) => recordReplacementCost(t, productId, costCents, source),
               defaultLocationId: () => defaultLocationId(db),
             }),
-          );
+          ).catch((err: unknown) => {
+            if (pgConstraint(err) !== 'movement_requests_unit_quantity_whole') throw err;
+            throw new PermanentError(`invoice ${invoiceId} receives a fraction of a product counted in units; correct the line's quantity or pack size`, 'invalid_quantity', { cause: err });
+          });
           if (result.status === 'not_ready') throw new PermanentError(`invoice ${invoiceId} is not ready to post (every line needs a product, and a location must exist)`, 'invoice_not_ready');
           // After commit (also on a replay whose first run died before relaying).
           const relayed = await relayOutbox(db, producer, invoiceId);

@@ -9,6 +9,12 @@ export function pgErrorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The constraint (or trigger, for the checks triggers make) a PostgreSQL error names. */
+export function pgConstraint(err: unknown): string | undefined {
+  const constraint = (err as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}
+
 /** Errors that mean "the database is not there right now": worth retrying later. */
 export function isConnectionError(err: unknown): boolean {
   const code = pgErrorCode(err);

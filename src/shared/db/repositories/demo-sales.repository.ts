@@ -74,7 +74,9 @@ export async function seedSimulatedSales(db: Database, opts: SeedSalesOptions): 
         const from = Math.max(0, i - 28);
         const recent = i === 0 ? s.quantity.slice(0, 28) : s.quantity.slice(from, i);
         const avg = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
-        const target = milli(avg * 14 * 1.3 + (product.unit === 'kg' ? 1 : 2));
+        const want = avg * 14 * 1.3 + (product.unit === 'kg' ? 1 : 2);
+        // Products counted in units arrive in whole units (the database refuses anything else).
+        const target = product.unit === 'unit' ? Math.ceil(want) * 1000 : milli(want);
         if (target > stock) {
           const receipt = target - stock;
           stock += receipt;
