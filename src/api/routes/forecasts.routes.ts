@@ -9,7 +9,7 @@ import { registerOperations } from '../openapi.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
-import '../../shared/db/repositories/forecasts.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
 /** Products without a supplier are grouped under this code in drafts. */
@@ -132,7 +132,7 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
     const loc = await locationId(db, b.location);
     const day = b.originDay ?? (await latestSuggestionDay(db, loc));
     if (!day) throw new UnprocessableError('no_reorder_suggestions', `there are no reorder suggestions for ${b.location} yet; run a forecast first (POST /v1/forecasts/runs)`);
-    const drafts = await db.transaction().execute(async (trx) => {
+    const drafts = await withTransaction(db, async (trx) => {
       const lines = await trx
         .selectFrom('reorder_suggestions')
         .select(['product_id', 'supplier_code', 'packs', 'quantity'])

@@ -4,7 +4,6 @@ import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quan
 import { marginBp } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import '../pricing.tables.js';
-import '../tables/search.js';
 
 export interface ProductView {
   sku: string;
