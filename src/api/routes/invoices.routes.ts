@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
 import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
-import type { InvoiceStatus } from '../../shared/db/invoices.tables.js';
+import type { InvoiceStatus } from '../../shared/db/database.js';
 import {
   correctInvoice,
   getInvoiceFile,
@@ -18,6 +18,7 @@ import type { ApiDeps } from '../deps.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
 import { registerOperations } from '../openapi.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 
 const log = logger.child({ component: 'invoices-api' });
 
@@ -148,7 +149,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
   router.patch('/:id', requireRole('deposito', 'negocio'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'invoice id');
     const patch = parseInput(patchSchema, req.body);
-    const result = await db.transaction().execute((trx) => correctInvoice(trx, id, patch, saveOpts));
+    const result = await withTransaction(db, (trx) => correctInvoice(trx, id, patch, saveOpts));
     if (result === 'not_found') throw new NotFoundError('invoice', id);
     if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
     if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);

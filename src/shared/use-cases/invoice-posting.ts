@@ -6,8 +6,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
-import '../db/invoices.tables.js';
-import '../db/pricing.tables.js';
 import { formatMoney, normalizeQuantity } from '../domain/quantity.js';
 import { formatPercent } from '../domain/pricing/rates.js';
 

@@ -7,40 +7,13 @@
  * already in is a harmless retry (nothing changes, the first who/when stay); anything else is
  * `illegal_transition`.
  */
-import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/database.js';
-import '../db/repositories/forecasts.repository.js';
+import { withTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { formatMoney, normalizeQuantity } from '../domain/quantity.js';
 
 export type PurchaseOrderStatus = 'draft' | 'ordered' | 'received' | 'cancelled';
-
-/** Columns migration 0100 adds. */
-declare module '../db/repositories/forecasts.repository.js' {
-  interface PurchaseOrderDraftsTable {
-    ordered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-    ordered_by: ColumnType<string | null, string | null | undefined, string | null>;
-    cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-    cancelled_by: ColumnType<string | null, string | null | undefined, string | null>;
-    updated_at: ColumnType<Date, Date | undefined, Date>;
-  }
-}
-
-export interface PurchaseOrderEventsTable {
-  id: ColumnType<number, never, never>;
-  draft_id: number;
-  from_status: string;
-  to_status: string;
-  actor: string;
-  actor_name: string;
-  at: ColumnType<Date, Date | undefined, never>;
-}
-
-declare module '../db/database.js' {
-  interface DB {
-    purchase_order_events: PurchaseOrderEventsTable;
-  }
-}
 
 /** Who did something: `ref` is stable (`key:3`, `user:7`), `name` is for people. */
 export interface Actor {
@@ -95,7 +68,7 @@ export async function createPurchaseOrderDrafts(db: Kysely<DB>, req: DraftReques
     const missing = req.skus.filter((s) => !selected!.some((f) => f.sku === s));
     if (missing.length) throw new UnprocessableError('unknown_sku', `no product with SKU ${missing.join(', ')}`, { skus: missing });
   }
-  const drafts = await db.transaction().execute(async (trx) => {
+  const drafts = await withTransaction(db, async (trx) => {
     let q = trx
       .selectFrom('reorder_suggestions')
       .select(['product_id', 'supplier_code', 'packs', 'quantity'])
@@ -258,7 +231,7 @@ export async function getPurchaseOrder(db: Kysely<DB> | Transaction<DB>, id: num
  * (the row lock orders concurrent requests). Same state again: unchanged, `changed: false`.
  */
 export async function changePurchaseOrderStatus(db: Kysely<DB>, id: number, to: 'ordered' | 'cancelled', actor: Actor, now = new Date()) {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const current = await trx.selectFrom('purchase_order_drafts').select(['status']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new NotFoundError('purchase order', String(id));
     if (current.status === to) return { order: (await getPurchaseOrder(trx, id))!, changed: false };
