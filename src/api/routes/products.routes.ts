@@ -1,12 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
-import { getProduct, listProducts } from '../../shared/db/repositories/catalog.repository.js';
+import { createProduct, getProduct, listProducts, updateProduct } from '../../shared/db/repositories/catalog.repository.js';
 import { parseQuantity } from '../../shared/domain/quantity.js';
-import { pgErrorCode } from '../../shared/db/transaction.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const nonNegativeQuantity = z
@@ -41,53 +39,69 @@ const listSchema = z.strictObject({
   cursor: z.string().optional(),
 });
 
-export function productsRouter({ db }: ApiDeps): Router {
-  const router = Router();
+export const productSchema = z
+  .strictObject({
+    sku: z.string(),
+    barcode: z.string().nullable(),
+    name: z.string(),
+    category: z.string(),
+    unit: z.enum(['unit', 'kg', 'l']),
+    reorderPoint: decimalString,
+    allowNegativeStock: z.boolean(),
+    onHand: decimalString.meta({ description: 'sum over every location' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Product' });
 
-  router.get('/', async (req, res) => {
-    const f = parseInput(listSchema, req.query, 'query');
+const skuParams = z.strictObject({ sku: z.string() });
+
+export function productsRouter({ db }: ApiDeps): Router {
+  const api = new ApiRouter('/v1/products');
+
+  api.route('get', '/', {
+    summary: 'List products (search, filters, cursor pagination)',
+    query: listSchema,
+    responses: { 200: z.strictObject({ items: z.array(productSchema), nextCursor }) },
+  }, async (_req, res, { query: f }) => {
     const page = await listProducts(db, { ...f, afterId: decodeCursor(f.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
 
-  router.post('/', requireRole('negocio'), async (req, res) => {
-    const p = parseInput(createProductSchema, req.body);
-    try {
-      await db
-        .insertInto('products')
-        .values({ sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorder_point: p.reorderPoint ?? '0', allow_negative_stock: p.allowNegativeStock ?? false })
-        .execute();
-    } catch (err) {
-      if (pgErrorCode(err) === '23505') throw new ConflictError('sku_taken', `a product with sku ${p.sku} already exists; PATCH /v1/products/${p.sku} to change it`);
-      throw err;
-    }
+  api.route('post', '/', {
+    summary: 'Create a product',
+    roles: ['negocio'],
+    body: createProductSchema,
+    responses: { 201: productSchema },
+    errors: [409],
+  }, async (_req, res, { body: p }) => {
+    const created = await createProduct(db, { sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorderPoint: p.reorderPoint ?? '0', allowNegativeStock: p.allowNegativeStock ?? false });
+    if (!created) throw new ConflictError('sku_taken', `a product with sku ${p.sku} already exists; PATCH /v1/products/${p.sku} to change it`);
     res.status(201).location(`/v1/products/${encodeURIComponent(p.sku)}`).json(await getProduct(db, p.sku));
   });
 
-  router.get('/:sku', async (req, res) => {
-    const product = await getProduct(db, req.params.sku);
-    if (!product) throw new NotFoundError('product', req.params.sku);
+  api.route('get', '/:sku', {
+    summary: 'One product with its stock on hand',
+    params: skuParams,
+    responses: { 200: productSchema },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const product = await getProduct(db, params.sku);
+    if (!product) throw new NotFoundError('product', params.sku);
     res.json(product);
   });
 
-  router.patch('/:sku', requireRole('negocio'), async (req, res) => {
-    const sku = String(req.params.sku);
-    const p = parseInput(updateProductSchema, req.body);
-    const updated = await db
-      .updateTable('products')
-      .set({
-        ...(p.name !== undefined && { name: p.name }),
-        ...(p.category !== undefined && { category: p.category }),
-        ...(p.barcode !== undefined && { barcode: p.barcode }),
-        ...(p.reorderPoint !== undefined && { reorder_point: p.reorderPoint }),
-        ...(p.allowNegativeStock !== undefined && { allow_negative_stock: p.allowNegativeStock }),
-        updated_at: new Date(),
-      })
-      .where('sku', '=', sku)
-      .executeTakeFirst();
-    if (!updated.numUpdatedRows) throw new NotFoundError('product', sku);
+  api.route('patch', '/:sku', {
+    summary: 'Change a product',
+    roles: ['negocio'],
+    params: skuParams,
+    body: updateProductSchema,
+    responses: { 200: productSchema },
+    errors: [404],
+  }, async (_req, res, { params: { sku }, body }) => {
+    if (!(await updateProduct(db, sku, body))) throw new NotFoundError('product', sku);
     res.json(await getProduct(db, sku));
   });
 
-  return router;
+  return api.router;
 }
