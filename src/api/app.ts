@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import helmet from 'helmet';
@@ -12,6 +12,8 @@ import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { inputGuard } from './middleware/input-guard.js';
+import { createRateLimits } from './middleware/rate-limit.js';
 import { ApiRouter, docsInitScript, openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
@@ -24,10 +26,15 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
+import { usersRouter } from './routes/users.routes.js';
+import { summaryRouter } from './routes/summary.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+const passThrough: RequestHandler = (_req, _res, next) => next();
 
 /** `/health`, `/ready`, `/metrics`: no API key. */
 export function serviceRouter(deps: ApiDeps): Router {
@@ -74,9 +81,15 @@ export function serviceRouter(deps: ApiDeps): Router {
  * Everything under `/v1` (API key required). Building it registers every operation in the
  * OpenAPI document; routes read `deps` only when a request arrives.
  */
-export function v1Router(deps: ApiDeps): Router {
+export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThrough): Router {
   const v1 = express.Router();
-  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db));
+  const auth = authenticate(deps.db, { sessionIdleMs: deps.config.SESSION_IDLE_TIMEOUT_MS });
+  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
+  v1.use('/sessions', sessionsRouter(deps, auth));
+  v1.use(auth, byPrincipal);
+  v1.use(meRouter());
+  v1.use('/users', usersRouter(deps));
+  v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
@@ -116,12 +129,18 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use('/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1d' }));
 
+  const limits = deps.rateLimitStore && deps.config.RATE_LIMIT_ENABLED ? createRateLimits(deps.rateLimitStore, deps.config) : undefined;
+  const byAddress = limits?.byAddress ?? passThrough;
+  const byPrincipal = limits?.byPrincipal ?? passThrough;
+  app.use(['/v1', '/admin'], byAddress);
+
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), requireRole(), board.getRouter());
+  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
-  app.use('/v1', v1Router(deps));
+  app.use('/v1', v1Router(deps, byPrincipal));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

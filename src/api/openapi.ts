@@ -15,7 +15,8 @@
  *   }, async (req, res, { params, query }) => { res.json(await getThing(deps.db, params.id)); });
  *   return api.router;
  *
- * 400 (when anything is parsed), 401 (under /v1), 403 (with roles) and 413 (with a JSON body) are
+ * 400 (when anything is parsed), 401 (unless public), 403 (with roles), 413 (with a JSON body) and
+ * 429 (rate limits, under /v1) are
  * added by themselves; every error response is `application/problem+json` with the `Problem`
  * schema. Give a response schema `.meta({ id: 'Thing' })` to make it a named component (clients get
  * a named type). `test/integration/api/contract.test.ts` validates real responses of every route
@@ -52,9 +53,9 @@ export const isoDay = z.iso.date();
 export const nextCursor = z.string().nullable();
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 400: 'Invalid input (every bad field listed)', 401: 'No or unknown API key',
-  403: 'The key lacks the role', 404: 'Not found', 409: 'Conflict with the current state', 413: 'Request body too large', 415: 'Unsupported media type',
-  422: 'Well-formed but refers to something that does not exist or cannot be used', 503: 'A backing service is unreachable; retry',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 400: 'Invalid input (every bad field listed)', 401: 'Not authenticated: no, unknown or revoked API key or session',
+  403: 'The caller lacks the role, or a cookie write lacks its CSRF token', 404: 'Not found', 409: 'Conflict with the current state', 413: 'Request body too large', 415: 'Unsupported media type',
+  422: 'Well-formed but refers to something that does not exist or cannot be used', 429: 'Too many requests; see Retry-After', 503: 'A backing service is unreachable; retry',
 };
 
 export type ResponseSpec =
@@ -132,6 +133,7 @@ function operationOf(fullPath: string, spec: AnySpec, id: string): ZodOpenApiOpe
   const errors = new Set(spec.errors ?? []);
   if (spec.params || spec.query || spec.body || spec.rawBody) errors.add(400);
   if (!spec.public) errors.add(401);
+  if (fullPath.startsWith('/v1/')) errors.add(429);
   if (spec.roles) errors.add(403);
   if (spec.body) errors.add(413);
   const roleText = spec.roles && `Role: ${spec.roles.length ? `${spec.roles.join(' or ')} (or admin)` : 'admin'}.`;
@@ -225,10 +227,16 @@ export function openApiDocument() {
         title: 'Gondola API',
         version: '1',
         description:
-          'Inventory backend for mini markets. Auth: `Authorization: Bearer <key>` or `X-API-Key`. Errors: `application/problem+json` with a stable `code`. Generated from the zod schemas that validate requests and shape responses.',
+          'Inventory backend for mini markets. Auth: a session cookie from POST /v1/sessions (writes need X-CSRF-Token), or `Authorization: Bearer <key>` or `X-API-Key`. Errors: `application/problem+json` with a stable `code`. Generated from the zod schemas that validate requests and shape responses.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
-      security: [{ bearer: [] }, { apiKey: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gondola_session' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
       paths,
     },
     {

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { isoDay } from '../../shared/validation.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import { listModelVersions, NO_SUPPLIER } from '../../shared/db/repositories/forecast-views.repository.js';
 import { draftPurchaseOrders, getProductForecast, getReorderSuggestions } from '../../shared/use-cases/forecasts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, isoDay as isoDayOut, timestamp } from '../openapi.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
 const units = z.enum(['unit', 'kg', 'l']);
 

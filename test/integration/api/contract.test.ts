@@ -12,6 +12,7 @@ import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import '../../../src/shared/db/repositories/forecasts.repository.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
+import { sessionFetch, signInHttp } from '../../helpers/sessions.js';
 import { newApiKey, newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
 import { eventually } from '../pricing/pricing-helpers.js';
 
@@ -180,6 +181,36 @@ test.serial('every route answers as the document says', async (t) => {
   await call('GET', '/v1/stock-movements?from=yesterday');
   await call('GET', '/v1/stock?location=SALON-C');
   await call('GET', '/v1/stock/integrity');
+
+  await call('GET', '/v1/products/CT-YERBA/kardex?location=SALON-C&from=2020-01-01&limit=2');
+  await call('GET', '/v1/products/CT-NONE/kardex');
+  await call('GET', '/v1/products/CT-YERBA/stock-history?days=7');
+  await call('GET', '/v1/products/CT-NONE/stock-history');
+  await call('GET', '/v1/products?q=yerba&limit=1');
+  await call('GET', '/v1/summary');
+
+  // People: users, sessions, who am I.
+  const user = await call('POST', '/v1/users', { json: { username: 'cajera', displayName: 'Cajera', role: 'deposito', password: 'correct horse battery' } });
+  await call('POST', '/v1/users', { json: { username: 'cajera', displayName: 'again', role: 'deposito', password: 'correct horse battery' } });
+  await call('POST', '/v1/users', { json: { username: 'x', displayName: 'short', role: 'deposito', password: 'short' } });
+  await call('GET', '/v1/users');
+  await call('PATCH', `/v1/users/${(user.body as { id: number }).id}`, { json: { displayName: 'Cajera turno tarde' } });
+  await call('PATCH', '/v1/users/999999', { json: { active: false } });
+  await call('GET', '/v1/me');
+  const signIn = await signInHttp(sys.baseUrl, 'cajera', 'correct horse battery');
+  checkResponse('post', '/v1/sessions', signIn.status, signIn.headers.get('content-type'), signIn.body);
+  const wrong = await signInHttp(sys.baseUrl, 'cajera', 'wrong password!');
+  checkResponse('post', '/v1/sessions', wrong.status, wrong.headers.get('content-type'), wrong.body);
+  const session = signIn.session!;
+  const me = await sessionFetch(sys.baseUrl, session, '/v1/me');
+  checkResponse('get', '/v1/me', me.status, me.headers.get('content-type'), me.body);
+  t.is(me.body.user.username, 'cajera');
+  const noCsrf = await sessionFetch(sys.baseUrl, session, '/v1/sessions/current', { method: 'DELETE', csrf: null });
+  checkResponse('delete', '/v1/sessions/current', noCsrf.status, noCsrf.headers.get('content-type'), noCsrf.body);
+  const out = await sessionFetch(sys.baseUrl, session, '/v1/sessions/current', { method: 'DELETE' });
+  checkResponse('delete', '/v1/sessions/current', out.status, out.headers.get('content-type'), out.body);
+  t.is(out.status, 204);
+  await call('DELETE', '/v1/sessions/current');
 
   // API keys.
   const key = await call('POST', '/v1/api-keys', { json: { name: 'caja 2', role: 'deposito' } });
