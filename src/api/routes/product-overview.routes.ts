@@ -1,10 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { normalizeQuantity } from '../../shared/domain/quantity.js';
 import { listProductPricing } from '../../shared/db/repositories/pricing-views.repository.js';
 import type { ApiDeps } from '../deps.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString } from '../openapi.js';
 
 const querySchema = z.strictObject({
   skus: z
@@ -13,14 +12,31 @@ const querySchema = z.strictObject({
     .refine((a) => a.length >= 1 && a.length <= 200, 'send 1 to 200 comma-separated SKUs'),
 });
 
+const overviewSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      sku: z.string(),
+      price: decimalString.nullable(),
+      replacementCost: decimalString.nullable(),
+      marginPct: decimalString.nullable(),
+      belowMinimumMargin: z.boolean(),
+      stock: z.array(z.strictObject({ location: z.string(), quantity: decimalString })),
+    }),
+  ),
+});
+
 /**
  * `GET /v1/product-overview?skus=a,b`: what a product list shows next to each product in one
  * call — stock per location, price, replacement cost and margin (the web app's Productos table).
  */
 export function productOverviewRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const { skus } = parseInput(querySchema, req.query, 'query');
+  const api = new ApiRouter('/v1/product-overview');
+  api.route('get', '/', {
+    summary: 'Stock per location, price, replacement cost and margin of up to 200 products (comma-separated skus)',
+    query: querySchema,
+    responses: { 200: overviewSchema },
+  }, async (_req, res, { query }) => {
+    const { skus } = query;
     const [pricing, stock] = await Promise.all([
       listProductPricing(db, skus),
       db
@@ -49,9 +65,5 @@ export function productOverviewRouter({ db }: ApiDeps): Router {
     });
     res.json({ items });
   });
-  return router;
+  return api.router;
 }
-
-registerOperations('/v1/product-overview', {
-  get: { summary: 'Stock per location, price, replacement cost and margin of up to 200 products (comma-separated skus)', query: ['skus'], responses: { 200: 'one item per known sku' } },
-});

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, UnauthorizedError } from '../../shared/errors.js';
 import { isoDay } from '../../shared/validation.js';
@@ -10,27 +10,68 @@ import {
   type Actor,
 } from '../../shared/use-cases/purchase-orders.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, isoDay as isoDayOut, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
+const statuses = z.enum(['draft', 'ordered', 'received', 'cancelled']);
 
 export const draftBody = z.strictObject({
   location: locationCode,
   originDay: isoDay.optional(),
   suppliers: z.array(z.string().trim().min(1)).min(1).optional(),
-  skus: z.array(z.string().trim().min(1)).min(1).max(2000).optional(),
+  skus: z.array(z.string().trim().min(1)).min(1).max(2000).optional().meta({ description: 'only the lines of these products (the lines a person selected)' }),
 });
 const listQuery = z.strictObject({
-  status: z.enum(['draft', 'ordered', 'received', 'cancelled']).optional(),
+  status: statuses.optional(),
   location: locationCode.optional(),
   supplier: z.string().trim().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
-const idParam = z.string().regex(/^\d{1,15}$/, 'a purchase order id is a whole number').transform(Number);
+const idParams = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'a purchase order id is a whole number').transform(Number) });
+
+const lineSchema = z.strictObject({
+  sku: z.string(),
+  name: z.string(),
+  unit: z.enum(['unit', 'kg', 'l']),
+  barcode: z.string().nullable(),
+  packs: z.int(),
+  packSize: decimalString,
+  quantity: decimalString,
+  unitCost: decimalString.nullable(),
+  amount: decimalString.nullable(),
+});
+const stampSchema = z.strictObject({ at: timestamp, by: z.string() }).nullable();
+const orderFields = {
+  id: z.int(),
+  supplier: z.string(),
+  location: z.string(),
+  originDay: isoDayOut,
+  status: statuses,
+  lineCount: z.int(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  ordered: stampSchema,
+  cancelled: stampSchema,
+};
+const orderSummarySchema = z.strictObject(orderFields).meta({ id: 'PurchaseOrderSummary' });
+const orderSchema = z
+  .strictObject({
+    ...orderFields,
+    lines: z.array(lineSchema),
+    estimatedTotal: decimalString,
+    linesWithoutCost: z.int(),
+    events: z.array(z.strictObject({ from: z.string(), to: z.string(), by: z.strictObject({ ref: z.string(), name: z.string() }), at: timestamp })),
+  })
+  .meta({ id: 'PurchaseOrder' });
+const draftsSchema = z
+  .strictObject({
+    location: z.string(),
+    originDay: isoDayOut,
+    drafts: z.array(z.strictObject({ id: z.int(), supplier: z.string(), status: statuses, lines: z.array(lineSchema) })),
+  })
+  .meta({ id: 'PurchaseOrderDrafts' });
 
 /** Who is asking, as stored on a state change: the principal's stable reference and name. */
 function actorOf(req: Request): Actor {
@@ -42,57 +83,57 @@ function actorOf(req: Request): Actor {
 
 /** `/v1/purchase-orders`: drafts from reorder suggestions, then ordered or cancelled. */
 export function purchaseOrdersRouter({ db }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/purchase-orders');
 
-  router.post('/drafts', requireRole('negocio', 'ml_service'), async (req, res) => {
-    const b = parseInput(draftBody, req.body);
-    res.status(201).json(await createPurchaseOrderDrafts(db, b));
+  api.route('post', '/drafts', {
+    summary: 'Purchase-order drafts grouped by supplier from the current reorder suggestions (optionally only some suppliers or SKUs). The same request again returns the same open drafts',
+    roles: ['negocio', 'ml_service'],
+    body: draftBody,
+    responses: { 201: draftsSchema },
+    errors: [404, 422],
+  }, async (_req, res, { body }) => {
+    res.status(201).json(await createPurchaseOrderDrafts(db, body));
   });
 
-  router.get('/', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
-    const page = await listPurchaseOrders(db, { ...q, beforeId: decodeCursor(q.cursor) });
+  api.route('get', '/', {
+    summary: 'Purchase orders (drafts, ordered, cancelled), newest first',
+    query: listQuery,
+    responses: { 200: z.strictObject({ items: z.array(orderSummarySchema), nextCursor }) },
+  }, async (_req, res, { query }) => {
+    const page = await listPurchaseOrders(db, { ...query, beforeId: decodeCursor(query.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
 
-  router.get('/:id', async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'purchase order id');
-    const order = await getPurchaseOrder(db, id);
-    if (!order) throw new NotFoundError('purchase order', String(id));
+  api.route('get', '/:id', {
+    summary: 'A purchase order: lines with pack size, quantity and estimated cost; who ordered or cancelled it and when',
+    params: idParams,
+    responses: { 200: orderSchema },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const order = await getPurchaseOrder(db, params.id);
+    if (!order) throw new NotFoundError('purchase order', String(params.id));
     res.json(order);
   });
 
-  for (const [action, to] of [
-    ['order', 'ordered'],
-    ['cancel', 'cancelled'],
-  ] as const) {
-    router.post(`/:id/${action}`, requireRole('negocio'), async (req, res) => {
-      const id = parseInput(idParam, req.params.id, 'purchase order id');
-      const { order } = await changePurchaseOrderStatus(db, id, to, actorOf(req));
-      res.json(order);
-    });
-  }
+  api.route('post', '/:id/order', {
+    summary: 'Mark a draft ordered (its quantities count as on order in the next suggestions). Already ordered: unchanged',
+    roles: ['negocio'],
+    params: idParams,
+    responses: { 200: orderSchema },
+    errors: [404, 409],
+  }, async (req, res, { params }) => {
+    res.json((await changePurchaseOrderStatus(db, params.id, 'ordered', actorOf(req))).order);
+  });
 
-  return router;
+  api.route('post', '/:id/cancel', {
+    summary: 'Cancel a draft or an ordered purchase order. Already cancelled: unchanged',
+    roles: ['negocio'],
+    params: idParams,
+    responses: { 200: orderSchema },
+    errors: [404, 409],
+  }, async (req, res, { params }) => {
+    res.json((await changePurchaseOrderStatus(db, params.id, 'cancelled', actorOf(req))).order);
+  });
+
+  return api.router;
 }
-
-registerOperations('/v1/purchase-orders/drafts', {
-  post: {
-    summary: 'Purchase-order drafts grouped by supplier from the current reorder suggestions (optionally only some suppliers or SKUs). The same request again returns the same open drafts',
-    role: 'negocio or ml_service',
-    body: draftBody,
-    responses: { 201: '{location, originDay, drafts: [{id, supplier, status, lines}]}', 404: 'unknown location', 422: 'no_reorder_suggestions, unknown_sku or nothing_to_order' },
-  },
-});
-registerOperations('/v1/purchase-orders', {
-  get: { summary: 'Purchase orders (drafts, ordered, cancelled), newest first', query: ['status', 'location', 'supplier', 'limit', 'cursor'], responses: { 200: '{items, nextCursor}' } },
-});
-registerOperations('/v1/purchase-orders/{id}', {
-  get: { summary: 'A purchase order: lines with pack size, quantity and estimated cost; who ordered or cancelled it and when', responses: { 200: 'purchase order', 404: 'not_found' } },
-});
-registerOperations('/v1/purchase-orders/{id}/order', {
-  post: { summary: 'Mark a draft ordered (its quantities count as on order in the next suggestions). Already ordered: unchanged', role: 'negocio', responses: { 200: 'purchase order', 409: 'illegal_transition' } },
-});
-registerOperations('/v1/purchase-orders/{id}/cancel', {
-  post: { summary: 'Cancel a draft or an ordered purchase order. Already cancelled: unchanged', role: 'negocio', responses: { 200: 'purchase order', 409: 'illegal_transition' } },
-});

@@ -1,11 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.js';
-import '../../shared/db/repositories/forecasts.repository.js';
 import type { ApiDeps } from '../deps.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, isoDay } from '../openapi.js';
 
 const historyQuery = z.strictObject({
   sku: z.string().trim().min(1),
@@ -15,9 +13,15 @@ const historyQuery = z.strictObject({
 
 /** `/v1/sales-history`: units sold per day (the aggregate forecasts learn from), to draw next to a forecast. */
 export function salesHistoryRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const q = parseInput(historyQuery, req.query, 'query');
+  const api = new ApiRouter('/v1/sales-history');
+  api.route('get', '/', {
+    summary: 'Units sold per day of a product (all locations, or one), the last `days` days up to its last day with sales',
+    query: historyQuery,
+    responses: {
+      200: z.strictObject({ sku: z.string(), name: z.string(), unit: z.enum(['unit', 'kg', 'l']), location: z.string().nullable(), items: z.array(z.strictObject({ day: isoDay, quantity: decimalString })) }),
+    },
+    errors: [404],
+  }, async (_req, res, { query: q }) => {
     const product = await db.selectFrom('products').select(['id', 'sku', 'name', 'unit']).where('sku', '=', q.sku).executeTakeFirst();
     if (!product) throw new NotFoundError('product', q.sku);
     // The window ends at the last day with sales, so a shop whose data stops (the demo) still shows its history.
@@ -33,9 +37,5 @@ export function salesHistoryRouter({ db }: ApiDeps): Router {
       .execute();
     res.json({ sku: product.sku, name: product.name, unit: product.unit, location: q.location ?? null, items: rows });
   });
-  return router;
+  return api.router;
 }
-
-registerOperations('/v1/sales-history', {
-  get: { summary: 'Units sold per day of a product (all locations, or one), the last `days` days with sales', query: ['sku', 'location', 'days'], responses: { 200: '{sku, name, unit, items: [{day, quantity}]}', 404: 'unknown product' } },
-});

@@ -10,6 +10,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/database.js';
 import { withTransaction } from '../db/transaction.js';
+import { NO_SUPPLIER } from '../db/repositories/forecast-views.repository.js';
+import { ensureDraft, suggestedLines, type SuggestedLine } from '../db/repositories/purchase-orders.repository.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { formatMoney, normalizeQuantity } from '../domain/quantity.js';
 
@@ -21,8 +23,6 @@ export interface Actor {
   name: string;
 }
 
-/** Products without a supplier are grouped under this code in drafts. */
-export const NO_SUPPLIER = 'SIN-PROVEEDOR';
 
 const TRANSITIONS: Record<PurchaseOrderStatus, readonly PurchaseOrderStatus[]> = {
   draft: ['ordered', 'cancelled'],
@@ -69,20 +69,13 @@ export async function createPurchaseOrderDrafts(db: Kysely<DB>, req: DraftReques
     if (missing.length) throw new UnprocessableError('unknown_sku', `no product with SKU ${missing.join(', ')}`, { skus: missing });
   }
   const drafts = await withTransaction(db, async (trx) => {
-    let q = trx
-      .selectFrom('reorder_suggestions')
-      .select(['product_id', 'supplier_code', 'packs', 'quantity'])
-      .where('origin_day', '=', day)
-      .where('location_id', '=', loc)
-      .where('packs', '>', 0);
-    if (selected) q = q.where('product_id', 'in', selected.map((p) => p.id));
-    const lines = await q.orderBy('product_id').execute();
+    const lines = await suggestedLines(trx, day, loc, selected?.map((p) => p.id));
     if (selected && lines.length < selected.length) {
       const have = new Set(lines.map((l) => l.product_id));
       const skus = selected.filter((p) => !have.has(p.id)).map((p) => p.sku);
       throw new UnprocessableError('nothing_to_order', `these products have no reorder suggestion with packs to order on ${day}: ${skus.join(', ')}`, { skus });
     }
-    const bySupplier = new Map<string, typeof lines>();
+    const bySupplier = new Map<string, SuggestedLine[]>();
     for (const l of lines) {
       const s = l.supplier_code ?? NO_SUPPLIER;
       if (req.suppliers && !req.suppliers.includes(s)) continue;
@@ -90,20 +83,8 @@ export async function createPurchaseOrderDrafts(db: Kysely<DB>, req: DraftReques
     }
     const out: { id: number; supplier: string; status: PurchaseOrderStatus }[] = [];
     for (const [supplier, supplierLines] of [...bySupplier.entries()].sort(([a], [c]) => a.localeCompare(c))) {
-      const key = `${req.location}:${day}:${supplier}`;
-      // One open draft per key (partial unique index); concurrent requests share it.
-      await trx
-        .insertInto('purchase_order_drafts')
-        .values({ draft_key: key, supplier_code: supplier, location_id: loc, origin_day: day })
-        .onConflict((oc) => oc.column('draft_key').where('status', '=', 'draft').doNothing())
-        .execute();
-      const draft = await trx.selectFrom('purchase_order_drafts').select(['id', 'status']).where('draft_key', '=', key).where('status', '=', 'draft').executeTakeFirstOrThrow();
-      await trx
-        .insertInto('purchase_order_draft_lines')
-        .values(supplierLines.map((l) => ({ draft_id: draft.id, product_id: l.product_id, packs: l.packs, quantity: l.quantity })))
-        .onConflict((oc) => oc.columns(['draft_id', 'product_id']).doNothing())
-        .execute();
-      out.push({ id: draft.id, supplier, status: draft.status });
+      const draft = await ensureDraft(trx, { key: `${req.location}:${day}:${supplier}`, supplier, locationId: loc, day, lines: supplierLines });
+      out.push({ id: draft.id, supplier, status: draft.status as PurchaseOrderStatus });
     }
     return out;
   });
