@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../client';
-import type { ForecastAnswer, PurchaseOrder, ReorderSuggestion, SalesHistory } from '../views-ops';
+import type { ForecastAnswer, PurchaseOrder, PurchaseOrderDrafts, PurchaseOrderSummary, ReorderSuggestion, SalesHistory } from '../views-ops';
 
 export function useForecast(sku: string) {
   return useQuery({ queryKey: ['forecast', sku], queryFn: () => unwrap<ForecastAnswer>(api.GET('/v1/forecasts', { params: { query: { sku } } })), enabled: !!sku });
 }
 
 export function useSalesHistory(sku: string) {
-  return useQuery({ queryKey: ['sales-history', sku], queryFn: () => unwrap<SalesHistory>(api.GET('/v1/sales-history', { params: { query: { sku, days: '42' } } })), enabled: !!sku });
+  return useQuery({ queryKey: ['sales-history', sku], queryFn: () => unwrap<SalesHistory>(api.GET('/v1/sales-history', { params: { query: { sku, days: 42 } } })), enabled: !!sku });
 }
 
 export function useReorderSuggestions() {
@@ -15,7 +15,7 @@ export function useReorderSuggestions() {
 }
 
 export function usePurchaseOrders() {
-  return useQuery({ queryKey: ['purchase-orders'], queryFn: () => unwrap<{ items: PurchaseOrder[] }>(api.GET('/v1/purchase-orders', { params: { query: { limit: '30' } } })) });
+  return useQuery({ queryKey: ['purchase-orders'], queryFn: () => unwrap<{ items: PurchaseOrderSummary[]; nextCursor: string | null }>(api.GET('/v1/purchase-orders', { params: { query: { limit: 30 } } })) });
 }
 
 export function usePurchaseOrder(id: number) {
@@ -26,7 +26,7 @@ export function useCreateDrafts() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ location, skus }: { location: string; skus: string[] }) =>
-      unwrap<{ drafts: PurchaseOrder[] }>(api.POST('/v1/purchase-orders/drafts', { body: { location, skus } })),
+      unwrap<PurchaseOrderDrafts>(api.POST('/v1/purchase-orders/drafts', { body: { location, skus } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['purchase-orders'] }),
   });
 }

@@ -8,7 +8,7 @@ const BUSY: InvoiceStatus[] = ['queued', 'extracting', 'posting'];
 export function useInvoices(status?: InvoiceStatus) {
   return useQuery({
     queryKey: ['invoices', status ?? 'all'],
-    queryFn: () => unwrap<{ items: InvoiceListItem[]; next: string | null }>(api.GET('/v1/invoices', { params: { query: { status, limit: '100' } } })),
+    queryFn: () => unwrap<{ items: InvoiceListItem[]; next: string | null }>(api.GET('/v1/invoices', { params: { query: { status, limit: 100 } } })),
     refetchInterval: (q) => (q.state.data?.items.some((i) => BUSY.includes(i.status)) ? 2000 : 15_000),
   });
 }

@@ -29,7 +29,7 @@ export type RunScope = { all: true } | { category: string } | { skus: string[] }
 export function useStartRun() {
   return useMutation({
     mutationFn: ({ scope, reason, force, key }: { scope: RunScope; reason: string; force: boolean; key: string }) =>
-      unwrap<{ run: PriceRun }>(api.POST('/v1/prices/recalculate', { body: { ...scope, reason, force } as never, headers: { 'Idempotency-Key': key } })),
+      unwrap(api.POST('/v1/prices/recalculate', { body: { ...scope, reason, force } as never, headers: { 'Idempotency-Key': key } })),
   });
 }
 
@@ -44,21 +44,21 @@ export function usePriceRun(id: string | null) {
 }
 
 export function usePriceRuns() {
-  return useQuery({ queryKey: ['price-runs'], queryFn: () => unwrap<{ items: PriceRun[] }>(api.GET('/v1/price-runs', { params: { query: { limit: '10' } } })) });
+  return useQuery({ queryKey: ['price-runs'], queryFn: () => unwrap(api.GET('/v1/price-runs', { params: { query: { limit: 10 } } })) });
 }
 
 export function useCostAlerts() {
-  return useQuery({ queryKey: ['cost-alerts'], queryFn: () => unwrap<{ items: CostAlert[] }>(api.GET('/v1/cost-alerts', { params: { query: { limit: '100' } } })) });
+  return useQuery({ queryKey: ['cost-alerts'], queryFn: () => unwrap<{ items: CostAlert[] }>(api.GET('/v1/cost-alerts', { params: { query: { limit: 100 } } })) });
 }
 
 export function useMargins() {
-  return useQuery({ queryKey: ['margins'], queryFn: () => unwrap<Margins>(api.GET('/v1/margins', { params: { query: { limit: '200' } } })) });
+  return useQuery({ queryKey: ['margins'], queryFn: () => unwrap<Margins>(api.GET('/v1/margins', { params: { query: { limit: 200 } } })) });
 }
 
 export function usePriceHistory(sku: string) {
   return useQuery({
     queryKey: ['price-history', sku],
-    queryFn: () => unwrap<{ items: PriceHistoryItem[] }>(api.GET('/v1/prices/{sku}/history', { params: { path: { sku }, query: { limit: '200' } } })),
+    queryFn: () => unwrap<{ items: PriceHistoryItem[] }>(api.GET('/v1/prices/{sku}/history', { params: { path: { sku }, query: { limit: 200 } } })),
     enabled: !!sku,
   });
 }

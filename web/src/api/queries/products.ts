@@ -13,7 +13,7 @@ const listQuery = (f: ProductFilters, limit: number, cursor?: string) => ({
   ...(f.q ? { q: f.q } : {}),
   ...(f.category ? { category: f.category } : {}),
   ...(f.belowReorderPoint ? { belowReorderPoint: 'true' as const } : {}),
-  limit: String(limit),
+  limit,
   ...(cursor ? { cursor } : {}),
 });
 
@@ -45,7 +45,7 @@ export function useProductSearch(q: string) {
   const text = q.trim();
   return useQuery({
     queryKey: ['products', 'search', text],
-    queryFn: () => unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: '8' } } })),
+    queryFn: () => unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: 8 } } })),
     enabled: text.length >= 2,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
@@ -60,7 +60,7 @@ export async function findProductByCode(code: string): Promise<Product | undefin
   const text = code.trim();
   if (!text) return undefined;
   if (/^\d{6,14}$/.test(text)) {
-    const byBarcode = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { barcode: text, limit: '1' } } }));
+    const byBarcode = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { barcode: text, limit: 1 } } }));
     if (byBarcode.items[0]) return byBarcode.items[0];
   }
   try {
@@ -68,7 +68,7 @@ export async function findProductByCode(code: string): Promise<Product | undefin
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) throw err;
   }
-  const byText = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: '1' } } }));
+  const byText = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: 1 } } }));
   return byText.items[0];
 }
 

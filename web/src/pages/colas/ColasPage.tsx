@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconExternalLink, IconRefresh } from '@tabler/icons-react';
-import { useFailedJobs, useQueues, useRetryJob } from '../../api/queries/queues';
+import { useFailedJobs, useQueues, useRetryJob, type QueueName } from '../../api/queries/queues';
 import { problemMessage } from '../../api/problem';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
@@ -27,7 +27,7 @@ const states = [
 /** Colas (admin): jobs per queue, the last failures with their reason, and a retry button. */
 export default function ColasPage() {
   const queues = useQueues();
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<QueueName | null>(null);
   return (
     <>
       <PageHeader
@@ -88,7 +88,7 @@ export default function ColasPage() {
   );
 }
 
-function FailedJobs({ queue }: { queue: string }) {
+function FailedJobs({ queue }: { queue: QueueName }) {
   const failed = useFailedJobs(queue);
   const retry = useRetryJob();
   return (

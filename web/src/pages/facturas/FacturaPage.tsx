@@ -71,7 +71,7 @@ function Review({ inv }: { inv: InvoiceView }) {
     });
   };
   const unmatched = inv.lines.filter((l) => !l.match && !lines[l.lineNo]?.sku).length;
-  const check = inv.extraction?.totalsCheck;
+  const check = (inv.extraction as { totalsCheck?: { ok: boolean; checked: boolean; expectedTotal: string; deviation: number } | null } | null)?.totalsCheck;
 
   return (
     <Stack gap="md">
@@ -130,7 +130,7 @@ function Review({ inv }: { inv: InvoiceView }) {
           </Stack>
           {check && (
             <Alert mt="sm" color={check.ok ? 'green' : 'orange'} icon={check.ok ? <IconCheck /> : <IconAlertTriangle />} title={check.ok ? 'Los importes cierran' : 'Los importes no cierran'}>
-              Suma de las líneas más impuestos: {formatMoney(check.expectedTotal)} · total de la factura: {formatMoney(String(inv.fields.total?.value ?? ''))}
+              Suma de las líneas más impuestos: {formatMoney(check.expectedTotal)} · total de la factura: {formatMoney(String((inv.fields.total as InvoiceField | undefined)?.value ?? ''))}
               {!check.ok && ` (diferencia ${formatPercent(check.deviation * 100)}). Revisá cantidades y precios.`}
             </Alert>
           )}
@@ -244,7 +244,7 @@ function ProductSearch({ line, onPick, onClose }: { line: InvoiceLine; onPick: (
   const [debounced] = useDebouncedValue(q, 200);
   const results = useQuery({
     queryKey: ['product-search', debounced],
-    queryFn: () => unwrap<{ items: Product[] }>(api.GET('/v1/products', { params: { query: { q: debounced, limit: '10' } } })),
+    queryFn: () => unwrap<{ items: Product[] }>(api.GET('/v1/products', { params: { query: { q: debounced, limit: 10 } } })),
     enabled: debounced.trim().length > 0,
   });
   return (

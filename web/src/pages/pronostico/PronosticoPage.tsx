@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconFileSpreadsheet, IconPrinter, IconShoppingCart } from '@tabler/icons-react';
 import { useChangeOrder, useCreateDrafts, useForecast, usePurchaseOrder, usePurchaseOrders, useReorderSuggestions, useSalesHistory } from '../../api/queries/forecasts';
-import type { PurchaseOrder, ReorderSuggestion } from '../../api/views-ops';
+import type { PurchaseOrder, PurchaseOrderDrafts, ReorderSuggestion } from '../../api/views-ops';
 import { useAuth } from '../../auth/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryState } from '../../components/QueryState';
@@ -91,12 +91,12 @@ function Suggestions({ query, onPick }: { query: ReturnType<typeof useReorderSug
   const { can } = useAuth();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const create = useCreateDrafts();
-  const [created, setCreated] = useState<PurchaseOrder[] | null>(null);
+  const [created, setCreated] = useState<PurchaseOrderDrafts['drafts'] | null>(null);
   const submit = async (items: ReorderSuggestion[]) => {
     const chosen = items.filter((s) => selected.has(`${s.location}:${s.sku}`));
     const byLocation = new Map<string, string[]>();
     for (const s of chosen) byLocation.set(s.location, [...(byLocation.get(s.location) ?? []), s.sku]);
-    const drafts: PurchaseOrder[] = [];
+    const drafts: PurchaseOrderDrafts['drafts'] = [];
     for (const [location, skus] of byLocation) drafts.push(...(await create.mutateAsync({ location, skus })).drafts);
     setCreated(drafts);
     setSelected(new Set());
