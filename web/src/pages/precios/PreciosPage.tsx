@@ -21,7 +21,7 @@ export default function PreciosPage() {
   return (
     <>
       <PageHeader title="Precios" description="Reglas por categoría, recálculo de precios, alertas de costo, márgenes e inflación." />
-      <Tabs defaultValue="recalcular" keepMounted={false}>
+      <Tabs defaultValue="recalcular">
         <Tabs.List mb="md">
           <Tabs.Tab value="recalcular">Recalcular</Tabs.Tab>
           <Tabs.Tab value="reglas">Reglas</Tabs.Tab>
