@@ -25,7 +25,6 @@ import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { webAppRouter } from './web-app.js';
-import { productOverviewRouter } from './routes/product-overview.routes.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
@@ -96,7 +95,6 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/users', usersRouter(deps));
   v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
-  v1.use('/product-overview', productOverviewRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));

@@ -2,7 +2,7 @@
  * Paths the app uses that the OpenAPI document does not describe yet, in openapi-typescript's
  * shape. Remove an entry as soon as the document describes it (the generated type then rules).
  */
-import type { CreatedApiKey, Batch, Movement, Product, Me, Role, SessionAnswer, Summary, KardexPage, StockHistory, UserView, ProductOverview } from './views';
+import type { CreatedApiKey, Batch, Movement, Product, Me, Role, SessionAnswer, Summary, KardexPage, StockHistory, UserView } from './views';
 
 type Json<T> = { headers: { [name: string]: unknown }; content: { 'application/json': T } };
 type NoContent = { headers: { [name: string]: unknown }; content?: never };
@@ -21,7 +21,6 @@ export interface supplementPaths {
   '/v1/sessions': { post: Op<{ 201: Json<SessionAnswer> }, NoParams, Body<{ username: string; password: string }>> };
   '/v1/sessions/current': { delete: Op<{ 204: NoContent }> };
   '/v1/me': { get: Op<{ 200: Json<Me> }> };
-  '/v1/product-overview': { get: Op<{ 200: Json<{ items: ProductOverview[] }> }, { query: { skus: string }; header?: never; path?: never; cookie?: never }> };
   '/v1/api-keys': { post: Op<{ 201: Json<CreatedApiKey> }, NoParams, Body<{ name: string; role: Role }>>; get: Op<{ 200: Json<{ items: import('./views').ApiKey[] }> }> };
   '/v1/api-keys/{id}': { delete: Op<{ 204: NoContent }, IdPath> };
   '/v1/summary': { get: Op<{ 200: Json<Summary> }> };
@@ -36,6 +35,6 @@ export interface supplementPaths {
     get: Op<{ 200: Json<KardexPage> }, { query?: { location?: string; type?: string; from?: string; to?: string; limit?: number; cursor?: string }; header?: never; path: { sku: string }; cookie?: never }>;
   };
   '/v1/products/{sku}/stock-history': {
-    get: Op<{ 200: Json<StockHistory> }, { query?: { location?: string; days?: number }; header?: never; path: { sku: string }; cookie?: never }>;
+    get: Op<{ 200: Json<StockHistory> }, { query?: { days?: number }; header?: never; path: { sku: string }; cookie?: never }>;
   };
 }

@@ -45,7 +45,8 @@ export function useSignIn() {
     mutationFn: (body: { username: string; password: string }) => unwrap<Me>(api.POST('/v1/sessions', { body })),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
-      qc.clear();
+      // Forget what the previous person saw, but keep the `me` query its observers watch.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
       qc.setQueryData(meQueryKey, me);
     },
   });
@@ -57,8 +58,8 @@ export function useSignOut() {
     mutationFn: () => unwrap(api.DELETE('/v1/sessions/current')),
     onSettled: () => {
       setCsrfToken(null);
-      qc.clear();
       qc.setQueryData(meQueryKey, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
     },
   });
 }

@@ -275,10 +275,3 @@ export async function collectPricingGauges(db: Kysely<DB>): Promise<void> {
   for (const b of bands) costAlertsRecorded.set({ band: b.band }, b.n);
   productsSellingAtLoss.set(loss.rows[0]?.n ?? 0);
 }
-
-/** Price, replacement cost and margin of the given products (one query; unknown SKUs are absent). */
-export async function listProductPricing(db: Kysely<DB>, skus: string[]): Promise<ProductPricingView[]> {
-  if (!skus.length) return [];
-  const rows = await pricingQuery(db).where('p.sku', 'in', skus).execute();
-  return rows.map(toPricingView);
-}

@@ -1,17 +1,20 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../client';
 import { ApiError } from '../problem';
-import type { KardexPage, Page, Product, ProductOverview, StockHistory, Unit } from '../views';
+import type { KardexPage, Page, Product, StockHistory, Unit } from '../views';
 
 export interface ProductFilters {
   q?: string;
   category?: string;
+  /** Only products that have stock rows at this location. */
+  location?: string;
   belowReorderPoint?: boolean;
 }
 
 const listQuery = (f: ProductFilters, limit: number, cursor?: string) => ({
   ...(f.q ? { q: f.q } : {}),
   ...(f.category ? { category: f.category } : {}),
+  ...(f.location ? { location: f.location } : {}),
   ...(f.belowReorderPoint ? { belowReorderPoint: 'true' as const } : {}),
   limit: String(limit),
   ...(cursor ? { cursor } : {}),
@@ -80,26 +83,6 @@ export function useProduct(sku: string | undefined) {
   });
 }
 
-/** Stock per location, price, cost and margin for the visible products (one call). */
-export function useProductOverview(skus: string[]) {
-  return useQuery({
-    queryKey: ['products', 'overview', skus],
-    queryFn: () => unwrap<{ items: ProductOverview[] }>(api.GET('/v1/product-overview', { params: { query: { skus: skus.join(',') } } })),
-    enabled: skus.length > 0,
-    placeholderData: keepPreviousData,
-    select: (d) => new Map(d.items.map((i) => [i.sku, i])),
-  });
-}
-
-export async function fetchProductOverview(skus: string[]): Promise<Map<string, ProductOverview>> {
-  const map = new Map<string, ProductOverview>();
-  for (let i = 0; i < skus.length; i += 200) {
-    const d = await unwrap<{ items: ProductOverview[] }>(api.GET('/v1/product-overview', { params: { query: { skus: skus.slice(i, i + 200).join(',') } } }));
-    for (const item of d.items) map.set(item.sku, item);
-  }
-  return map;
-}
-
 export interface ProductInput {
   sku: string;
   name: string;
@@ -129,6 +112,7 @@ export function useUpdateProduct(sku: string) {
 export interface KardexFilters {
   location?: string;
   type?: string;
+  /** Shop days `YYYY-MM-DD` (Buenos Aires), both included. */
   from?: string;
   to?: string;
 }
@@ -148,9 +132,9 @@ export function useKardex(sku: string, f: KardexFilters) {
   });
 }
 
-export function useStockHistory(sku: string, location?: string) {
+export function useStockHistory(sku: string, days = 90) {
   return useQuery({
-    queryKey: ['products', 'stock-history', sku, location],
-    queryFn: () => unwrap<StockHistory>(api.GET('/v1/products/{sku}/stock-history', { params: { path: { sku }, query: { ...(location ? { location } : {}), days: 90 } } })),
+    queryKey: ['products', 'stock-history', sku, days],
+    queryFn: () => unwrap<StockHistory>(api.GET('/v1/products/{sku}/stock-history', { params: { path: { sku }, query: { days } } })),
   });
 }
