@@ -24,6 +24,9 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
+import { usersRouter } from './routes/users.routes.js';
+import { summaryRouter } from './routes/summary.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -79,10 +82,17 @@ export function createApp(deps: ApiDeps): Express {
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), byPrincipal, requireRole(), board.getRouter());
+  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   const v1 = express.Router();
-  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db), byPrincipal, inputGuard);
+  const auth = authenticate(deps.db, { sessionIdleMs });
+  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
+  v1.use('/sessions', sessionsRouter(deps, auth));
+  v1.use(auth, byPrincipal);
+  v1.get('/me', meHandler);
+  v1.use('/users', usersRouter(deps));
+  v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));

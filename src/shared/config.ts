@@ -55,6 +55,14 @@ const schema = z.object({
   MAX_PREFER_WAIT_S: intFrom(0, 30),
   LOAD_DEMO_DATA: boolFrom(true),
   TRUST_PROXY: boolFrom(false),
+  /** A browser session not used for this long is over (12 h). */
+  SESSION_IDLE_TIMEOUT_MS: intFrom(1000, 12 * 3600 * 1000),
+  /** Wrong passwords per username, and per client address, that lock sign-in for LOGIN_LOCK_MS. */
+  LOGIN_USERNAME_FAILURE_LIMIT: intFrom(1, 5),
+  LOGIN_ADDRESS_FAILURE_LIMIT: intFrom(1, 20),
+  LOGIN_LOCK_MS: intFrom(1000, 15 * 60 * 1000),
+  /** Pause after a wrong password; doubles per further failure up to 2 s. */
+  LOGIN_FAILURE_DELAY_MS: intFrom(0, 250),
   /** Products per repricing chunk job, and chunk jobs one price worker runs at once. */
   PRICING_CHUNK_SIZE: intFrom(1, 1000),
   PRICING_WORKER_CONCURRENCY: intFrom(1, 4),

@@ -27,14 +27,14 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'send an API key in "Authorization: Bearer <key>" or "X-API-Key"') {
-    super(401, 'unauthorized', message);
+  constructor(message = 'sign in (POST /v1/sessions) or send an API key in "Authorization: Bearer <key>" or "X-API-Key"', code = 'unauthorized') {
+    super(401, code, message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(403, 'forbidden', message);
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
   }
 }
 
@@ -57,6 +57,14 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** Too many attempts; `retryAfterSeconds` becomes the `Retry-After` header. */
+/** A 429: `Retry-After` (seconds) says when to try again. */
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number, details?: Record<string, unknown>) {
+    super(429, code, message, { retryAfterSeconds, ...details });
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   constructor(
     message: string,
@@ -68,9 +76,9 @@ export class ServiceUnavailableError extends AppError {
 }
 
 /** Too many requests from one key, user or address; `Retry-After` says when to try again. */
-export class RateLimitedError extends AppError {
-  constructor(message: string, readonly retryAfterS: number) {
-    super(429, 'rate_limited', message, { retryAfterSeconds: retryAfterS });
+export class RateLimitedError extends TooManyRequestsError {
+  constructor(message: string, retryAfterS: number) {
+    super('rate_limited', message, retryAfterS);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, clientInputErrorOf, isUnavailableError, RateLimitedError, ServiceUnavailableError } from '../../shared/errors.js';
+import { AppError, clientInputErrorOf, isUnavailableError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 
 const log = logger.child({ component: 'api' });
@@ -16,7 +16,8 @@ export function notFoundHandler(req: Request, res: Response): void {
 /** The one place errors become HTTP responses. */
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) return;
-  if (err instanceof ServiceUnavailableError || err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterS));
+  if (err instanceof ServiceUnavailableError) res.setHeader('Retry-After', String(err.retryAfterS));
+  if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (err instanceof AppError) {
     sendProblem(res, err.status, err.code, err.message, err.details ?? {});
     return;
