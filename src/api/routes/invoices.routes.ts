@@ -16,6 +16,7 @@ import {
 import { logger } from '../../shared/logging.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole } from '../middleware/auth.js';
+import { approvePrices, assertMayCorrect, assertMayPost } from '../../shared/use-cases/invoice-approvals.js';
 import { parseInput } from '../middleware/validate.js';
 import { registerOperations } from '../openapi.js';
 
@@ -51,8 +52,8 @@ const patchSchema = z.strictObject({
         lineNo: z.number().int().min(1),
         sku: z.string().trim().min(1).optional(),
         packUnits: z.number().int().min(1).max(1000).optional(),
-        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
-        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
+        quantity: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal with up to 9 digits and 3 places').optional(),
+        unitPrice: z.string().regex(/^\d{1,11}(\.\d{1,2})?$/, 'an amount up to 100,000,000,000 with up to 2 places').optional(),
       }),
     )
     .max(500)
@@ -79,6 +80,9 @@ registerOperations('/v1/invoices/{id}', {
   patch: { summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields', role: 'deposito', body: patchSchema, responses: { 200: 'invoice', 409: 'invoice_not_editable', 422: 'unknown_sku or unknown_line' } },
 });
 registerOperations('/v1/invoices/{id}/file', { get: { summary: 'The uploaded file as stored', responses: { 200: 'the file', 404: 'not_found' } } });
+registerOperations('/v1/invoices/{id}/approve-prices', {
+  post: { summary: 'Approve the cost changes of an invoice (past INVOICE_COST_BAND_PCT) so a stock role may post it', role: 'negocio', responses: { 200: 'invoice', 404: 'not_found', 409: 'invoice_not_editable' } },
+});
 registerOperations('/v1/invoices/{id}/post', {
   post: { summary: 'Post a fully matched invoice: receipts, replacement costs, repricing', role: 'deposito', responses: { 202: 'posting', 200: 'already posted', 409: 'invoice_not_ready' } },
 });
@@ -136,7 +140,8 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(view);
   });
 
-  router.get('/:id/file', async (req, res) => {
+  // Supplier files carry costs and supplier data: only the roles that handle invoices read them.
+  router.get('/:id/file', requireRole('deposito', 'negocio'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'invoice id');
     const file = await getInvoiceFile(db, id);
     if (!file) throw new NotFoundError('invoice', id);
@@ -148,7 +153,15 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
   router.patch('/:id', requireRole('deposito', 'negocio'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'invoice id');
     const patch = parseInput(patchSchema, req.body);
-    const result = await db.transaction().execute((trx) => correctInvoice(trx, id, patch, saveOpts));
+    const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
+    const result = await db.transaction().execute(async (trx) => {
+      const r = await correctInvoice(trx, id, patch, saveOpts);
+      if (r !== 'ok') return r;
+      // A deposito may fix matches and counts, not move costs (and so prices) past the band.
+      await assertMayCorrect(trx, id, req.principal!.role, config.INVOICE_COST_BAND_PCT, touched);
+      if (touched.length) await trx.updateTable('invoices').set({ prices_approved_by: null, prices_approved_at: null }).where('id', '=', id).execute();
+      return r;
+    });
     if (result === 'not_found') throw new NotFoundError('invoice', id);
     if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
     if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
@@ -156,8 +169,19 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
   });
 
-  router.post('/:id/post', requireRole('deposito', 'negocio'), async (req, res) => {
+  router.post('/:id/approve-prices', requireRole('negocio'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'invoice id');
+    if (!(await approvePrices(db, id, req.principal!.name))) {
+      const exists = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
+      if (!exists) throw new NotFoundError('invoice', id);
+      throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${exists.status})`);
+    }
+    res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
+  });
+
+  router.post('/:id/post', requireRole('deposito'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'invoice id');
+    await assertMayPost(db, id, req.principal!.role, config.INVOICE_COST_BAND_PCT);
     if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
     const inv = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
     if (!inv) throw new NotFoundError('invoice', id);
