@@ -22,13 +22,13 @@ export interface User {
   displayName: string;
   role: Role;
 }
-export interface UserView extends User {
+interface LocalUserView extends User {
   active: boolean;
   passwordChangedAt: string;
   createdAt: string;
   updatedAt: string;
 }
-export interface Me {
+interface LocalMe {
   user: User;
   csrfToken: string;
 }
@@ -139,13 +139,13 @@ export interface KardexRow {
   occurredAt: string;
   recordedAt: string;
 }
-export interface KardexPage {
+interface LocalKardexPage {
   sku: string;
   unit: Unit;
   items: KardexRow[];
   nextCursor: string | null;
 }
-export interface StockHistory {
+interface LocalStockHistory {
   unit: Unit;
   timeZone: string;
   locations: string[];
@@ -159,7 +159,7 @@ export interface Sales {
   liters: string;
   amount: string;
 }
-export interface Summary {
+interface LocalSummary {
   asOf: string;
   timeZone: string;
   inventory: { atCost: string; atPrice: string; productsWithoutCost: number; productsWithoutPrice: number };
@@ -172,10 +172,17 @@ export interface Summary {
 }
 
 /** The answer to creating an API key: the key itself is shown only this once. */
-export interface CreatedApiKey {
+interface LocalCreatedApiKey {
   id: number;
   key: string;
   name: string;
   role: Role;
   createdAt: string;
 }
+export type UserView = Or<ItemOf<Ok<'/v1/users', 'get'>>, LocalUserView>;
+/** `GET /v1/me` for a session (an API key answers without csrfToken). */
+export type Me = Or<Extract<Ok<'/v1/me', 'get'>, { csrfToken: string }>, LocalMe>;
+export type KardexPage = Or<Ok<'/v1/products/{sku}/kardex', 'get'>, LocalKardexPage>;
+export type StockHistory = Or<Ok<'/v1/products/{sku}/stock-history', 'get'>, LocalStockHistory>;
+export type Summary = Or<Ok<'/v1/summary', 'get'>, LocalSummary>;
+export type CreatedApiKey = Or<Ok<'/v1/api-keys', 'post'>, LocalCreatedApiKey>;

@@ -131,7 +131,7 @@ function Kardex({ product: p }: { product: Product }) {
   const [type, setType] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const filters: KardexFilters = { location: location ?? undefined, type: type ?? undefined, from: from || undefined, to: to || undefined };
+  const filters: KardexFilters = { location: location ?? undefined, type: (type as MovementType | null) ?? undefined, from: from || undefined, to: to || undefined };
   const kardex = useKardex(p.sku, filters);
   const rows = useMemo(() => kardex.data?.pages.flatMap((pg) => pg.items) ?? [], [kardex.data]);
   const locName = (code: string) => locations.data?.find((l) => l.code === code)?.name ?? code;
