@@ -3,7 +3,6 @@ import type { Database, Unit } from '../database.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
 import { marginBp } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
-import '../pricing.tables.js';
 
 export interface ProductView {
   sku: string;

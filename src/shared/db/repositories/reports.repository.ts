@@ -1,7 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, MovementType, Unit } from '../database.js';
 import { formatMoney, formatQuantity, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
-import '../pricing.tables.js';
 
 /** The shop's calendar: days start at midnight in Buenos Aires. */
 export const SHOP_TIME_ZONE = 'America/Argentina/Buenos_Aires';
