@@ -237,3 +237,27 @@ test('admins manage users: list, create, bad passwords are a 400 naming the fiel
   t.is(viaSession.status, 200);
   t.is(viaSession.body.role, 'negocio');
 });
+
+test('signing in again from the same browser ends the session its cookie held', async (t) => {
+  const user = await newUser(sys.database.db);
+  const first = (await signIn(user.username, user.password)).session!;
+  const again = await signInHttp(sys.baseUrl, user.username, user.password, { 'x-forwarded-for': newAddress(), cookie: first.cookie });
+  t.is(again.status, 201);
+  t.is(again.headers.get('cache-control'), 'no-store');
+  t.is((await sessionFetch(sys.baseUrl, first, '/v1/me')).status, 401);
+  t.is((await sessionFetch(sys.baseUrl, again.session!, '/v1/me')).status, 200);
+});
+
+test('the queue dashboard takes an admin session, refuses other roles, and refuses writes from another site', async (t) => {
+  const admin = await newUser(sys.database.db, { role: 'admin' });
+  const viewer = await newUser(sys.database.db, { role: 'viewer' });
+  const a = (await signIn(admin.username, admin.password)).session!;
+  const v = (await signIn(viewer.username, viewer.password)).session!;
+  t.is((await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues', { csrf: null })).status, 200);
+  t.is((await sessionFetch(sys.baseUrl, v, '/admin/queues/api/queues', { csrf: null })).status, 403);
+  const crossSite = await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues/stock-movements/retry/failed', { method: 'PUT', csrf: null, headers: { 'sec-fetch-site': 'cross-site' } });
+  t.is(crossSite.status, 403);
+  t.is(crossSite.body.code, 'csrf_origin_mismatch');
+  const sameSite = await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues/stock-movements/retry/failed', { method: 'PUT', csrf: null, headers: { 'sec-fetch-site': 'same-origin' } });
+  t.not(sameSite.status, 403);
+});

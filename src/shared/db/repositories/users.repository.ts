@@ -134,6 +134,19 @@ export async function revokeSession(db: Db, sessionId: number, reason: SessionRe
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
+export async function revokeSessionByTokenHash(db: Db, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+}
+
+/** Forgets a user's sessions that ended (revoked or idle) more than 30 days ago; keeps the table small. */
+export async function purgeOldSessions(db: Db, userId: number): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('revoked_at', '<', sql<Date>`now() - interval '30 days'`), eb('last_seen_at', '<', sql<Date>`now() - interval '31 days'`)]))
+    .execute();
+}
+
 /** Revokes every live session of a user; returns how many. */
 export async function revokeUserSessions(db: Db, userId: number, reason: SessionRevokedReason): Promise<number> {
   const result = await db
