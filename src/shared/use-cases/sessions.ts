@@ -14,6 +14,7 @@ import {
   insertSession,
   recordFailure,
   purgeOldSessions,
+  purgeStaleFailures,
   revokeSession,
   revokeSessionByTokenHash,
   touchSession,
@@ -80,7 +81,7 @@ export async function signIn(
 
   if (user && passwordOk && user.active) {
     await clearFailures(db, { scope: 'username', key: username });
-    await purgeOldSessions(db, user.id);
+    await Promise.all([purgeOldSessions(db, user.id), purgeStaleFailures(db)]);
     const token = generateSessionToken();
     const session = await insertSession(db, { tokenHash: hashSessionToken(token), userId: user.id, userAgent: input.userAgent, address: input.address });
     return { user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role }, sessionId: session.id, token, csrfToken: csrfTokenFor(token) };

@@ -79,8 +79,13 @@ test('five wrong passwords lock the username: 429 login_locked with Retry-After,
   t.truthy(right.headers.get('retry-after'));
   // Once the lock is over (moved back in the database), the right password works and clears the count.
   await sql`UPDATE login_failures SET locked_until = now() - interval '1 second', window_started_at = now() - interval '1 hour' WHERE scope = 'username' AND key = ${user.username}`.execute(sys.database.db);
+  await sys.database.db
+    .insertInto('login_failures')
+    .values({ scope: 'username', key: `stale-${user.username}`, failures: 2, window_started_at: new Date(Date.now() - 2 * 86_400_000), last_failure_at: new Date(Date.now() - 2 * 86_400_000) })
+    .execute();
   t.is((await signIn(user.username, user.password)).status, 201);
   t.is((await sys.database.db.selectFrom('login_failures').select('failures').where('scope', '=', 'username').where('key', '=', user.username).executeTakeFirst()), undefined);
+  t.is((await sys.database.db.selectFrom('login_failures').select('failures').where('key', '=', `stale-${user.username}`).executeTakeFirst()), undefined, 'counters idle for a day are forgotten');
 });
 
 test('wrong passwords from one address for many usernames lock that address, not others', async (t) => {

@@ -201,6 +201,15 @@ export async function recordFailure(db: Db, k: FailureKey, { limit, windowMs, lo
   return { failures: row.failures, lockedUntil: row.locked_until && row.locked_until > row.now ? row.locked_until : null, now: row.now };
 }
 
+/** Forgets failure counters untouched for a day and not locked (guessed usernames would pile up). */
+export async function purgeStaleFailures(db: Db): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+    .execute();
+}
+
 /** A successful sign-in forgets the username's failures (the address keeps its own count). */
 export async function clearFailures(db: Db, k: FailureKey): Promise<void> {
   await db.deleteFrom('login_failures').where('scope', '=', k.scope).where('key', '=', k.key).execute();
