@@ -207,7 +207,8 @@ test('signing out ends the session and clears the cookie; it needs the CSRF toke
   t.is((await sys.http('/v1/sessions/current', { method: 'DELETE' })).body.code, 'not_a_session');
 });
 
-test('admins manage users: list, create, bad passwords are a 400 naming the field, taken usernames a 409, the last admin stays', async (t) => {
+// Serial: it deactivates every other admin to test the last-admin rule.
+test.serial('admins manage users: list, create, bad passwords are a 400 naming the field, taken usernames a 409, the last admin stays', async (t) => {
   const short = await sys.http('/v1/users', { method: 'POST', json: { username: 'cajera1', displayName: 'Cajera', role: 'deposito', password: 'short' } });
   t.is(short.status, 400);
   t.is(short.body.errors[0].path, 'password');

@@ -157,3 +157,82 @@ export async function resolveCatalogRefs(db: Database, skus: string[], codes: st
     locations: new Map(locations.map((l) => [l.code, l.id])),
   };
 }
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  category: string;
+  unit: Unit;
+  barcode: string | null;
+  reorderPoint: string;
+  allowNegativeStock: boolean;
+}
+
+/** Inserts a product; false when the SKU is taken. */
+export async function createProduct(db: Database, p: NewProduct): Promise<boolean> {
+  const row = await db
+    .insertInto('products')
+    .values({ sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode, reorder_point: p.reorderPoint, allow_negative_stock: p.allowNegativeStock })
+    .onConflict((oc) => oc.column('sku').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type ProductChange = Partial<Pick<NewProduct, 'name' | 'category' | 'barcode' | 'reorderPoint' | 'allowNegativeStock'>>;
+
+/** Changes the given fields; false when there is no such product. */
+export async function updateProduct(db: Database, sku: string, p: ProductChange): Promise<boolean> {
+  const updated = await db
+    .updateTable('products')
+    .set({
+      ...(p.name !== undefined && { name: p.name }),
+      ...(p.category !== undefined && { category: p.category }),
+      ...(p.barcode !== undefined && { barcode: p.barcode }),
+      ...(p.reorderPoint !== undefined && { reorder_point: p.reorderPoint }),
+      ...(p.allowNegativeStock !== undefined && { allow_negative_stock: p.allowNegativeStock }),
+      updated_at: new Date(),
+    })
+    .where('sku', '=', sku)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
+export interface LocationView {
+  code: string;
+  name: string;
+  createdAt: Date;
+}
+
+export async function listLocations(db: Database): Promise<LocationView[]> {
+  const rows = await db.selectFrom('locations').select(['code', 'name', 'created_at']).orderBy('id').execute();
+  return rows.map((l) => ({ code: l.code, name: l.name, createdAt: l.created_at }));
+}
+
+/** Inserts a location; undefined when the code is taken. */
+export async function createLocation(db: Database, l: { code: string; name: string }): Promise<LocationView | undefined> {
+  const row = await db.insertInto('locations').values(l).onConflict((oc) => oc.column('code').doNothing()).returning(['code', 'name', 'created_at']).executeTakeFirst();
+  return row && { code: row.code, name: row.name, createdAt: row.created_at };
+}
+
+/** The id of a location by code, or undefined. */
+export async function findLocationId(db: Database, code: string): Promise<number | undefined> {
+  return (await db.selectFrom('locations').select('id').where('code', '=', code).executeTakeFirst())?.id;
+}
+
+/** The id of a product by SKU, or undefined. */
+export async function findProductId(db: Database, sku: string): Promise<number | undefined> {
+  return (await db.selectFrom('products').select('id').where('sku', '=', sku).executeTakeFirst())?.id;
+}
+
+/** Id, name and unit of a product by SKU, or undefined. */
+export async function findProductSummary(db: Database, sku: string): Promise<{ id: number; sku: string; name: string; unit: Unit } | undefined> {
+  return db.selectFrom('products').select(['id', 'sku', 'name', 'unit']).where('sku', '=', sku).executeTakeFirst();
+}
+
+/** SKU → product id for the SKUs that exist. */
+export async function findProductIdsBySku(db: Database, skus: string[]): Promise<Map<string, number>> {
+  if (!skus.length) return new Map();
+  const rows = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
+  return new Map(rows.map((r) => [r.sku, r.id]));
+}
