@@ -1,6 +1,7 @@
 /**
- * Writes web/src/api/schema.d.ts from the API's own OpenAPI document (no server needed): the web
- * build type-checks against it, so an API change that breaks a page breaks the build.
+ * Writes web/src/api/schema.d.ts from the API's own OpenAPI document (no server, database or
+ * Redis needed): the web build type-checks against it, so an API change that breaks a page
+ * breaks the build.
  */
 import { writeFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -9,7 +10,7 @@ import type { ApiDeps } from '../src/api/deps.js';
 import { openApiDocument } from '../src/api/openapi.js';
 import { loadConfig } from '../src/shared/config.js';
 
-// Building the routers registers their operations; nothing here is called before a request.
+// Building the routers registers their operations (as scripts/openapi.ts does); nothing runs a request.
 const deps = { config: loadConfig({}), db: {}, producer: {}, waiter: {} } as unknown as ApiDeps;
 serviceRouter(deps);
 v1Router(deps);

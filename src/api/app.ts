@@ -19,7 +19,6 @@ import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { purchaseOrdersRouter } from './routes/purchase-orders.routes.js';
 import { salesHistoryRouter } from './routes/sales-history.routes.js';
-import { productOverviewRouter } from './routes/product-overview.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { stockMovementsRouter } from './routes/stock-movements.routes.js';
@@ -98,7 +97,6 @@ export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThroug
   v1.use('/users', usersRouter(deps));
   v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
-  v1.use('/product-overview', productOverviewRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));
   v1.use('/stock', stockRouter(deps));

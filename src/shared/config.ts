@@ -56,8 +56,8 @@ const schema = z.object({
   MAX_PREFER_WAIT_S: intFrom(0, 30),
   LOAD_DEMO_DATA: boolFrom(true),
   TRUST_PROXY: boolFrom(false),
-  /** A browser session not used for this long is over (12 h). */
-  SESSION_IDLE_TIMEOUT_MS: intFrom(1000, 12 * 3600 * 1000),
+  /** A browser session not used for this long is over (12 h; at most 30 days). */
+  SESSION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(30 * 24 * 3600 * 1000, 'at most 30 days').default(12 * 3600 * 1000),
   /** Wrong passwords per username, and per client address, that lock sign-in for LOGIN_LOCK_MS. */
   LOGIN_USERNAME_FAILURE_LIMIT: intFrom(1, 5),
   LOGIN_ADDRESS_FAILURE_LIMIT: intFrom(1, 20),
@@ -86,6 +86,8 @@ const schema = z.object({
   INVOICE_AUTO_POST_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.95),
   /** Fuzzy name matches scoring below this are flagged for review. */
   INVOICE_MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.55),
+  /** An invoice line whose unit cost differs from the product's replacement cost by more than this (percent) changes prices: a price role must correct, approve or post it. */
+  INVOICE_COST_BAND_PCT: z.coerce.number().min(0).max(1000).default(15),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
   /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */

@@ -1,8 +1,12 @@
-import { createTheme, type MantineThemeOverride } from '@mantine/core';
+import { createTheme, type MantineColorsTuple, type MantineThemeOverride } from '@mantine/core';
+
+/** Blue whose filled shade (6) keeps white text above 4.5:1 (WCAG AA). */
+const brand: MantineColorsTuple = ['#e7f5ff', '#d0ebff', '#a5d8ff', '#74c0fc', '#4dabf7', '#228be6', '#1864ab', '#145591', '#0f4577', '#0b365e'];
 
 export const theme: MantineThemeOverride = createTheme({
-  primaryColor: 'blue',
-  primaryShade: { light: 7, dark: 5 },
+  colors: { brand },
+  primaryColor: 'brand',
+  primaryShade: 6,
   fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   headings: { fontFamily: 'Inter, system-ui, sans-serif', fontWeight: '700' },
   defaultRadius: 'md',
@@ -13,5 +17,6 @@ export const theme: MantineThemeOverride = createTheme({
     NumberInput: { defaultProps: { size: 'md' } },
     Select: { defaultProps: { size: 'md' } },
     SegmentedControl: { defaultProps: { size: 'md' } },
+    Badge: { defaultProps: { variant: 'light' } },
   },
 });

@@ -18,6 +18,7 @@ import { logger } from '../../shared/logging.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 import type { ApiDeps } from '../deps.js';
 import { findLocationId } from '../../shared/db/repositories/catalog.repository.js';
+import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval } from '../../shared/use-cases/invoice-approvals.js';
 import { parseInput } from '../middleware/validate.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
 
@@ -193,8 +194,10 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(view);
   });
 
+  // Supplier files carry costs and supplier data: only the roles that handle invoices read them.
   api.route('get', '/:id/file', {
     summary: 'The uploaded file as stored',
+    roles: ['deposito', 'negocio'],
     params: idParams,
     responses: { 200: { description: 'the file', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf', alternatives: { 'image/jpeg': z.string().meta({ format: 'binary' }), 'image/png': z.string().meta({ format: 'binary' }), 'image/webp': z.string().meta({ format: 'binary' }) } } },
     errors: [404],
@@ -208,15 +211,23 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
   });
 
   api.route('patch', '/:id', {
-    summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields',
+    summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields. A cost moved past INVOICE_COST_BAND_PCT needs a price role',
     roles: ['deposito', 'negocio'],
     params: idParams,
     body: patchSchema,
     responses: { 200: invoiceSchema },
     errors: [404, 409, 422],
-  }, async (_req, res, { params, body: patch }) => {
+  }, async (req, res, { params, body: patch }) => {
     const { id } = params;
-    const result = await withTransaction(db, (trx) => correctInvoice(trx, id, patch, saveOpts));
+    const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
+    const result = await withTransaction(db, async (trx) => {
+      const r = await correctInvoice(trx, id, patch, saveOpts);
+      if (r !== 'ok') return r;
+      // A deposito may fix matches and counts, not move costs (and so prices) past the band.
+      await assertMayCorrect(trx, id, req.principal!.role, config.INVOICE_COST_BAND_PCT, touched);
+      if (touched.length) await clearPriceApproval(trx, id);
+      return r;
+    });
     if (result === 'not_found') throw new NotFoundError('invoice', id);
     if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
     if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
@@ -224,14 +235,29 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
   });
 
+  api.route('post', '/:id/approve-prices', {
+    summary: 'Approve the cost changes of an invoice (past INVOICE_COST_BAND_PCT) so a stock role may post it',
+    roles: ['negocio'],
+    params: idParams,
+    responses: { 200: invoiceSchema },
+    errors: [404, 409],
+  }, async (req, res, { params }) => {
+    const { id } = params;
+    const approval = await approvePrices(db, id, req.principal!.name);
+    if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
+    if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
+    res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
+  });
+
   api.route('post', '/:id/post', {
-    summary: 'Post a fully matched invoice: receipts, replacement costs, repricing',
-    roles: ['deposito', 'negocio'],
+    summary: 'Post a fully matched invoice: receipts, replacement costs, repricing. Receiving stock needs a stock role; costs past INVOICE_COST_BAND_PCT a price role or its approval',
+    roles: ['deposito'],
     params: idParams,
     responses: { 202: { description: 'posting', schema: invoiceStateSchema }, 200: { description: 'already posted', schema: invoiceStateSchema } },
     errors: [404, 409, 503],
-  }, async (_req, res, { params }) => {
+  }, async (req, res, { params }) => {
     const { id } = params;
+    await assertMayPost(db, id, req.principal!.role, config.INVOICE_COST_BAND_PCT);
     if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
     const request = await requestPosting(db, id);
     if (request.kind === 'not_found') throw new NotFoundError('invoice', id);

@@ -30,7 +30,7 @@ test.serial('a repricing run shows its progress reaching 100 % and its summary; 
   const before = await example.innerText();
   const markup = dialog.getByLabel('Recargo sobre el costo (%)');
   await markup.fill(String(Number((await markup.inputValue()).replace(',', '.')) + 10));
-  await page.waitForFunction((b) => !document.body.innerText.includes(b), before);
+  await page.waitForFunction((b) => !(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(b), before);
   t.regex(await example.innerText(), /precio \$ [\d.]+,\d\d/);
   await screenshot(page, 'precios-regla');
   await dialog.getByRole('button', { name: 'Guardar regla' }).click();

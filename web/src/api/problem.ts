@@ -38,6 +38,7 @@ const minutes = (s: number | undefined) => (s === undefined ? 'unos minutos' : s
 const messages: Record<string, (e: ApiError) => string> = {
   invalid_credentials: () => 'Usuario o contraseña incorrectos.',
   login_locked: (e) => `Demasiados intentos fallidos. Por seguridad el ingreso está bloqueado: probá de nuevo en ${minutes(e.retryAfterS)}.`,
+  rate_limited: (e) => `Demasiados pedidos seguidos. Esperá ${minutes(e.retryAfterS)} y volvé a intentar.`,
   unauthorized: () => 'Tu sesión terminó. Volvé a ingresar.',
   session_expired: () => 'Tu sesión terminó. Volvé a ingresar.',
   csrf_token_missing: () => 'La página quedó desactualizada. Recargala y volvé a intentar.',

@@ -22,13 +22,13 @@ export interface User {
   displayName: string;
   role: Role;
 }
-export interface UserView extends User {
+interface LocalUserView extends User {
   active: boolean;
   passwordChangedAt: string;
   createdAt: string;
   updatedAt: string;
 }
-export interface Me {
+interface LocalMe {
   user: User;
   csrfToken: string;
 }
@@ -47,7 +47,15 @@ interface LocalProduct {
   unit: Unit;
   reorderPoint: string;
   allowNegativeStock: boolean;
+  /** Σ over locations. */
   onHand: string;
+  /** Balance per location (locations that ever had a movement of it). */
+  stock: { location: string; quantity: string }[];
+  belowReorderPoint: boolean;
+  /** Pesos as decimal strings; margin in percent of the price net of national taxes. */
+  price: string | null;
+  replacementCost: string | null;
+  marginPct: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -116,48 +124,65 @@ interface LocalApiKey {
 export type ApiKey = Or<ItemOf<Ok<'/v1/api-keys', 'get'>>, LocalApiKey>;
 
 export interface KardexRow {
-  id: number | string;
-  occurredAt: string;
+  ledgerId: number;
+  movementId: string;
   type: MovementType;
   location: string;
+  /** The other side of a transfer. */
+  counterpartLocation: string | null;
   quantity: string;
-  balance: string;
+  /** The location's balance right after this row. */
+  balanceAfter: string;
   unitCost: string | null;
   reason: string | null;
   reference: string | null;
+  occurredAt: string;
+  recordedAt: string;
 }
-export interface KardexPage {
+interface LocalKardexPage {
+  sku: string;
+  unit: Unit;
   items: KardexRow[];
   nextCursor: string | null;
 }
-export interface StockHistory {
-  points: { date: string; quantity: string }[];
+interface LocalStockHistory {
+  unit: Unit;
+  timeZone: string;
+  locations: string[];
+  /** One point per shop day, oldest first. */
+  points: { day: string; total: string; byLocation: Record<string, string> }[];
 }
 
-export interface Summary {
-  inventoryValue: { atCost: string; atShelfPrice: string };
-  sold: { today: { units: string; kg: string }; last7Days: { units: string; kg: string } };
+export interface Sales {
+  units: string;
+  kg: string;
+  liters: string;
+  amount: string;
+}
+interface LocalSummary {
+  asOf: string;
+  timeZone: string;
+  inventory: { atCost: string; atPrice: string; productsWithoutCost: number; productsWithoutPrice: number };
+  sold: { today: Sales; last7Days: Sales };
   belowReorderPoint: number;
-  invoicesToReview: number;
-  openCostAlerts: number;
-  queues: { queue: string; waiting: number; active: number; failed: number; delayed?: number }[];
-  salesLast30Days: { date: string; units: string; kg: string }[];
-}
-
-export interface ProductOverview {
-  sku: string;
-  price: string | null;
-  replacementCost: string | null;
-  marginPct: string | null;
-  belowMinimumMargin: boolean;
-  stock: { location: string; quantity: string }[];
+  invoicesNeedingReview: number;
+  costAlerts: { last7Days: number; sellingAtLoss: number };
+  dailySales: (Sales & { day: string })[];
+  queues: { queue: string; reachable: boolean; waiting: number | null; active: number | null; delayed: number | null; failed: number | null }[];
 }
 
 /** The answer to creating an API key: the key itself is shown only this once. */
-export interface CreatedApiKey {
+interface LocalCreatedApiKey {
   id: number;
   key: string;
   name: string;
   role: Role;
   createdAt: string;
 }
+export type UserView = Or<ItemOf<Ok<'/v1/users', 'get'>>, LocalUserView>;
+/** `GET /v1/me` for a session (an API key answers without csrfToken). */
+export type Me = Or<Extract<Ok<'/v1/me', 'get'>, { csrfToken: string }>, LocalMe>;
+export type KardexPage = Or<Ok<'/v1/products/{sku}/kardex', 'get'>, LocalKardexPage>;
+export type StockHistory = Or<Ok<'/v1/products/{sku}/stock-history', 'get'>, LocalStockHistory>;
+export type Summary = Or<Ok<'/v1/summary', 'get'>, LocalSummary>;
+export type CreatedApiKey = Or<Ok<'/v1/api-keys', 'post'>, LocalCreatedApiKey>;

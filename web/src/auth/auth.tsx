@@ -17,7 +17,9 @@ export const meQueryKey = ['me'] as const;
 
 async function fetchMe(): Promise<Me | null> {
   try {
-    const me = await unwrap<Me>(api.GET('/v1/me'));
+    const me = await unwrap(api.GET('/v1/me'));
+    // An API key (not a browser session) has no user to show: treat it as signed out.
+    if (!('csrfToken' in me)) return null;
     setCsrfToken(me.csrfToken);
     return me;
   } catch (err) {
@@ -42,10 +44,11 @@ export const useAuth = () => useContext(AuthContext);
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; password: string }) => unwrap<Me>(api.POST('/v1/sessions', { body })),
+    mutationFn: (body: { username: string; password: string }) => unwrap(api.POST('/v1/sessions', { body })),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
-      qc.clear();
+      // Forget what the previous person saw, but keep the `me` query its observers watch.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
       qc.setQueryData(meQueryKey, me);
     },
   });
@@ -57,8 +60,8 @@ export function useSignOut() {
     mutationFn: () => unwrap(api.DELETE('/v1/sessions/current')),
     onSettled: () => {
       setCsrfToken(null);
-      qc.clear();
       qc.setQueryData(meQueryKey, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
     },
   });
 }

@@ -15,6 +15,8 @@ export interface Column<T> {
   numeric?: boolean;
   /** Hidden in the phone card view (secondary detail). */
   hideOnPhone?: boolean;
+  /** Only in the CSV export, not on screen. */
+  csvOnly?: boolean;
 }
 
 interface Props<T> {
@@ -26,7 +28,6 @@ interface Props<T> {
   /** The rows the CSV export writes when they differ from the visible ones (e.g. every page). */
   csvRows?: () => Promise<T[]> | T[];
   onRowClick?: (row: T) => void;
-  rowLabel?: (row: T) => string;
   caption?: string;
 }
 
@@ -48,11 +49,12 @@ export function CsvButton<T>({ name, columns, rows }: { name: string; columns: C
  * A table on a desktop, a list of cards on a phone (no sideways scroll). Rows can be opened with
  * a click or with Enter when focused.
  */
-export function DataTable<T>({ columns, rows, rowKey, csvName, csvRows, onRowClick, rowLabel, caption }: Props<T>) {
+export function DataTable<T>({ columns: allColumns, rows, rowKey, csvName, csvRows, onRowClick, caption }: Props<T>) {
+  const columns = allColumns.filter((c) => !c.csvOnly);
   const phone = useMediaQuery('(max-width: 48em)', false, { getInitialValueInEffect: false });
   const exportButton = csvName ? (
     <Group justify="flex-end" className="no-print">
-      <CsvButton name={csvName} columns={columns} rows={csvRows ?? (() => rows)} />
+      <CsvButton name={csvName} columns={allColumns} rows={csvRows ?? (() => rows)} />
     </Group>
   ) : null;
 
@@ -82,7 +84,7 @@ export function DataTable<T>({ columns, rows, rowKey, csvName, csvRows, onRowCli
           return (
             <Card key={rowKey(row)} withBorder padding="sm" radius="md">
               {onRowClick ? (
-                <UnstyledButton onClick={() => onRowClick(row)} aria-label={rowLabel?.(row)} style={{ display: 'block', width: '100%' }}>
+                <UnstyledButton onClick={() => onRowClick(row)} style={{ display: 'block', width: '100%' }}>
                   {body}
                 </UnstyledButton>
               ) : (
@@ -117,7 +119,6 @@ export function DataTable<T>({ columns, rows, rowKey, csvName, csvRows, onRowCli
                 onClick={onRowClick ? () => onRowClick(row) : undefined}
                 onKeyDown={onRowClick ? (e) => e.key === 'Enter' && onRowClick(row) : undefined}
                 tabIndex={onRowClick ? 0 : undefined}
-                aria-label={onRowClick ? rowLabel?.(row) : undefined}
                 style={onRowClick ? { cursor: 'pointer' } : undefined}
               >
                 {columns.map((c) => (

@@ -41,7 +41,7 @@ export function Layout() {
             </UnstyledButton>
           </Group>
           <Text size="sm" c="dimmed" visibleFrom="xs" truncate>
-            {user?.displayName} · {user ? roleLabel[user.role] : ''}
+            {user ? (user.displayName === roleLabel[user.role] ? user.displayName : `${user.displayName} · ${roleLabel[user.role]}`) : ''}
           </Text>
         </Group>
       </AppShell.Header>
@@ -68,7 +68,7 @@ export function Layout() {
         <AppShell.Section>
           <Divider my="xs" />
           <Text size="sm" px="sm" hiddenFrom="xs">
-            {user?.displayName} · {user ? roleLabel[user.role] : ''}
+            {user ? (user.displayName === roleLabel[user.role] ? user.displayName : `${user.displayName} · ${roleLabel[user.role]}`) : ''}
           </Text>
           <Button variant="subtle" color="gray" fullWidth justify="flex-start" leftSection={<IconLogout size={20} />} onClick={() => signOut.mutate()} loading={signOut.isPending}>
             Salir

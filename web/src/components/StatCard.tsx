@@ -10,7 +10,7 @@ export function StatCard({ label, value, hint, to, color }: { label: string; val
         <Text size="sm" c="dimmed" fw={500}>
           {label}
         </Text>
-        <Text fz={{ base: 22, sm: 26 }} fw={700} c={color} style={{ fontVariantNumeric: 'tabular-nums' }}>
+        <Text fz={{ base: 22, lg: 24 }} fw={700} c={color} style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
           {value}
         </Text>
         {hint && (

@@ -27,6 +27,13 @@ export function formatMoney(v: string | number | null | undefined): string {
 
 const unitSuffix: Record<Unit, string> = { unit: 'u', kg: 'kg', l: 'l' };
 
+const compactFmt = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+/** `$ 2,4 M` for chart axes. */
+export function formatMoneyCompact(v: string | number | null | undefined): string {
+  const n = num(v);
+  return Number.isNaN(n) ? '—' : `$ ${compactFmt.format(n)}`;
+}
+
 /** `3 u`, `0,125 kg`, `1,5 l`. */
 export function formatQuantity(v: string | number | null | undefined, unit: Unit = 'unit'): string {
   const n = num(v);

@@ -275,13 +275,6 @@ export async function collectPricingGauges(db: Database): Promise<void> {
   productsSellingAtLoss.set(loss.rows[0]?.n ?? 0);
 }
 
-/** Price, replacement cost and margin of the given products (one query; unknown SKUs are absent). */
-export async function listProductPricing(db: Database, skus: string[]): Promise<ProductPricingView[]> {
-  if (!skus.length) return [];
-  const rows = await pricingQuery(db).where('p.sku', 'in', skus).execute();
-  return rows.map(toPricingView);
-}
-
 export interface TaxChange {
   ivaRatePct?: string;
   internalTaxPct?: string;

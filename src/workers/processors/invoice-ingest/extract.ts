@@ -4,6 +4,7 @@ import { decodeFiscalQr, type FiscalQrData } from '../../../shared/domain/invoic
 import { parseInvoiceText, type ParsedInvoiceText, type TextLine } from '../../../shared/domain/invoice/parse-text.js';
 import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
+import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
 import { readQrCodes } from './qr.js';
 import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
@@ -121,7 +122,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
         timings.qrMs = performance.now() - t;
       } else {
         const rasters = [];
-        for (let p = 1; p <= pages; p++) rasters.push(await rasterizePage(doc, p, SCAN_DPI));
+        for (let p = 1; p <= pages; p++) rasters.push(await rasterizePage(doc, p, SCAN_DPI, pagePixelBudget(pages)));
         t = performance.now();
         for (const r of rasters) {
           qrTexts = await readQrCodes(r);
@@ -135,10 +136,17 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
       await doc.destroy();
     }
   } else {
+    let meta;
     try {
-      await sharp(bytes, { failOn: 'error' }).metadata();
+      meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
     } catch (err) {
       throw new UnreadableFileError(`not a readable image: ${(err as Error).message}`);
+    }
+    // From the header only, before any pixel is decoded.
+    try {
+      checkImageSize(meta.autoOrient?.width ?? meta.width, meta.autoOrient?.height ?? meta.height);
+    } catch (err) {
+      throw new UnreadableFileError((err as Error).message);
     }
     const t = performance.now();
     qrTexts = await qrFromImage(bytes);

@@ -111,7 +111,6 @@ export default function FacturasPage() {
               rowKey={(i) => i.id}
               csvName="facturas"
               onRowClick={(i) => navigate(`/facturas/${i.id}`)}
-              rowLabel={(i) => `Abrir factura ${voucher(i)} de ${i.supplierName ?? i.issuerCuit ?? 'proveedor sin leer'}`}
               columns={[
                 { key: 'supplier', header: 'Proveedor', render: (i) => i.supplierName ?? i.issuerCuit ?? 'Sin leer todavía', csv: (i) => i.supplierName ?? i.issuerCuit },
                 { key: 'status', header: 'Estado', render: (i) => <StatusBadge status={i.status} />, csv: (i) => statusText[i.status][0] },

@@ -21,7 +21,7 @@ const quantityLabel: Record<MovementType, string> = { sale: 'Cantidad vendida', 
 
 /** Movimientos: one form for sale, receipt, adjustment, count and transfer, with the outcome. */
 export default function MovimientosPage() {
-  const phone = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
+  const phone = useMediaQuery('(max-width: 40em)', false, { getInitialValueInEffect: false });
   const [params] = useSearchParams();
   const locations = useLocations();
   const initial = useProduct(params.get('sku') ?? undefined);
@@ -40,6 +40,10 @@ export default function MovimientosPage() {
   const mutation = useSubmitMovement();
   const follow = useMovement(result?.movement.id, result?.movement.status === 'queued');
   const pickerRef = useRef<HTMLInputElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result) outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [result]);
 
   useEffect(() => {
     if (initial.data && !product) setProduct(initial.data);
@@ -102,7 +106,8 @@ export default function MovimientosPage() {
   return (
     <>
       <PageHeader title="Movimientos" description="Ventas, ingresos de mercadería, ajustes, recuentos y transferencias" />
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      <Stack gap="md" maw={720}>
+        <div aria-live="polite" ref={outcomeRef} style={{ scrollMarginTop: 72 }}>{shown && result && <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />}</div>
         <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md">
           <form onSubmit={submit} noValidate aria-label="Registrar movimiento">
             <Stack>
@@ -153,8 +158,7 @@ export default function MovimientosPage() {
             </Stack>
           </form>
         </Paper>
-        <div aria-live="polite">{shown && result && <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />}</div>
-      </SimpleGrid>
+      </Stack>
     </>
   );
 }

@@ -1,13 +1,13 @@
 import '@mantine/charts/styles.css';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { LineChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsExchange, IconPencil } from '@tabler/icons-react';
 import { categoryLabel } from '../../api/queries/categories';
 import { useLocations } from '../../api/queries/locations';
-import { useKardex, useProduct, useProductOverview, useStockHistory, useUpdateProduct, type KardexFilters } from '../../api/queries/products';
+import { useKardex, useProduct, useStockHistory, useUpdateProduct, type KardexFilters } from '../../api/queries/products';
 import type { KardexRow, MovementType, Product } from '../../api/views';
 import { useAuth } from '../../auth/auth';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -16,6 +16,7 @@ import { QueryState } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
 import { formatDateTime, formatDayMonth, formatMoney, formatNumber, formatPercent, formatQuantity } from '../../lib/format';
 import { movementTypeLabel } from '../../lib/labels';
+import { DayInput } from '../../components/DayInput';
 import { ProductForm } from './ProductForm';
 
 /** One product: stock per location, price, its kardex with running balance and a stock chart. */
@@ -37,8 +38,6 @@ export default function ProductoPage() {
 
 function ProductDetail({ product: p }: { product: Product }) {
   const { can } = useAuth();
-  const overview = useProductOverview([p.sku]);
-  const o = overview.data?.get(p.sku);
   const locations = useLocations();
   const [editing, setEditing] = useState(false);
   const update = useUpdateProduct(p.sku);
@@ -47,7 +46,7 @@ function ProductDetail({ product: p }: { product: Product }) {
     <Stack gap="lg">
       <PageHeader
         title={p.name}
-        description={`SKU ${p.sku}${p.barcode ? ` · código ${p.barcode}` : ''} · ${categoryLabel(p.category)} · ${p.unit === 'unit' ? 'por unidad' : p.unit === 'kg' ? 'por kilo' : 'por litro'}`}
+        description={`SKU ${p.sku}${p.barcode && p.barcode !== p.sku ? ` · código ${p.barcode}` : ''} · ${categoryLabel(p.category)} · ${p.unit === 'unit' ? 'por unidad' : p.unit === 'kg' ? 'por kilo' : 'por litro'}`}
         actions={
           <>
             {can('stock:write') && (
@@ -64,12 +63,12 @@ function ProductDetail({ product: p }: { product: Product }) {
         }
       />
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
-        <StatCard label="Stock total" value={formatQuantity(p.onHand, p.unit)} hint={`Punto de pedido ${formatQuantity(p.reorderPoint, p.unit)}`} color={Number(p.onHand) < Number(p.reorderPoint) ? 'orange.8' : undefined} />
-        {(o?.stock ?? []).map((s) => (
+        <StatCard label="Stock total" value={formatQuantity(p.onHand, p.unit)} hint={`Punto de pedido ${formatQuantity(p.reorderPoint, p.unit)}`} color={p.belowReorderPoint ? 'orange.8' : undefined} />
+        {p.stock.map((s) => (
           <StatCard key={s.location} label={`En ${locations.data?.find((l) => l.code === s.location)?.name ?? s.location}`} value={formatQuantity(s.quantity, p.unit)} />
         ))}
-        <StatCard label="Precio" value={formatMoney(o?.price)} hint={`Costo ${formatMoney(o?.replacementCost)}`} />
-        <StatCard label="Margen" value={formatPercent(o?.marginPct)} color={o?.belowMinimumMargin ? 'red.8' : undefined} hint={o?.belowMinimumMargin ? 'Debajo del mínimo de la categoría' : undefined} />
+        <StatCard label="Precio" value={formatMoney(p.price)} hint={`Costo ${formatMoney(p.replacementCost)}`} />
+        <StatCard label="Margen" value={formatPercent(p.marginPct)} color={p.marginPct !== null && Number(p.marginPct) < 0 ? 'red.8' : undefined} hint={p.marginPct !== null && Number(p.marginPct) < 0 ? 'Se vende a pérdida' : 'Sobre el precio sin impuestos nacionales'} />
       </SimpleGrid>
       <StockChart product={p} />
       <Kardex product={p} />
@@ -93,8 +92,12 @@ function ProductDetail({ product: p }: { product: Product }) {
   );
 }
 
+const chartColors = ['teal.6', 'orange.6', 'grape.6', 'cyan.6'];
+
 function StockChart({ product: p }: { product: Product }) {
   const history = useStockHistory(p.sku);
+  const locations = useLocations();
+  const locName = (code: string) => locations.data?.find((l) => l.code === code)?.name ?? code;
   return (
     <Paper withBorder p="md" radius="md">
       <Title order={2} fz="h4" mb="sm">
@@ -102,16 +105,18 @@ function StockChart({ product: p }: { product: Product }) {
       </Title>
       <QueryState query={history} isEmpty={(h) => h.points.length === 0} empty="Todavía no hay movimientos de este producto.">
         {(h) => (
+          <div role="img" aria-label={`Stock de ${p.name} en los últimos 90 días, total y por ubicación`}>
           <LineChart
             h={220}
-            data={h.points.map((pt) => ({ dia: formatDayMonth(pt.date), Stock: Number(pt.quantity) }))}
+            data={h.points.map((pt) => ({ dia: formatDayMonth(pt.day), Total: Number(pt.total), ...Object.fromEntries(h.locations.map((l) => [locName(l), Number(pt.byLocation[l] ?? 0)])) }))}
             dataKey="dia"
-            series={[{ name: 'Stock', color: 'blue.6' }]}
+            series={[{ name: 'Total', color: 'blue.7' }, ...h.locations.map((l, i) => ({ name: locName(l), color: chartColors[i % chartColors.length]! }))]}
+            withLegend
             curveType="stepAfter"
             withDots={false}
             valueFormatter={(v) => formatNumber(v)}
-            aria-label={`Stock de ${p.name} en los últimos 90 días`}
           />
+          </div>
         )}
       </QueryState>
     </Paper>
@@ -120,17 +125,13 @@ function StockChart({ product: p }: { product: Product }) {
 
 const typeOptions = (Object.keys(movementTypeLabel) as MovementType[]).map((t) => ({ value: t, label: movementTypeLabel[t] }));
 
-/** Start of a `YYYY-MM-DD` day in Buenos Aires as an ISO instant. */
-const dayStart = (d: string) => `${d}T00:00:00-03:00`;
-const nextDay = (d: string) => new Date(new Date(`${d}T00:00:00-03:00`).getTime() + 86_400_000).toISOString();
-
 function Kardex({ product: p }: { product: Product }) {
   const locations = useLocations();
   const [location, setLocation] = useState<string | null>(null);
   const [type, setType] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const filters: KardexFilters = { location: location ?? undefined, type: type ?? undefined, from: from ? dayStart(from) : undefined, to: to ? nextDay(to) : undefined };
+  const filters: KardexFilters = { location: location ?? undefined, type: (type as MovementType | null) ?? undefined, from: from || undefined, to: to || undefined };
   const kardex = useKardex(p.sku, filters);
   const rows = useMemo(() => kardex.data?.pages.flatMap((pg) => pg.items) ?? [], [kardex.data]);
   const locName = (code: string) => locations.data?.find((l) => l.code === code)?.name ?? code;
@@ -138,9 +139,9 @@ function Kardex({ product: p }: { product: Product }) {
   const columns: Column<KardexRow>[] = [
     { key: 'when', header: 'Fecha', render: (r) => formatDateTime(r.occurredAt), csv: (r) => formatDateTime(r.occurredAt) },
     { key: 'type', header: 'Tipo', render: (r) => <Badge variant="light" color={Number(r.quantity) < 0 ? 'red' : 'green'}>{movementTypeLabel[r.type] ?? r.type}</Badge>, csv: (r) => movementTypeLabel[r.type] ?? r.type },
-    { key: 'location', header: 'Ubicación', render: (r) => locName(r.location), csv: (r) => r.location },
+    { key: 'location', header: 'Ubicación', render: (r) => (r.counterpartLocation ? `${locName(r.location)} (${Number(r.quantity) < 0 ? 'hacia' : 'desde'} ${locName(r.counterpartLocation)})` : locName(r.location)), csv: (r) => r.location },
     { key: 'qty', header: 'Cantidad', numeric: true, render: (r) => `${Number(r.quantity) > 0 ? '+' : ''}${formatQuantity(r.quantity, p.unit)}`, csv: (r) => r.quantity },
-    { key: 'balance', header: 'Saldo', numeric: true, render: (r) => <Text fw={600} size="sm">{formatQuantity(r.balance, p.unit)}</Text>, csv: (r) => r.balance },
+    { key: 'balance', header: 'Saldo', numeric: true, render: (r) => <Text fw={600} size="sm">{formatQuantity(r.balanceAfter, p.unit)}</Text>, csv: (r) => r.balanceAfter },
     { key: 'cost', header: 'Costo unit.', numeric: true, render: (r) => (r.unitCost ? formatMoney(r.unitCost) : ''), csv: (r) => r.unitCost, hideOnPhone: true },
     { key: 'detail', header: 'Detalle', render: (r) => [r.reason, r.reference].filter(Boolean).join(' · '), csv: (r) => [r.reason, r.reference].filter(Boolean).join(' · '), hideOnPhone: true },
   ];
@@ -153,13 +154,13 @@ function Kardex({ product: p }: { product: Product }) {
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" mb="sm" className="no-print">
         <Select label="Ubicación" placeholder="Todas" data={(locations.data ?? []).map((l) => ({ value: l.code, label: l.name }))} value={location} onChange={setLocation} clearable />
         <Select label="Tipo" placeholder="Todos" data={typeOptions} value={type} onChange={setType} clearable />
-        <TextInput label="Desde" type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label="Hasta" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <DayInput label="Desde" value={from} onChange={setFrom} />
+        <DayInput label="Hasta" value={to} onChange={setTo} />
       </SimpleGrid>
       <QueryState query={kardex} isEmpty={() => rows.length === 0} empty="No hay movimientos con estos filtros.">
         {() => (
           <Stack>
-            <DataTable columns={columns} rows={rows} rowKey={(r) => String(r.id)} csvName={`kardex-${p.sku}`} />
+            <DataTable columns={columns} rows={rows} rowKey={(r) => String(r.ledgerId)} csvName={`kardex-${p.sku}`} />
             {kardex.hasNextPage && (
               <Group justify="center">
                 <Button variant="default" onClick={() => void kardex.fetchNextPage()} loading={kardex.isFetchingNextPage}>

@@ -6,8 +6,8 @@ import { notifications } from '@mantine/notifications';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { categoryLabel, useCategories } from '../../api/queries/categories';
 import { useLocations } from '../../api/queries/locations';
-import { fetchAllProducts, fetchProductOverview, findProductByCode, useCreateProduct, useProductList, useProductOverview, type ProductFilters } from '../../api/queries/products';
-import type { Product, ProductOverview } from '../../api/views';
+import { fetchAllProducts, findProductByCode, useCreateProduct, useProductList, type ProductFilters } from '../../api/queries/products';
+import type { Product } from '../../api/views';
 import { useAuth } from '../../auth/auth';
 import { DataTable, type Column } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,9 +15,9 @@ import { ErrorAlert, QueryState } from '../../components/QueryState';
 import { formatMoney, formatPercent, formatQuantity } from '../../lib/format';
 import { ProductForm } from './ProductForm';
 
-type Row = Product & { overview?: ProductOverview };
+type Row = Product;
 
-const stockAt = (r: Row, location: string) => r.overview?.stock.find((s) => s.location === location)?.quantity ?? (r.overview ? '0' : null);
+const stockAt = (r: Row, location: string) => r.stock.find((s) => s.location === location)?.quantity ?? '0';
 
 /** Productos: search as you type (name, SKU, barcode), filters, stock per location, price, cost, margin. */
 export default function ProductosPage() {
@@ -29,10 +29,9 @@ export default function ProductosPage() {
   const category = params.get('categoria') ?? undefined;
   const below = params.get('reponer') === '1';
   const location = params.get('ubicacion') ?? undefined;
-  const filters: ProductFilters = { q: debounced || undefined, category, belowReorderPoint: below };
+  const filters: ProductFilters = { q: debounced || undefined, category, location, belowReorderPoint: below };
   const list = useProductList(filters);
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const overview = useProductOverview(rows.map((r) => r.sku));
   const categories = useCategories();
   const locations = useLocations();
   const [creating, setCreating] = useState(false);
@@ -63,8 +62,9 @@ export default function ProductosPage() {
       ),
       csv: (r) => r.name,
     },
-    { key: 'sku', header: 'SKU', render: (r) => r.sku, csv: (r) => r.sku, hideOnPhone: true },
-    { key: 'category', header: 'Categoría', render: (r) => categoryLabel(r.category), csv: (r) => r.category, hideOnPhone: true },
+    { key: 'sku', header: 'SKU', render: (r) => r.sku, csv: (r) => r.sku, csvOnly: true },
+    { key: 'barcode', header: 'Código de barras', render: (r) => r.barcode, csv: (r) => r.barcode, csvOnly: true },
+    { key: 'category', header: 'Categoría', render: (r) => categoryLabel(r.category), csv: (r) => categoryLabel(r.category), hideOnPhone: true },
     ...shownLocations.map<Column<Row>>((l) => ({ key: `stock-${l.code}`, header: l.name, numeric: true, render: (r) => formatQuantity(stockAt(r, l.code), r.unit), csv: (r) => stockAt(r, l.code) })),
     {
       key: 'total',
@@ -72,7 +72,7 @@ export default function ProductosPage() {
       numeric: true,
       render: (r) => (
         <Group gap={4} justify="flex-end" wrap="nowrap">
-          {Number(r.onHand) < Number(r.reorderPoint) && (
+          {r.belowReorderPoint && (
             <Badge color="orange" size="sm" variant="light">
               reponer
             </Badge>
@@ -82,23 +82,12 @@ export default function ProductosPage() {
       ),
       csv: (r) => r.onHand,
     },
-    { key: 'price', header: 'Precio', numeric: true, render: (r) => formatMoney(r.overview?.price), csv: (r) => r.overview?.price },
-    { key: 'cost', header: 'Costo', numeric: true, render: (r) => formatMoney(r.overview?.replacementCost), csv: (r) => r.overview?.replacementCost },
-    {
-      key: 'margin',
-      header: 'Margen',
-      numeric: true,
-      render: (r) => <Text size="sm" c={r.overview?.belowMinimumMargin ? 'red.8' : undefined}>{formatPercent(r.overview?.marginPct)}</Text>,
-      csv: (r) => r.overview?.marginPct,
-    },
+    { key: 'price', header: 'Precio', numeric: true, render: (r) => formatMoney(r.price), csv: (r) => r.price },
+    { key: 'cost', header: 'Costo', numeric: true, render: (r) => formatMoney(r.replacementCost), csv: (r) => r.replacementCost, hideOnPhone: true },
+    { key: 'margin', header: 'Margen', numeric: true, render: (r) => <Text size="sm" c={r.marginPct !== null && Number(r.marginPct) < 0 ? 'red.8' : undefined}>{formatPercent(r.marginPct)}</Text>, csv: (r) => r.marginPct },
   ];
 
-  const withOverview: Row[] = rows.map((r) => ({ ...r, overview: overview.data?.get(r.sku) }));
-  const allRows = async () => {
-    const all = await fetchAllProducts(filters);
-    const ov = await fetchProductOverview(all.map((p) => p.sku));
-    return all.map((p) => ({ ...p, overview: ov.get(p.sku) }));
-  };
+  const allRows = () => fetchAllProducts(filters);
 
   // A scanner types the code and Enter: open that product directly.
   const onSearchEnter = async () => {
@@ -143,17 +132,17 @@ export default function ProductosPage() {
           inputMode="search"
           autoFocus
         />
-        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+        <SimpleGrid cols={2} spacing="sm" maw={720}>
           <Select label="Categoría" placeholder="Todas" data={(categories.data ?? []).map((c) => ({ value: c, label: categoryLabel(c) }))} value={category ?? null} onChange={(v) => setParam('categoria', v ?? undefined)} clearable />
           <Select label="Ubicación" placeholder="Todas" data={(locations.data ?? []).map((l) => ({ value: l.code, label: l.name }))} value={location ?? null} onChange={(v) => setParam('ubicacion', v ?? undefined)} clearable />
-          <Checkbox label="Solo bajo punto de pedido" checked={below} onChange={(e) => setParam('reponer', e.currentTarget.checked ? '1' : undefined)} mt={{ base: 0, xs: 32 }} />
         </SimpleGrid>
+        <Checkbox label="Solo bajo punto de pedido" checked={below} onChange={(e) => setParam('reponer', e.currentTarget.checked ? '1' : undefined)} size="md" />
       </Stack>
       {!!scanError && <ErrorAlert error={scanError} />}
       <QueryState query={list} isEmpty={() => rows.length === 0} empty={debounced ? `Ningún producto coincide con «${debounced}».` : 'No hay productos con estos filtros.'}>
         {() => (
           <Stack>
-            <DataTable columns={columns} rows={withOverview} rowKey={(r) => r.sku} csvName="productos" csvRows={allRows} onRowClick={(r) => navigate(`/productos/${encodeURIComponent(r.sku)}`)} rowLabel={(r) => `Abrir ${r.name}`} />
+            <DataTable columns={columns} rows={rows} rowKey={(r) => r.sku} csvName="productos" csvRows={allRows} onRowClick={(r) => navigate(`/productos/${encodeURIComponent(r.sku)}`)} />
             {list.hasNextPage && (
               <Group justify="center">
                 <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>

@@ -3,7 +3,6 @@ import { ActionIcon, Alert, Badge, Button, Group, Paper, Select, Stack, Table, T
 import { IconCheck, IconTrash } from '@tabler/icons-react';
 import { useLocations } from '../../api/queries/locations';
 import { useBatch, useSubmitBatch } from '../../api/queries/movements';
-import { useProductOverview } from '../../api/queries/products';
 import type { Batch, Product } from '../../api/views';
 import { DataTable, type Column } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -27,11 +26,10 @@ export default function RecuentoPage() {
   const submission = useSubmissionKey('count');
   const send = useSubmitBatch();
   const follow = useBatch(batch?.batch.id, batch?.batch.status === 'queued');
-  const overview = useProductOverview(lines.map((l) => l.product.sku));
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const picker = useRef<HTMLInputElement>(null);
 
-  const system = (sku: string) => overview.data?.get(sku)?.stock.find((s) => s.location === location)?.quantity ?? (overview.data?.has(sku) ? '0' : null);
+  const system = (p: Product) => p.stock.find((s) => s.location === location)?.quantity ?? '0';
   const parsed = lines.map((l) => (l.counted.trim() ? parseQuantityInput(l.counted, l.product.unit, { allowZero: true }) : null));
   const ready = lines.length > 0 && parsed.every((p) => p?.ok);
 
@@ -84,6 +82,7 @@ export default function RecuentoPage() {
           allowDeselect={false}
           maw={400}
         />
+        {!location && <EmptyState>Elegí la ubicación que vas a contar para empezar.</EmptyState>}
         {location && (
           <>
             <ProductPicker ref={picker} label="Agregar producto" onSelect={add} autoFocus />
@@ -93,7 +92,7 @@ export default function RecuentoPage() {
               ) : (
                 <Stack gap="xs">
                   {lines.map((l, i) => {
-                    const sys = system(l.product.sku);
+                    const sys = system(l.product);
                     const p = parsed[i];
                     const diff = p?.ok && sys !== null ? Number(p.value) - Number(sys) : null;
                     return (

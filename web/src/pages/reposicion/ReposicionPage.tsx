@@ -2,14 +2,14 @@ import { Button, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconPrinter } from '@tabler/icons-react';
 import { categoryLabel } from '../../api/queries/categories';
-import { fetchAllProducts, fetchProductOverview } from '../../api/queries/products';
-import type { Product, ProductOverview } from '../../api/views';
+import { fetchAllProducts } from '../../api/queries/products';
+import type { Product } from '../../api/views';
 import { DataTable, type Column } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime, formatQuantity } from '../../lib/format';
 
-type Row = Product & { overview?: ProductOverview; missing: number };
+type Row = Product & { missing: number };
 
 /** Reposición: every product below its reorder point, printable as a shopping list. */
 export default function ReposicionPage() {
@@ -17,13 +17,12 @@ export default function ReposicionPage() {
     queryKey: ['products', 'below-reorder'],
     queryFn: async (): Promise<Row[]> => {
       const products = await fetchAllProducts({ belowReorderPoint: true });
-      const overview = await fetchProductOverview(products.map((p) => p.sku));
       return products
-        .map((p) => ({ ...p, overview: overview.get(p.sku), missing: Number(p.reorderPoint) - Number(p.onHand) }))
+        .map((p) => ({ ...p, missing: Number(p.reorderPoint) - Number(p.onHand) }))
         .sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name));
     },
   });
-  const stockAt = (r: Row, loc: string) => r.overview?.stock.find((s) => s.location === loc)?.quantity ?? '0';
+  const stockAt = (r: Row, loc: string) => r.stock.find((s) => s.location === loc)?.quantity ?? '0';
   const columns: Column<Row>[] = [
     { key: 'name', header: 'Producto', render: (r) => r.name, csv: (r) => r.name },
     { key: 'category', header: 'Categoría', render: (r) => categoryLabel(r.category), csv: (r) => r.category },

@@ -2,11 +2,12 @@ import '@mantine/charts/styles.css';
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { useSummary } from '../../api/queries/summary';
+import type { Sales } from '../../api/views';
 import { useAuth } from '../../auth/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
-import { formatDateTime, formatDayMonth, formatInteger, formatMoney, formatNumber, formatQuantity } from '../../lib/format';
+import { formatDateTime, formatDayMonth, formatInteger, formatMoney, formatMoneyCompact, formatQuantity } from '../../lib/format';
 
 const queueLabel: Record<string, string> = {
   'stock-movements': 'Movimientos de stock',
@@ -15,6 +16,9 @@ const queueLabel: Record<string, string> = {
   'inflation-updates': 'Índices de inflación',
   'demand-forecasts': 'Pronósticos',
 };
+
+const soldHint = (s: Sales) =>
+  [Number(s.units) && formatQuantity(s.units, 'unit'), Number(s.kg) && formatQuantity(s.kg, 'kg'), Number(s.liters) && formatQuantity(s.liters, 'l')].filter(Boolean).join(' · ') || 'Sin ventas';
 
 /** Resumen: the shop at a glance, refreshed every 30 s. */
 export default function ResumenPage() {
@@ -27,33 +31,31 @@ export default function ResumenPage() {
         {(s) => (
           <Stack gap="lg">
             <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
-              <StatCard label="Inventario a costo" value={formatMoney(s.inventoryValue.atCost)} hint="Stock × costo de reposición" />
-              <StatCard label="Inventario a precio de góndola" value={formatMoney(s.inventoryValue.atShelfPrice)} hint="Stock × precio de venta" />
-              <StatCard label="Vendido hoy" value={formatQuantity(s.sold.today.units, 'unit')} hint={`y ${formatQuantity(s.sold.today.kg, 'kg')} por peso`} />
-              <StatCard label="Vendido últimos 7 días" value={formatQuantity(s.sold.last7Days.units, 'unit')} hint={`y ${formatQuantity(s.sold.last7Days.kg, 'kg')} por peso`} />
+              <StatCard label="Inventario a costo" value={formatMoney(s.inventory.atCost)} hint={s.inventory.productsWithoutCost ? `${formatInteger(s.inventory.productsWithoutCost)} productos sin costo cargado` : 'Stock × costo de reposición'} />
+              <StatCard label="Inventario a precio de góndola" value={formatMoney(s.inventory.atPrice)} hint={s.inventory.productsWithoutPrice ? `${formatInteger(s.inventory.productsWithoutPrice)} productos sin precio` : 'Stock × precio de venta'} />
+              <StatCard label="Vendido hoy" value={formatMoney(s.sold.today.amount)} hint={soldHint(s.sold.today)} />
+              <StatCard label="Vendido últimos 7 días" value={formatMoney(s.sold.last7Days.amount)} hint={soldHint(s.sold.last7Days)} />
               <StatCard label="Bajo punto de pedido" value={formatInteger(s.belowReorderPoint)} hint="productos para reponer" to="/reposicion" color={s.belowReorderPoint ? 'orange.8' : undefined} />
-              <StatCard label="Facturas para revisar" value={formatInteger(s.invoicesToReview)} hint="cargadas y esperando revisión" color={s.invoicesToReview ? 'orange.8' : undefined} />
-              <StatCard label="Alertas de costo abiertas" value={formatInteger(s.openCostAlerts)} hint="costos que subieron fuerte o venta a pérdida" color={s.openCostAlerts ? 'red.8' : undefined} />
+              <StatCard label="Facturas para revisar" value={formatInteger(s.invoicesNeedingReview)} hint="cargadas y esperando revisión" color={s.invoicesNeedingReview ? 'orange.8' : undefined} />
+              <StatCard label="Alertas de costo (7 días)" value={formatInteger(s.costAlerts.last7Days)} hint={s.costAlerts.sellingAtLoss ? `${formatInteger(s.costAlerts.sellingAtLoss)} productos se venden a pérdida` : 'costos que subieron fuerte'} color={s.costAlerts.sellingAtLoss ? 'red.8' : undefined} />
             </SimpleGrid>
 
             <Paper withBorder p="md" radius="md">
               <Title order={2} fz="h4" mb="sm">
                 Ventas de los últimos 30 días
               </Title>
-              {s.salesLast30Days.length ? (
+              {s.dailySales.some((d) => Number(d.amount) > 0) ? (
+                <div role="img" aria-label="Gráfico de ventas en pesos por día de los últimos 30 días">
                 <BarChart
                   h={240}
-                  data={s.salesLast30Days.map((d) => ({ dia: formatDayMonth(d.date), Unidades: Number(d.units), Kilos: Number(d.kg) }))}
+                  data={s.dailySales.map((d) => ({ dia: formatDayMonth(d.day), Ventas: Number(d.amount) }))}
                   dataKey="dia"
-                  series={[
-                    { name: 'Unidades', color: 'blue.6' },
-                    { name: 'Kilos', color: 'teal.6' },
-                  ]}
-                  valueFormatter={(v) => formatNumber(v)}
-                  withLegend
+                  series={[{ name: 'Ventas', color: 'blue.6' }]}
+                  valueFormatter={(v) => formatMoney(v)}
+                  yAxisProps={{ width: 70, tickFormatter: (v: number) => formatMoneyCompact(v) }}
                   tickLine="y"
-                  aria-label="Gráfico de ventas por día de los últimos 30 días"
                 />
+                </div>
               ) : (
                 <Text c="dimmed">Todavía no hay ventas registradas en estos 30 días.</Text>
               )}
@@ -70,8 +72,7 @@ export default function ResumenPage() {
                   </Anchor>
                 )}
               </Group>
-              <Table.ScrollContainer minWidth={320}>
-                <Table verticalSpacing={6}>
+              <Table verticalSpacing={6}>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Cola</Table.Th>
@@ -83,13 +84,12 @@ export default function ResumenPage() {
                     {s.queues.map((q) => (
                       <Table.Tr key={q.queue}>
                         <Table.Td>{queueLabel[q.queue] ?? q.queue}</Table.Td>
-                        <Table.Td ta="right">{formatInteger(q.waiting)}</Table.Td>
-                        <Table.Td ta="right">{q.failed ? <Badge color="red">{formatInteger(q.failed)}</Badge> : '0'}</Table.Td>
+                        <Table.Td ta="right">{q.reachable ? formatInteger(q.waiting) : <Badge color="red">sin conexión</Badge>}</Table.Td>
+                        <Table.Td ta="right">{q.failed ? <Badge color="red">{formatInteger(q.failed)}</Badge> : q.reachable ? '0' : '—'}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              </Table>
             </Paper>
           </Stack>
         )}

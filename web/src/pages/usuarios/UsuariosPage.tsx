@@ -30,7 +30,7 @@ export default function UsuariosPage() {
     <>
       <PageHeader
         title="Usuarios"
-        description="Personas que ingresan a Gondola"
+        description="Personas que ingresan a Gondola. Tocá una fila para cambiar nombre, rol o contraseña, o para desactivarla."
         actions={
           <Button leftSection={<IconPlus size={18} />} onClick={() => setCreating(true)}>
             Nuevo usuario
@@ -38,7 +38,7 @@ export default function UsuariosPage() {
         }
       />
       <QueryState query={users} isEmpty={(u) => u.length === 0} empty="No hay usuarios.">
-        {(items) => <DataTable columns={columns} rows={items} rowKey={(u) => String(u.id)} csvName="usuarios" onRowClick={setEditing} rowLabel={(u) => `Editar ${u.displayName}`} />}
+        {(items) => <DataTable columns={columns} rows={items} rowKey={(u) => String(u.id)} csvName="usuarios" onRowClick={setEditing} />}
       </QueryState>
       <Modal opened={creating} onClose={() => setCreating(false)} title="Nuevo usuario">
         <CreateUser onDone={() => setCreating(false)} />
