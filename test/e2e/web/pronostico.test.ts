@@ -83,11 +83,11 @@ test.serial('selected lines become a purchase order per supplier, exported to CS
   const dialog = page.getByRole('dialog');
   await dialog.getByText('Leche entera 1 l').waitFor();
   t.is(await dialog.getByText('Yogur bebible 1 l').count(), 0, 'only the selected line');
-  await dialog.getByText(/Total estimado \$ 4\.320,00/).waitFor();
+  await dialog.getByText(/Total estimado \$ 43\.200,00/).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Exportar CSV' }).click()]);
   const csv = readFileSync((await download.path())!, 'utf8');
   t.true(csv.startsWith('\uFEFF'), 'UTF-8 with BOM for Excel');
-  t.regex(csv, /PR-0;;Leche entera 1 l;4;12;48;900;4320/);
+  t.regex(csv, /PR-0;;Leche entera 1 l;4;12;48;900,00;43200,00/);
   await screenshot(page, 'pronostico-pedido');
 
   await dialog.getByRole('button', { name: 'Marcar como pedido' }).click();

@@ -161,7 +161,7 @@ function Review({ inv }: { inv: InvoiceView }) {
           {unmatched > 0 && <Text size="sm" c="orange.9">Faltan {unmatched} líneas sin producto.</Text>}
         </Group>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="¿Cargar la factura?">
+      <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened={confirming} onClose={() => setConfirming(false)} title="¿Cargar la factura?">
         <Stack gap="sm">
           <Text size="sm">Se suma al stock lo recibido en cada línea y se actualizan los costos de reposición (y los precios que correspondan). No se puede deshacer desde acá.</Text>
           <Group justify="flex-end">
@@ -248,7 +248,7 @@ function ProductSearch({ line, onPick, onClose }: { line: InvoiceLine; onPick: (
     enabled: debounced.trim().length > 0,
   });
   return (
-    <Modal opened onClose={onClose} title={`Producto de la línea ${line.lineNo}`}>
+    <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened onClose={onClose} title={`Producto de la línea ${line.lineNo}`}>
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {line.description}
@@ -278,7 +278,7 @@ function CreateProduct({ line, onCreated, onClose }: { line: InvoiceLine; onCrea
     onSuccess: () => onCreated(sku),
   });
   return (
-    <Modal opened onClose={onClose} title="Crear producto desde la línea">
+    <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened onClose={onClose} title="Crear producto desde la línea">
       <form
         onSubmit={(e) => {
           e.preventDefault();

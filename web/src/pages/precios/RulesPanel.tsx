@@ -90,7 +90,7 @@ function RuleForm({ rule, onClose }: { rule: PricingRule; onClose: () => void })
   const set = (k: keyof RuleInput) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value.replace(',', '.') });
   const ex = examplePrice(form);
   return (
-    <Modal opened onClose={onClose} title={`Regla: ${label(rule)}`}>
+    <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened onClose={onClose} title={`Regla: ${label(rule)}`}>
       <form
         onSubmit={(e) => {
           e.preventDefault();

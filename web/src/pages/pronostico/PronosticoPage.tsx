@@ -232,7 +232,7 @@ function OrderDetail({ id, onClose }: { id: number; onClose: () => void }) {
     [],
   );
   return (
-    <Modal opened onClose={onClose} title={`Pedido ${id}`} size="xl" fullScreen={window.innerWidth < 600}>
+    <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened onClose={onClose} title={`Pedido ${id}`} size="xl" fullScreen={window.innerWidth < 600}>
       <QueryState query={order}>
         {(o) => (
           <Stack gap="sm" className="purchase-order">
