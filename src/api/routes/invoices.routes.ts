@@ -60,7 +60,7 @@ const patchSchema = z.strictObject({
     )
     .max(500)
     .optional(),
-  fields: z.record(z.enum(['issuerCuit', 'type', 'letter', 'pointOfSale', 'number', 'issueDate', 'total', 'cae', 'caeDueDate']), z.union([z.string(), z.number()])).optional(),
+  fields: z.partialRecord(z.enum(['issuerCuit', 'type', 'letter', 'pointOfSale', 'number', 'issueDate', 'total', 'cae', 'caeDueDate']), z.union([z.string(), z.number()])).optional(),
 });
 
 const listQuery = z.strictObject({
