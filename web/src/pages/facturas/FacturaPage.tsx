@@ -152,10 +152,10 @@ function Review({ inv }: { inv: InvoiceView }) {
       {post.error && <ErrorAlert error={post.error} />}
       {editable && (
         <Group className="no-print" wrap="wrap">
-          <Button variant="default" disabled={!dirty} loading={correct.isPending} onClick={() => save()}>
+          <Button variant="default" loading={correct.isPending} onClick={() => save()}>
             Guardar correcciones
           </Button>
-          <Button color="green" disabled={unmatched > 0} onClick={() => setConfirming(true)}>
+          <Button disabled={unmatched > 0} onClick={() => setConfirming(true)}>
             Cargar factura
           </Button>
           {unmatched > 0 && <Text size="sm" c="orange.9">Faltan {unmatched} líneas sin producto.</Text>}
@@ -169,7 +169,7 @@ function Review({ inv }: { inv: InvoiceView }) {
               Volver
             </Button>
             <Button
-              color="green"
+
               loading={post.isPending || correct.isPending}
               onClick={() => {
                 const go = () => post.mutate(undefined, { onSettled: () => setConfirming(false) });
@@ -223,11 +223,11 @@ function LineRow({ line, edit, editable, onChange }: { line: InvoiceLine; edit?:
         </Group>
         {editable && (
           <Group gap="xs" wrap="wrap" align="flex-end">
-            <Button size="compact-md" variant="default" onClick={() => setPicking(true)} aria-label={`Cambiar el producto de la línea ${line.lineNo}`}>
-              Cambiar producto
+            <Button size="compact-md" variant="default" onClick={() => setPicking(true)}>
+              Cambiar el producto de la línea {line.lineNo}
             </Button>
-            <Button size="compact-md" variant="subtle" onClick={() => setCreating(true)} aria-label={`Crear producto desde la línea ${line.lineNo}`}>
-              Crear producto
+            <Button size="compact-md" variant="subtle" onClick={() => setCreating(true)}>
+              Crear producto desde la línea {line.lineNo}
             </Button>
             <NumberInput label="Unidades por bulto" value={pack} min={1} max={1000} onChange={(v) => typeof v === 'number' && onChange({ packUnits: v })} w={150} size="sm" />
           </Group>

@@ -32,7 +32,7 @@ export function OriginalViewer({ id }: { id: string }) {
             </Button>
           </Group>
         </Group>
-        <div style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
+        <div tabIndex={0} role="region" aria-label="Original de la factura (desplazable)" style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
           {file.isError && <Text c="red">No se pudo abrir el archivo original.</Text>}
           {file.data && (file.data.type === 'application/pdf' ? <PdfPage blob={file.data} zoom={zoom} turn={turn} /> : <ImageView blob={file.data} zoom={zoom} turn={turn} />)}
         </div>
