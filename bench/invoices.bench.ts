@@ -31,7 +31,7 @@ interface Doc {
 
 const LETTERS = ['A', 'B', 'C'] as const;
 const LAYOUTS: LayoutName[] = ['afip', 'distribuidora'];
-const FONTS: FontFamily[] = ['liberation-sans', 'dejavu-sans', 'liberation-serif', 'dejavu-serif', 'liberation-mono'];
+const FONTS: FontFamily[] = ['arimo', 'dejavu-sans', 'tinos', 'dejavu-serif', 'cousine'];
 
 async function buildCorpus(dir: string): Promise<Doc[]> {
   const docs: Doc[] = [];
