@@ -79,6 +79,8 @@ const schema = z.object({
   INVOICE_MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.55),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
+  /** Benchmark only: a directory of real invoice PDFs with a `truth.json` beside them (never committed). */
+  GONDOLA_REAL_INVOICES_DIR: z.string().optional(),
   /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
