@@ -156,6 +156,15 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
       t.add(`group:${d.group}|${d.kind}`, r.ok);
     }
     t.add(`doc:${d.kind}`, key.every((r) => r.ok));
+    // What the photo pipeline did, and how the files it acted on came out.
+    const ph = output.photo;
+    if (ph) {
+      const allOk = key.every((r) => r.ok);
+      if (ph.pageFound) t.add('step:sheet found and flattened', allOk);
+      if (ph.turns % 4 !== 0) t.add(`step:turned ${(ph.turns % 4) * 90}°`, allOk);
+      if (ph.qrFoundBy && ph.qrFoundBy !== 'photo' && ph.qrFoundBy !== 'page') t.add(`step:QR found only by the search (${ph.qrFoundBy})`, allOk);
+      if (d.kind.includes('qr') && !d.kind.includes('noqr') && !ph.qrFoundBy) t.add('step:QR visible but not found', allOk);
+    }
     for (const r of results) {
       t.add(`field:${r.field}|${d.kind}`, r.ok);
       t.add(`source:${r.source ?? 'missing'}`, r.ok);
@@ -185,6 +194,8 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
     perGroup: byGroup,
     perField: byField,
     perSource: t.table('source:'),
+    /** Files each photo step acted on: `{ count, keyFieldsAllRightPct }`. */
+    steps: Object.fromEntries(Object.keys(t.table('step:')).map((k) => [k, { files: t.n(`step:${k}`), allKeyFieldsRightPct: t.pct(`step:${k}`) }])),
     msPerFile: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)])),
     confidentWrongFields: confidentWrong.length,
     confidentWrong: confidentWrong.slice(0, 20),
@@ -266,13 +277,13 @@ async function main(): Promise<void> {
 
     const config = loadConfig({ ...process.env } as Record<string, string>);
     const threshold = config.INVOICE_AUTO_POST_CONFIDENCE;
-    const perLayout = Number(arg('per-layout') ?? 2);
+    const perLayout = Number(arg('per-layout') ?? 1);
     const t1 = performance.now();
     const devDir = join(dir, 'dev');
     await mkdir(devDir);
     const dev = await buildDevCorpus(devDir, { seed: 7000, perLayout: { pdf_text: 1, pdf_scan: 1, photo_qr: perLayout, photo_noqr: perLayout } });
     const realDir = arg('real') ?? config.GONDOLA_REAL_INVOICES_DIR;
-    const real = realDir ? await buildRealDocs(realDir, dir, 9100) : [];
+    const real = realDir ? await buildRealDocs(realDir, dir, 9100, Number(arg('real-limit') ?? 12)) : [];
     const devSeconds = (performance.now() - t1) / 1000;
 
     const sandbox = new ExtractionSandbox();
@@ -300,7 +311,8 @@ async function main(): Promise<void> {
     let cliOne = 0;
     const onePool = await warmPool(1, pages);
     const fullPool = await warmPool(cores, pages);
-    for (let round = 0; round < 3; round++) {
+    const rounds = Number(arg('rounds') ?? 3);
+    for (let round = 0; round < rounds; round++) {
       single = Math.max(single, await poolThroughput(onePool, pages));
       pooled = Math.max(pooled, await poolThroughput(fullPool, pages));
       if (files) cliPar = Math.max(cliPar, await cliParallel(files, cores));
@@ -353,7 +365,7 @@ async function main(): Promise<void> {
       ocr: {
         cores,
         loadAverage1m: Math.round(loadBefore * 100) / 100,
-        rounds: 3,
+        rounds,
         pages: pages.length,
         singleWorkerPagesPerSec: Math.round(single * 1000) / 1000,
         poolPagesPerSec: Math.round(pooled * 1000) / 1000,

@@ -68,8 +68,14 @@ const QTY = 3;
 
 /** Penalty applied to a value that fails its own validation (check digit, calendar). */
 const INVALID_FACTOR = 0.3;
-/** Ceiling for anything read by OCR, however confident the engine says it is. */
-const OCR_CEILING = 0.95;
+/**
+ * Ceiling for anything read by OCR, however confident the engine says it is: below the default
+ * auto-post threshold (0.95), so an OCR reading alone never posts; only an independent check
+ * (the fiscal QR agreeing, the totals adding up exactly) lifts a field above it.
+ */
+export const OCR_CEILING = 0.9;
+/** A text-layer value whose role on the page is a guess (several CUITs, none labelled receiver). */
+const AMBIGUOUS_TEXT = 0.9;
 const TEXT_BASE = 0.97;
 
 function baseConfidence(source: FieldSource, line: TextLine): number {
@@ -210,10 +216,14 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
   }
 
   const issuer = cuits.find((c) => !c.receiver) ?? undefined;
-  const receiver = cuits.find((c) => c.receiver && c.digits !== issuer?.digits) ?? cuits.find((c) => c !== issuer && c.digits !== issuer?.digits);
+  const labelledReceiver = cuits.find((c) => c.receiver && c.digits !== issuer?.digits);
+  const receiver = labelledReceiver ?? cuits.find((c) => c !== issuer && c.digits !== issuer?.digits);
+  // Two CUITs and no receiver label: which one is the issuer's is a guess.
+  const ambiguous = !labelledReceiver && receiver !== undefined;
   for (const [key, c] of [['issuerCuit', issuer], ['receiverCuit', receiver]] as const) {
     if (!c) continue;
-    fields[key] = field(formatCuit(c.digits), source, isValidCuit(c.digits) ? c.conf : c.conf * INVALID_FACTOR);
+    const conf = isValidCuit(c.digits) ? (ambiguous ? Math.min(c.conf, AMBIGUOUS_TEXT) : c.conf) : c.conf * INVALID_FACTOR;
+    fields[key] = field(formatCuit(c.digits), source, conf);
   }
 
   if (!fields.issueDate && issueDateFallback) fields.issueDate = issueDateFallback;

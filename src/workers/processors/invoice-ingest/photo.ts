@@ -175,13 +175,16 @@ export function detectPage(img: GrayImage): Point[] | null {
   return quad.map((p) => ({ x: Math.min(img.width - 1, Math.max(0, (p.x + 0.5) * f)), y: Math.min(img.height - 1, Math.max(0, (p.y + 0.5) * f)) }));
 }
 
-/** The page inside `corners`, flattened to a rectangle whose width is at most `maxWidth`. */
-export function flattenPage(img: GrayImage, corners: Point[], maxWidth: number): GrayImage {
+/**
+ * The page inside `corners`, flattened to a rectangle `width` pixels wide: small text on a
+ * low-resolution photo is enlarged (OCR reads letters best at 20–30 px high).
+ */
+export function flattenPage(img: GrayImage, corners: Point[], width: number): GrayImage {
   const [tl, tr, br, bl] = corners as [Point, Point, Point, Point];
   const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
   let w = Math.max(dist(tl, tr), dist(bl, br));
   let h = Math.max(dist(tl, bl), dist(tr, br));
-  const f = Math.min(1, maxWidth / w);
+  const f = Math.min(2, width / w);
   w = Math.round(w * f);
   h = Math.round(h * f);
   const toSrc = homography(
@@ -230,7 +233,7 @@ export function textRowsTurn(img: GrayImage): 0 | 1 {
   const cols = new Float64Array(w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      if (data[y * w + x]! < t) {
+      if (data[y * w + x]! <= t) {
         rows[y]!++;
         cols[x]!++;
       }

@@ -203,7 +203,7 @@ function totals(b: Builder, spec: InvoiceSpec, o: TotalsOpts): number {
     row(o.netLabel, spec.net);
     for (const [r, v] of Object.entries(spec.iva)) row(o.ivaLabel(rate(r as IvaRate, o.fmt)), v!);
     for (const t of spec.otherTaxes) row(t.label, t.amount);
-  } else if (spec.letter === 'B') {
+  } else {
     row('Subtotal', spec.net);
   }
   row(o.totalLabel, spec.total, true);

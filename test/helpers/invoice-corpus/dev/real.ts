@@ -36,9 +36,12 @@ export async function loadRealTruth(dir: string): Promise<RealTruth[]> {
 }
 
 /** The PDFs as they are plus a photo of page 1 with the QR visible (when it has one) and covered. */
-export async function buildRealDocs(dir: string, outDir: string, seed: number): Promise<RealDoc[]> {
+export async function buildRealDocs(dir: string, outDir: string, seed: number, limit = Infinity): Promise<RealDoc[]> {
   const docs: RealDoc[] = [];
-  for (const [i, truth] of (await loadRealTruth(dir)).entries()) {
+  const all = await loadRealTruth(dir);
+  // At most `limit` files, spread evenly over the list (it is grouped by origin).
+  const picked = all.length <= limit ? all : Array.from({ length: limit }, (_, k) => all[Math.floor((k * all.length) / limit)]!);
+  for (const [i, truth] of picked.entries()) {
     const path = join(dir, truth.file);
     docs.push({ truth, kind: 'pdf', path, mime: 'application/pdf' });
     const o = photoOptionsDev(seed + i, { turn: 0 });
