@@ -286,6 +286,25 @@ async function main(): Promise<void> {
     const real = realDir ? await buildRealDocs(realDir, dir, 9100, Number(arg('real-limit') ?? 12)) : [];
     const devSeconds = (performance.now() - t1) / 1000;
 
+    if (process.argv.includes('--ablate')) {
+      // Each photo step off (or binarization on) in turn, on the development photos only.
+      const photos = dev.filter((d) => d.kind.startsWith('photo')).map(devDoc);
+      const variants = { all: 'page,orientation,qr', withoutPage: 'orientation,qr', withoutOrientation: 'page,qr', withoutQrSearch: 'page,orientation', none: 'none', withBinarize: 'page,orientation,qr,binarize' };
+      const ablation: Record<string, unknown> = {};
+      for (const [name, steps] of Object.entries(variants)) {
+        process.env.INVOICE_PHOTO_STEPS = steps;
+        const sb = new ExtractionSandbox();
+        const r = await runSet(photos, sb, threshold);
+        await sb.close();
+        ablation[name] = { steps, keyFieldsPct: r.keyFieldsPct, totalPct: r.totalPct, msPerFile: r.msPerFile, confidentWrongFields: r.confidentWrongFields };
+        console.log(JSON.stringify({ ablation: name, ...(ablation[name] as object) }));
+      }
+      delete process.env.INVOICE_PHOTO_STEPS;
+      await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+      await writeFile(new URL('./results/invoices-ablation.json', import.meta.url), JSON.stringify({ bench: 'invoices-ablation', photos: photos.length, ablation }, null, 2));
+      return;
+    }
+
     const sandbox = new ExtractionSandbox();
     const acc = await accuracy(docs, sandbox);
     const devSet = await runSet(dev.map(devDoc), sandbox, threshold);

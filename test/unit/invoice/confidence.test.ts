@@ -60,3 +60,17 @@ test('with two CUITs and no receiver label, the issuer is a guess below the thre
   t.is(labelled.issuerCuit?.value, '20-26049762-7');
   t.true(labelled.issuerCuit!.confidence >= AUTO_POST);
 });
+
+test('real-world ways of printing the number and the total are read', (t) => {
+  const cases: [string[], Record<string, unknown>][] = [
+    [['FACTURA', 'Pto. Vta: 00016  Nro: 00050006'], { pointOfSale: 16, number: 50006 }],
+    [['FACTURA', 'Nro: 0008   00006490'], { pointOfSale: 8, number: 6490 }],
+    [['FACTURA DE VENTA', 'Número:   A-0004-00000095'], { pointOfSale: 4, number: 95 }],
+    [['FACTURA', "COD. N* 01"], { letter: 'A', type: 1 }],
+    [['FACTURA', 'Codigo   Cantidad   Descripción   Importe', 'SUBTOTAL   DESCUENTO   IVA 21%   TOTAL', '1000.00   0.00   210.00   1210.00'], { total: '1210.00' }],
+  ];
+  for (const [lines, expected] of cases) {
+    const f = parseInvoiceText(lines, 'text').fields as Record<string, { value: unknown } | undefined>;
+    for (const [k, v] of Object.entries(expected)) t.is(f[k]?.value, v, `${lines.join(' / ')}: ${k}`);
+  }
+});

@@ -160,23 +160,32 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     }
 
     if (!codeFound) {
-      const m = /\bc[oó]d(?:igo)?\.?\s*(?:n[°ºo.]?\s*)?:?\s*0*(\d{1,3})\b/i.exec(text);
+      // OCR reads the `N°` of `COD. N° 01` as `N*`, `N'`, `Nº`…: any short mark after the N.
+      const m = /\bc[oó]d(?:igo)?\.?\s*(?:n[^\s\d]{0,2}\s*)?:?\s*0*(\d{1,3})\b/i.exec(text);
       if (m && voucherType(Number(m[1]))) codeFound = { code: Number(m[1]), conf };
     }
 
     if (!fields.pointOfSale || !fields.number) {
-      const pv = /punto\s+de\s+venta\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
-      const nro = /comp(?:robante)?\.?\s*(?:n(?:ro|[°º]|o)?\.?|numero)\s*:?\s*(\d{1,8})\b/.exec(f);
+      const pv = /(?:punto\s+de\s+venta|\bpto\.?\s*(?:de\s*)?vta\.?|\bp\.\s?v\.)\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
+      // `Comp. Nro: 00000097`, or a bare `Nro: 00000097` right after the point of sale.
+      const nro = /comp(?:robante)?\.?\s*(?:n(?:ro|[°º]|o)?\.?|numero)\s*:?\s*(\d{1,8})\b/.exec(f) ?? (pv ? /\bn(?:ro|[°º]|o)\.?\s*:?\s*(\d{1,8})\b/.exec(f.slice(pv.index + pv[0].length)) : null);
       if (pv && !fields.pointOfSale) fields.pointOfSale = field(Number(pv[1]), source, conf);
       if (nro && !fields.number && (pv || fields.pointOfSale)) fields.number = field(Number(nro[1]), source, conf);
       if (!pv) {
         // `N° 0003-00000128`; a CUIT (2-8-1) never has 4-5 digits before the dash.
-        const dash = /(?:^|[^\d-])(\d{4,5})\s?-\s?(\d{8})(?!\d|-\d)/.exec(text);
+        const dash = /(?:^|[^\d-]|\b[ABCM]\s?-\s?)(\d{4,5})\s?-\s?(\d{8})(?!\d|-\d)/.exec(text);
         if (dash && !fields.pointOfSale) {
           const labeled = /(n[°ºo]|nro|numero|factura|comprobante|comp)/.test(labelBefore(text, dash.index + 1));
           const c = labeled ? conf : conf * 0.85;
           fields.pointOfSale = field(Number(dash[1]), source, c);
           fields.number = field(Number(dash[2]), source, c);
+        } else if (!fields.pointOfSale) {
+          // `Nro: 0008   00006490`: the two parts apart, only when labelled.
+          const apart = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
+          if (apart) {
+            fields.pointOfSale = field(Number(apart[1]), source, conf * 0.9);
+            fields.number = field(Number(apart[2]), source, conf * 0.9);
+          }
         }
       }
     }
@@ -612,6 +621,16 @@ function parseTotals(lines: TextLine[], from: number, source: FieldSource, field
         iva[rate] = amount;
         ivaConf = Math.min(ivaConf, conf);
       }
+    }
+  }
+  if (!fields.total) {
+    // A totals row: labels on one line (`SUBTOTAL  DESCUENTO … TOTAL`), the amounts on the next; the total is the last one.
+    for (let i = from; i < lines.length - 1; i++) {
+      const f = fold(lines[i]!.text);
+      if (!/\btotal\s*$/.test(f) || !/(subtotal|descuento|neto|iva)/.test(f)) continue;
+      const amount = lastAmount(repairLine(lines[i + 1]!.text));
+      if (amount !== null && amount > 0n) fields.total = field(formatScaled(amount, MONEY), source, baseConfidence(source, lines[i + 1]!) * 0.9);
+      break;
     }
   }
   if (Object.keys(iva).length > 0) {

@@ -114,24 +114,35 @@ async function qrFromImage(bytes: Buffer): Promise<string[]> {
  * Returns the texts and which attempt found them.
  */
 async function searchQr(page: GrayImage, signal: AbortSignal | undefined): Promise<{ texts: string[]; by: string | null }> {
-  const attempts: [string, () => ReturnType<typeof grayToRgba>][] = [['page', () => grayToRgba(page)]];
+  const attempts: [string, () => ReturnType<typeof grayToRgba> | Promise<ReturnType<typeof grayToRgba>>][] = [['page', () => grayToRgba(page)]];
   const cw = Math.round(page.width * 0.55);
   const ch = Math.round(page.height * 0.45);
-  for (const [name, x, y] of [
-    ['crop-bottom-left', 0, page.height - ch],
-    ['crop-bottom-right', page.width - cw, page.height - ch],
-    ['crop-top-left', 0, 0],
-    ['crop-top-right', page.width - cw, 0],
-  ] as const) {
-    attempts.push([name, () => grayToRgba(page, { x, y, w: cw, h: ch })]);
-  }
+  const corners = [
+    ['bottom-left', 0, page.height - ch],
+    ['bottom-right', page.width - cw, page.height - ch],
+    ['top-left', 0, 0],
+    ['top-right', page.width - cw, 0],
+  ] as const;
+  for (const [name, x, y] of corners) attempts.push([`crop-${name}`, () => grayToRgba(page, { x, y, w: cw, h: ch })]);
+  // Modules of 2–4 px after blur and JPEG: twice the size (Lanczos) gives the finder patterns back.
+  for (const [name, x, y] of corners) attempts.push([`crop-${name}-x2`, async () => grayToRgba(await upscale2(page, { x, y, w: cw, h: ch }))]);
   attempts.push(['binarized', () => grayToRgba(binarize(page))]);
   for (const [name, pixels] of attempts) {
     checkAborted(signal);
-    const texts = await readQrCodes(pixels());
+    const texts = await readQrCodes(await pixels());
     if (isFiscal(texts)) return { texts, by: name };
   }
   return { texts: [], by: null };
+}
+
+async function upscale2(page: GrayImage, c: { x: number; y: number; w: number; h: number }): Promise<GrayImage> {
+  const crop = grayToRgba(page, c);
+  const { data, info } = await sharp(Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.length), { raw: { width: crop.width, height: crop.height, channels: 4 } })
+    .resize({ width: crop.width * 2, kernel: 'lanczos3' })
+    .grayscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 interface PageRead {
