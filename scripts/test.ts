@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../src/shared/config.js';
 import { ensureServices } from '../src/shared/bootstrap.js';
 import { ensureTemplate } from './test-template.js';
+import { ensureSystemPackages } from './ensure-system-packages.js';
 
 const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'test' };
 const config = loadConfig(env);
+ensureSystemPackages();
 await ensureServices(config);
 const template = await ensureTemplate(config.DATABASE_URL);
 console.log(`test template database: ${template}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 /** Every queue the worker process knows; `WORKER_QUEUES` picks a subset. */
 export const ALL_QUEUES = [
@@ -55,6 +56,14 @@ const schema = z.object({
   MAX_PREFER_WAIT_S: intFrom(0, 30),
   LOAD_DEMO_DATA: boolFrom(true),
   TRUST_PROXY: boolFrom(false),
+  /** A browser session not used for this long is over (12 h). */
+  SESSION_IDLE_TIMEOUT_MS: intFrom(1000, 12 * 3600 * 1000),
+  /** Wrong passwords per username, and per client address, that lock sign-in for LOGIN_LOCK_MS. */
+  LOGIN_USERNAME_FAILURE_LIMIT: intFrom(1, 5),
+  LOGIN_ADDRESS_FAILURE_LIMIT: intFrom(1, 20),
+  LOGIN_LOCK_MS: intFrom(1000, 15 * 60 * 1000),
+  /** Pause after a wrong password; doubles per further failure up to 2 s. */
+  LOGIN_FAILURE_DELAY_MS: intFrom(0, 250),
   /** Products per repricing chunk job, and chunk jobs one price worker runs at once. */
   PRICING_CHUNK_SIZE: intFrom(1, 1000),
   PRICING_WORKER_CONCURRENCY: intFrom(1, 4),
@@ -77,6 +86,8 @@ const schema = z.object({
   INVOICE_AUTO_POST_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.95),
   /** Fuzzy name matches scoring below this are flagged for review. */
   INVOICE_MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.55),
+  /** An invoice line whose unit cost differs from the product's replacement cost by more than this (percent) changes prices: a price role must correct, approve or post it. */
+  INVOICE_COST_BAND_PCT: z.coerce.number().min(0).max(1000).default(15),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
   /** Steps of the invoice photo pipeline that run (comma list of page, orientation, binarize, qr; or none). */
@@ -98,19 +109,22 @@ const schema = z.object({
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
   INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
+  /** Rate limits (requests per window) shared by every api replica through RATE_LIMIT_STORE. */
+  RATE_LIMIT_ENABLED: boolFrom(true),
+  RATE_LIMIT_STORE: z.enum(['redis', 'postgres']).default('redis'),
+  RATE_LIMIT_WINDOW_S: intFrom(1, 60),
+  RATE_LIMIT_PER_KEY: intFrom(1, 6000),
+  RATE_LIMIT_PER_USER: intFrom(1, 6000),
+  RATE_LIMIT_PER_ADDRESS: intFrom(1, 12_000),
+  /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
+  RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
+  RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
 
 export type Config = z.infer<typeof schema>;
 export type QueueName = (typeof ALL_QUEUES)[number];
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Pure: parses an environment-like object and reports every bad key at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {

@@ -1,12 +1,14 @@
 import sharp from 'sharp';
 import { assembleExtraction, type InvoiceExtraction } from '../../../shared/domain/invoice/assemble.js';
-import { decodeFiscalQr, FiscalQrError, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
+import { decodeFiscalQr, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
 import { parseInvoiceText, type ParsedInvoiceText, type TextLine } from '../../../shared/domain/invoice/parse-text.js';
 import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
+import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
 import { anchorCount, binarize, DEFAULT_PHOTO_PIPELINE, detectPage, flattenPage, grayToPng, grayToRgba, loadGray, rotateQuarter, textRowsTurn, type GrayImage, type PhotoPipelineOptions } from './photo.js';
 import { readQrCodes } from './qr.js';
+import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
 
 export const SUPPORTED_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
@@ -21,20 +23,6 @@ const QR_RETRY_DPI = 300;
 const PHOTO_MAX_SIDE = 3200;
 /** Fewer words than this that every invoice prints means the page may be upside down. */
 const MIN_ANCHORS = 3;
-
-export class ExtractionTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`extraction did not finish within ${ms} ms`);
-    this.name = 'ExtractionTimeoutError';
-  }
-}
-
-export class UnreadableFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableFileError';
-  }
-}
 
 export interface ExtractionTimings {
   qrMs: number;
@@ -243,7 +231,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
         const grays: GrayImage[] = [];
         t = performance.now();
         for (let p = 1; p <= pages; p++) {
-          const r = await rasterizePage(doc, p, SCAN_DPI);
+          const r = await rasterizePage(doc, p, SCAN_DPI, pagePixelBudget(pages));
           if (!isFiscal(qrTexts)) qrTexts = await readQrCodes(r);
           grays.push(rgbaToGray(r));
         }
@@ -257,16 +245,23 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
       await doc.destroy();
     }
   } else {
-    let gray: GrayImage;
+    let meta;
     try {
-      gray = await loadGray(bytes, PHOTO_MAX_SIDE);
+      meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
     } catch (err) {
       throw new UnreadableFileError(`not a readable image: ${(err as Error).message}`);
+    }
+    // From the header only, before any pixel is decoded.
+    try {
+      checkImageSize(meta.autoOrient?.width ?? meta.width, meta.autoOrient?.height ?? meta.height);
+    } catch (err) {
+      throw new UnreadableFileError((err as Error).message);
     }
     const t = performance.now();
     qrTexts = await qrFromImage(bytes);
     timings.qrMs = performance.now() - t;
     checkAborted(opts.signal);
+    const gray = await loadGray(bytes, PHOTO_MAX_SIDE);
     const corners = photo.pageDetect ? detectPage(gray) : null;
     const page = corners ? flattenPage(gray, corners, pre.maxWidth) : gray;
     const turns = await ocrPages([page]);
