@@ -264,6 +264,22 @@ export function rollingOriginValidation(
   return { folds: foldScores, ...decidePlan(acc) };
 }
 
+/**
+ * The plan a validation leads to: its own plan when the model version is activated, otherwise
+ * the same plan with the best baseline of each class where it named the model.
+ */
+export function servedPlan(validation: Pick<ValidationReport, 'plan' | 'byClass'>, activated: boolean): ServingPlan {
+  if (activated) return validation.plan;
+  const out = { ...validation.plan };
+  for (const cls of PRODUCT_CLASSES) {
+    if (out[cls].method !== 'model') continue;
+    const byClass = validation.byClass?.[cls];
+    const best = byClass ? BASELINE_NAMES.reduce((a, b) => (byClass[b].wape < byClass[a].wape ? b : a)) : cls === 'smooth' ? 'ses' : 'tsb';
+    out[cls] = { method: best, dispersion: out[cls].dispersion };
+  }
+  return out;
+}
+
 /** One product-day forecast as stored. */
 export interface ForecastPoint {
   horizon: number;
