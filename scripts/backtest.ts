@@ -10,19 +10,11 @@ import { parseArgs } from 'node:util';
 import { getConfig } from '../src/shared/config.js';
 import { createDatabase } from '../src/shared/db/database.js';
 import { listForecastTargets, loadDailySales, refreshDailySales } from '../src/shared/db/repositories/forecasts.repository.js';
-import {
-  BacktestInputError,
-  evaluateBacktest,
-  prepareBacktest,
-  type BacktestReport,
-} from '../src/shared/domain/forecast/backtest.js';
+import { BacktestInputError, backtestJsonLine, runBacktest, type BacktestReport } from '../src/shared/domain/forecast/backtest.js';
 import { epochDay, isoDay } from '../src/shared/domain/forecast/calendar.js';
-import { FEATURE_COUNT } from '../src/shared/domain/forecast/features.js';
-import { SERVING_METHODS, servedPlan } from '../src/shared/domain/forecast/model.js';
-import { loadOnnxForecaster, measureOnnxParity } from '../src/shared/domain/forecast/onnx-runner.js';
+import { SERVING_METHODS } from '../src/shared/domain/forecast/model.js';
 import { DEFAULT_LEAD_TIME_DAYS, DEFAULT_REVIEW_PERIOD_DAYS } from '../src/shared/domain/forecast/reorder.js';
 import { parseSalesCsv, SalesCsvError, type SalesHistory } from '../src/shared/domain/forecast/sales-csv.js';
-import { trainAndExport } from '../src/shared/domain/forecast/training.js';
 import {
   HISTORY_DAYS,
   PARITY_TOLERANCE,
@@ -77,7 +69,6 @@ async function ledgerHistory(holdoutDays: number): Promise<{ history: SalesHisto
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '—');
 const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
-const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function printTable(report: BacktestReport, source: string): void {
   const b = report.backtest;
@@ -102,26 +93,6 @@ function printTable(report: BacktestReport, source: string): void {
     lines.push(`${name.padEnd(30)}${`${o.stockoutDays} (${pct(o.stockoutRate)})`.padStart(15)}${pct(o.fillRate).padStart(11)}${num(o.avgStock, 2).padStart(11)}`);
   }
   console.log(lines.join('\n'));
-}
-
-/** The JSON line: the issue's shape plus the reorder replay. */
-function jsonLine(report: BacktestReport): string {
-  const methods = Object.fromEntries(SERVING_METHODS.map((m) => [m, { wape: r4(report.methods[m].wape), mase: r4(report.methods[m].mase), bias: r4(report.methods[m].bias) }]));
-  const policy = (o: BacktestReport['reorder']['served']) => ({ stockoutDays: o.stockoutDays, stockoutRate: r4(o.stockoutRate), fillRate: r4(o.fillRate), avgStock: r4(o.avgStock) });
-  return JSON.stringify({
-    backtest: { series: report.backtest.series, days: report.backtest.days, holdoutDays: report.backtest.holdoutDays },
-    served: { plan: report.served.plan, wape: r4(report.served.wape), mase: r4(report.served.mase) },
-    methods,
-    bestBaseline: report.bestBaseline,
-    p90Coverage: r4(report.p90Coverage),
-    reorder: {
-      leadTimeDays: report.reorder.leadTimeDays,
-      reviewPeriodDays: report.reorder.reviewPeriodDays,
-      serviceLevel: report.reorder.serviceLevel,
-      served: policy(report.reorder.served),
-      moving_average: policy(report.reorder.moving_average),
-    },
-  });
 }
 
 async function main(): Promise<void> {
@@ -163,27 +134,18 @@ async function main(): Promise<void> {
     source = 'the shop ledger';
   }
 
-  const opts = { holdoutDays, horizon, historyDays: HISTORY_DAYS, folds };
-  const prepared = prepareBacktest(history, opts);
-  const trained = trainAndExport(prepared.training);
-  const forecaster = await loadOnnxForecaster(trained.onnx);
-  try {
-    const parity = await measureOnnxParity(forecaster, trained, FEATURE_COUNT);
-    const activated = parity <= PARITY_TOLERANCE && trained.validation.activate;
-    const report = await evaluateBacktest(prepared, {
-      ...opts,
-      plan: servedPlan(trained.validation, activated),
-      modelServes: activated,
-      predict: async (x) => Float64Array.from(await forecaster.run(x, FEATURE_COUNT)),
-      leadTimeDays,
-      reviewPeriodDays,
-      serviceLevel: SERVICE_LEVEL,
-    });
-    printTable(report, source);
-    console.log(jsonLine(report));
-  } finally {
-    await forecaster.release();
-  }
+  const { report } = await runBacktest(history, {
+    holdoutDays,
+    horizon,
+    historyDays: HISTORY_DAYS,
+    folds,
+    parityTolerance: PARITY_TOLERANCE,
+    leadTimeDays,
+    reviewPeriodDays,
+    serviceLevel: SERVICE_LEVEL,
+  });
+  printTable(report, source);
+  console.log(backtestJsonLine(report));
 }
 
 try {

@@ -21,6 +21,7 @@ import { buildInflationIndex } from '../../shared/domain/forecast/inflation.js';
 import { buildInferenceBatch, categoryIndexer, servedPlan, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
 import type { GbtParams } from '../../shared/domain/forecast/gbt.js';
 import { loadOnnxForecaster, measureOnnxParity, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { trainingDaysNeeded } from '../../shared/domain/forecast/backtest.js';
 import { suggestReorder } from '../../shared/domain/forecast/reorder.js';
 import { packHistory } from '../../shared/domain/forecast/training.js';
 import { PermanentError } from '../../shared/errors.js';
@@ -35,7 +36,7 @@ export const BASELINE_VERSION = 'baseline';
 /** Service level for safety stock in reorder suggestions. */
 export const SERVICE_LEVEL = 0.95;
 /** Rolling-origin validation folds of a training. */
-export const VALIDATION_FOLDS = 2;
+export const VALIDATION_FOLDS = 3;
 /** ONNX outputs must match the TypeScript trees this closely before a version may serve. */
 export const PARITY_TOLERANCE = 1e-4;
 /** Serving when nothing was ever validated: SES for steady sellers, TSB for intermittent ones. */
@@ -114,7 +115,7 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
     if (i >= 0 && i < first) first = i;
   }
   const days = HISTORY_DAYS - first;
-  const needed = 56 + MAX_HORIZON * (folds + 1);
+  const needed = trainingDaysNeeded(folds);
   if (days < needed) throw new PermanentError(`training needs at least ${needed} days of sales; there are ${days}`, 'not_enough_history');
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);

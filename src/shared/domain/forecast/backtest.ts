@@ -1,6 +1,6 @@
 import { addTotals, emptyTotals, maseScale, scores, seriesTotals, type AccuracyScores } from './accuracy.js';
 import { isoDay } from './calendar.js';
-import { MAX_HORIZON, type DemandSeries, type FeatureContext } from './features.js';
+import { FEATURE_COUNT, MAX_HORIZON, type DemandSeries, type FeatureContext } from './features.js';
 import { buildInflationIndex } from './inflation.js';
 import {
   SERVING_METHODS,
@@ -10,13 +10,15 @@ import {
   evaluateOrigin,
   newAccumulator,
   serveForecasts,
+  servedPlan,
   type ServingMethod,
   type ServingPlan,
 } from './model.js';
+import { loadOnnxForecaster, measureOnnxParity } from './onnx-runner.js';
 import { normalQuantile } from './quantiles.js';
 import { suggestReorder } from './reorder.js';
 import type { SalesHistory } from './sales-csv.js';
-import { packHistory, type TrainingRequest } from './training.js';
+import { packHistory, trainAndExport, type TrainingRequest, type TrainingResult } from './training.js';
 
 /**
  * Backtest: what the forecasts would have been worth on a shop's own history. Training uses
@@ -271,5 +273,63 @@ export async function simulateReorder(
   return { served: outcome(viaForecast), moving_average: outcome(viaAverage) };
 }
 
-/** Shared names for printing. */
-export const REPORTED_METHODS: readonly ServingMethod[] = SERVING_METHODS;
+export interface RunBacktestOptions extends BacktestOptions, ReorderPolicy {
+  /** Largest ONNX/TypeScript relative difference a version may have and still serve. */
+  parityTolerance: number;
+}
+
+export interface BacktestRun {
+  report: BacktestReport;
+  training: TrainingResult;
+  parityMaxRelDiff: number;
+  activated: boolean;
+  trainingWallMs: number;
+}
+
+/**
+ * The whole backtest as production would live it: train with production's training function
+ * on the days before the held-back window, export, load the ONNX bytes in onnxruntime, check
+ * parity, activate as production does, and serve the held-back days through that session.
+ */
+export async function runBacktest(history: SalesHistory, opts: RunBacktestOptions): Promise<BacktestRun> {
+  const prepared = prepareBacktest(history, opts);
+  const started = performance.now();
+  const training = trainAndExport(prepared.training);
+  const trainingWallMs = performance.now() - started;
+  const forecaster = await loadOnnxForecaster(training.onnx);
+  try {
+    const parityMaxRelDiff = await measureOnnxParity(forecaster, training, FEATURE_COUNT);
+    const activated = parityMaxRelDiff <= opts.parityTolerance && training.validation.activate;
+    const report = await evaluateBacktest(prepared, {
+      ...opts,
+      plan: servedPlan(training.validation, activated),
+      modelServes: activated,
+      predict: async (x) => Float64Array.from(await forecaster.run(x, FEATURE_COUNT)),
+    });
+    return { report, training, parityMaxRelDiff, activated, trainingWallMs };
+  } finally {
+    await forecaster.release();
+  }
+}
+
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/** The report as one JSON line: backtest, served plan and scores, every method, p90 coverage, reorder replay. */
+export function backtestJsonLine(report: BacktestReport): string {
+  const methods = Object.fromEntries(SERVING_METHODS.map((m) => [m, { wape: r4(report.methods[m].wape), mase: r4(report.methods[m].mase), bias: r4(report.methods[m].bias) }]));
+  const policy = (o: PolicyOutcome) => ({ stockoutDays: o.stockoutDays, stockoutRate: r4(o.stockoutRate), fillRate: r4(o.fillRate), avgStock: r4(o.avgStock) });
+  return JSON.stringify({
+    backtest: { series: report.backtest.series, days: report.backtest.days, holdoutDays: report.backtest.holdoutDays },
+    served: { plan: report.served.plan, wape: r4(report.served.wape), mase: r4(report.served.mase) },
+    methods,
+    bestBaseline: report.bestBaseline,
+    p90Coverage: r4(report.p90Coverage),
+    reorder: {
+      leadTimeDays: report.reorder.leadTimeDays,
+      reviewPeriodDays: report.reorder.reviewPeriodDays,
+      serviceLevel: report.reorder.serviceLevel,
+      served: policy(report.reorder.served),
+      moving_average: policy(report.reorder.moving_average),
+    },
+  });
+}
