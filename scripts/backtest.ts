@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { getConfig } from '../src/shared/config.js';
+import { pathToFileURL } from 'node:url';
+import { getConfig, type Config } from '../src/shared/config.js';
 import { createDatabase } from '../src/shared/db/database.js';
 import { listForecastTargets, loadDailySales, refreshDailySales } from '../src/shared/db/repositories/forecasts.repository.js';
 import { BacktestInputError, backtestJsonLine, runBacktest, type BacktestReport } from '../src/shared/domain/forecast/backtest.js';
@@ -31,8 +32,7 @@ function positiveInt(raw: string | undefined, name: string, fallback: number): n
   return Number(raw);
 }
 
-async function ledgerHistory(holdoutDays: number): Promise<{ history: SalesHistory; leadTimeDays: number; reviewPeriodDays: number }> {
-  const config = getConfig();
+async function ledgerHistory(config: Config, holdoutDays: number): Promise<{ history: SalesHistory; leadTimeDays: number; reviewPeriodDays: number }> {
   const db = createDatabase({ url: config.DATABASE_URL, max: 2, applicationName: 'gondola-backtest' });
   try {
     await refreshDailySales(db);
@@ -70,7 +70,7 @@ async function ledgerHistory(holdoutDays: number): Promise<{ history: SalesHisto
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '—');
 const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
-function printTable(report: BacktestReport, source: string): void {
+function formatTable(report: BacktestReport, source: string): string {
   const b = report.backtest;
   const lines: string[] = [];
   lines.push(`Backtest of ${source}: ${b.series} series, ${b.days} days; trained through ${b.trainedThrough}, ${b.holdoutDays} days held back, ${b.origins} origins × ${b.horizon} days`);
@@ -92,11 +92,34 @@ function printTable(report: BacktestReport, source: string): void {
   for (const [name, o] of [['served forecasts', r.served], ['28-day moving average', r.moving_average]] as const) {
     lines.push(`${name.padEnd(30)}${`${o.stockoutDays} (${pct(o.stockoutRate)})`.padStart(15)}${pct(o.fillRate).padStart(11)}${num(o.avgStock, 2).padStart(11)}`);
   }
-  console.log(lines.join('\n'));
+  return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * Runs the backtest for command-line `args`; returns the exit code (0, or 2 for bad input).
+ * `config` defaults to the process configuration (the ledger's database).
+ */
+export async function backtestCli(args: string[], io: CliOutput, config?: Config): Promise<number> {
+  try {
+    await run(args, io, config);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof BacktestInputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`backtest: ${(err as Error).message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function run(args: string[], io: CliOutput, config: Config | undefined): Promise<void> {
   const { values } = parseArgs({
+    args,
     options: {
       csv: { type: 'string' },
       ledger: { type: 'boolean', default: false },
@@ -130,7 +153,7 @@ async function main(): Promise<void> {
     }
     source = values.csv;
   } else {
-    ({ history, leadTimeDays, reviewPeriodDays } = await ledgerHistory(holdoutDays));
+    ({ history, leadTimeDays, reviewPeriodDays } = await ledgerHistory(config ?? getConfig(), holdoutDays));
     source = 'the shop ledger';
   }
 
@@ -144,15 +167,10 @@ async function main(): Promise<void> {
     reviewPeriodDays,
     serviceLevel: SERVICE_LEVEL,
   });
-  printTable(report, source);
-  console.log(backtestJsonLine(report));
+  io.out(formatTable(report, source));
+  io.out(backtestJsonLine(report));
 }
 
-try {
-  await main();
-} catch (err) {
-  if (err instanceof UsageError || err instanceof BacktestInputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`backtest: ${(err as Error).message}`);
-    process.exitCode = 2;
-  } else throw err;
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await backtestCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) });
 }
