@@ -1,5 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { connectionErrorLogger } from '../shared/logging.js';
 
 /**
  * Lets a request wait for a job to finish (`Prefer: wait=N`). Job events wake waiters early;
@@ -13,7 +14,7 @@ export class JobWaiter {
   constructor(connection: Redis | undefined, queue: string, prefix: string) {
     if (!connection) return;
     this.events = new QueueEvents(queue, { connection, prefix });
-    this.events.on('error', () => undefined);
+    this.events.on('error', connectionErrorLogger('job-waiter', { queue }));
     const wake = ({ jobId }: { jobId: string }) => {
       const set = this.waiters.get(jobId);
       if (set) for (const fn of set) fn();

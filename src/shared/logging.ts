@@ -22,3 +22,24 @@ export const logger = winston.createLogger({
   defaultMeta: { service: 'gondola', pid: process.pid },
   transports: [new winston.transports.Console()],
 });
+
+/**
+ * A listener for `'error'` events of long-lived connections (Redis, pool, queues): logs the error
+ * at warn, but the same message from the same source at most once per `everyMs`, with the count
+ * of repeats it held back, so an outage is visible without a line per reconnect attempt.
+ */
+export function connectionErrorLogger(component: string, fields: Record<string, unknown> = {}, everyMs = 30_000): (err: unknown) => void {
+  const log = logger.child({ component });
+  const last = new Map<string, { at: number; held: number }>();
+  return (err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const now = Date.now();
+    const seen = last.get(message);
+    if (seen && now - seen.at < everyMs) {
+      seen.held++;
+      return;
+    }
+    log.warn('connection error', { ...fields, err, repeats: seen?.held ?? 0 });
+    last.set(message, { at: now, held: 0 });
+  };
+}

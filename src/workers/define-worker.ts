@@ -1,67 +1,95 @@
-import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Transaction } from 'kysely';
 import type { Config } from '../shared/config.js';
-import type { Database, DB } from '../shared/db/database.js';
-import { withTransaction } from '../shared/db/transaction.js';
+import type { Database } from '../shared/db/database.js';
 import { runWithContext } from '../shared/context.js';
 import { PermanentError } from '../shared/errors.js';
+import type { JobContract, JobNameOf, PayloadOf } from '../shared/jobs/contract.js';
+import type { Producer } from '../shared/jobs/enqueue.js';
+import { createWorker, type WorkerTuning } from '../shared/jobs/worker.js';
 import { logger } from '../shared/logging.js';
 import { jobDuration, jobsProcessed, jobWait } from '../shared/metrics.js';
-import type { JobContract, JobNameOf, PayloadOf } from '../shared/jobs/contract.js';
 
+/** What every job handler gets besides its payload. */
 export interface JobContext {
   job: Job;
   db: Database;
   config: Config;
+  /** Follow-up jobs: `producer.enqueue(contract, name, payload)`, options from the contract. */
+  producer: Producer;
 }
 
-/** A handler that runs inside the one transaction the shell opens for the job attempt. */
-export type TransactionalHandler<P> = (payload: P, ctx: JobContext & { trx: Transaction<DB> }) => Promise<unknown>;
-
-/** A handler that manages its own transactions (group commit, slow work before the transaction). */
-export interface SelfManagedHandler<P> {
-  transaction: 'self-managed';
-  handle: (payload: P, ctx: JobContext) => Promise<unknown>;
-}
-
-export type Handler<P> = TransactionalHandler<P> | SelfManagedHandler<P>;
+/**
+ * A job handler. It opens its own transactions with `withTransaction` (slow work such as OCR or
+ * inference runs before one opens; follow-up jobs are enqueued after commit).
+ */
+export type Handler<P> = (payload: P, ctx: JobContext) => Promise<unknown>;
 
 /** One handler for every job name of the contract: a missing one does not compile. */
 export type HandlerMap<C extends JobContract> = { [N in JobNameOf<C>]: Handler<PayloadOf<C, N>> };
 
-export interface WorkerDefinition<C extends JobContract = JobContract> {
-  contract: C;
+export interface WorkerDeps {
+  config: Config;
+  db: Database;
+  /** The blocking connection the BullMQ worker uses. */
+  connection: Redis;
+  prefix: string;
+  producer: Producer;
+}
+
+/** The handlers and lifecycle hooks of one started worker; its state lives in `setup`'s closure. */
+export interface WorkerParts<C extends JobContract> {
   handlers: HandlerMap<C>;
-  options?: (config: Config) => Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
   /** Called once at boot, after the BullMQ worker exists (job schedulers, warm-up). */
-  onStart?: (deps: WorkerDeps) => Promise<void>;
+  onStart?: () => Promise<void>;
   /** Called on the first shutdown signal, before `worker.close()` waits for active jobs: abandon long CPU work so the drain ends in time. */
   onShutdown?: () => Promise<void>;
   onClose?: () => Promise<void>;
 }
 
-export function defineWorker<C extends JobContract>(definition: WorkerDefinition<C>): WorkerDefinition<C> {
-  return definition;
+export interface WorkerDefinition<C extends JobContract> {
+  contract: C;
+  options?: (config: Config) => WorkerTuning;
+  setup: (deps: WorkerDeps) => WorkerParts<C>;
 }
 
-export interface WorkerDeps {
-  config: Config;
-  db: Database;
-  connection: Redis;
-  prefix: string;
+/** A started worker and the hooks the process calls at shutdown. */
+export interface RunningWorker {
+  worker: Worker;
+  onShutdown?: () => Promise<void>;
+  onClose?: () => Promise<void>;
+}
+
+/** A worker definition with its payload types checked and erased: what the registry holds per queue. */
+export interface QueueWorker<Q extends string> {
+  queue: Q;
+  start: (deps: WorkerDeps) => Promise<RunningWorker>;
+}
+
+export function defineWorker<C extends JobContract>(def: WorkerDefinition<C>): QueueWorker<C['queue']> {
+  return {
+    queue: def.contract.queue,
+    start: async (deps) => {
+      const parts = def.setup(deps);
+      const worker = startWorker(def.contract, parts.handlers, deps, def.options?.(deps.config) ?? {});
+      await parts.onStart?.();
+      return { worker, onShutdown: parts.onShutdown, onClose: parts.onClose };
+    },
+  };
 }
 
 const log = logger.child({ component: 'worker' });
 
 /**
- * Starts a BullMQ worker for a definition. The shell re-validates `job.data` (it crossed a
- * JSON boundary; invalid data fails permanently), runs the handler (inside one transaction
- * unless self-managed), sets log context, and records metrics. Handlers throw; the shell never
- * swallows: a `PermanentError` becomes `UnrecoverableError`, everything else is retried.
+ * Starts a BullMQ worker for a contract's handlers. The shell re-validates `job.data` (it crossed
+ * a JSON boundary; invalid data fails permanently), runs the handler, sets log context, and
+ * records metrics. Handlers throw; the shell never swallows: a `PermanentError` becomes
+ * `UnrecoverableError`, everything else is retried.
  */
-export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, deps: WorkerDeps): Worker {
-  const queue = def.contract.queue;
+function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>, deps: WorkerDeps, tuning: WorkerTuning): Worker {
+  const queue = contract.queue;
+  // Each handler gets the payload its own job's schema parsed below.
+  const byName = handlers as unknown as Partial<Record<string, Handler<unknown>>>;
   const processor = async (job: Job) => {
     const labels = { queue, job_name: job.name };
     // Wait counts from when the job became runnable: a delayed or scheduled job's delay is not waiting.
@@ -69,14 +97,12 @@ export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, dep
     return runWithContext({ queue, jobName: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }, async () => {
       const end = jobDuration.startTimer(labels);
       try {
-        const schema = def.contract.jobs[job.name];
-        const handler = (def.handlers as Record<string, Handler<unknown>>)[job.name];
+        const schema = contract.jobs[job.name];
+        const handler = byName[job.name];
         if (!schema || !handler) throw new UnrecoverableError(`unknown job name "${job.name}" on queue ${queue}`);
         const parsed = schema.safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const ctx: JobContext = { job, db: deps.db, config: deps.config };
-        if (typeof handler === 'function') return await withTransaction(deps.db, (trx) => handler(parsed.data, { ...ctx, trx }));
-        return await handler.handle(parsed.data, ctx);
+        return await handler(parsed.data, { job, db: deps.db, config: deps.config, producer: deps.producer });
       } catch (err) {
         if (err instanceof PermanentError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
         throw err;
@@ -86,15 +112,16 @@ export function startWorker<C extends JobContract>(def: WorkerDefinition<C>, dep
     });
   };
 
-  const worker = new Worker(queue, processor, {
+  const options: WorkerOptions = {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 1,
     maxStalledCount: 2,
     lockDuration: deps.config.WORKER_LOCK_DURATION_MS,
     stalledInterval: deps.config.WORKER_LOCK_DURATION_MS,
-    ...def.options?.(deps.config),
-  });
+    ...tuning,
+  };
+  const worker = createWorker(queue, processor, options);
   worker.on('completed', (job) => {
     jobsProcessed.inc({ queue, job_name: job.name, outcome: 'completed' });
   });

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { FlowProducer, Queue } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Database } from '../shared/db/database.js';
 import { withTransaction } from '../shared/db/transaction.js';
@@ -10,24 +9,17 @@ import { formatPercent } from '../shared/domain/pricing/rates.js';
 import { PermanentError } from '../shared/errors.js';
 import { logger } from '../shared/logging.js';
 import { IMPORT_SCHEDULER_ID, indexRunId, inflationUpdatesContract } from '../shared/jobs/inflation-updates.contract.js';
-import { buildRunFlow } from '../shared/jobs/price-recalculations.contract.js';
+import type { Producer } from '../shared/jobs/enqueue.js';
+import { priceRecalculationsContract, runFlow } from '../shared/jobs/price-recalculations.contract.js';
 import { defineWorker } from './define-worker.js';
 
 const log = logger.child({ component: 'inflation-updates' });
-
-const runtimes = new Map<Database, { flow: FlowProducer; queue: Queue }>();
-
-function runtimeOf(db: Database) {
-  const r = runtimes.get(db);
-  if (!r) throw new Error('inflation-updates worker is not started');
-  return r;
-}
 
 /**
  * Starts (once per period and revision) a run repricing every product at an expected rate, and
  * fans it out as a flow of chunk jobs on price-recalculations.
  */
-async function applyExpectedRate(db: Database, config: Config, rate: { period: string; rateBp: number; revision: number }) {
+async function applyExpectedRate({ db, config, producer }: { db: Database; config: Config; producer: Producer }, rate: { period: string; rateBp: number; revision: number }) {
   const plan = await withTransaction(db, (trx) =>
     createRun(
       trx,
@@ -42,7 +34,7 @@ async function applyExpectedRate(db: Database, config: Config, rate: { period: s
     ),
   );
   if (plan.status === 'planned') {
-    await runtimeOf(db).flow.add(buildRunFlow(plan));
+    await producer.enqueueFlow(priceRecalculationsContract, runFlow(plan));
     await markEnqueued(db, plan.id);
   }
   return { runId: plan.id, created: plan.created, chunks: plan.chunks.length };
@@ -67,53 +59,32 @@ async function readSource(source: string): Promise<string> {
 /** `inflation-updates`: scheduled index imports and fan-out of repricing at a new expected rate. */
 export default defineWorker({
   contract: inflationUpdatesContract,
-  handlers: {
-    'import-index': {
-      transaction: 'self-managed',
-      handle: async ({ source, series }, { db, config }) => {
+  setup: ({ config, producer }) => ({
+    handlers: {
+      'import-index': async ({ source, series }, ctx) => {
         const text = await readSource(source);
         const { rows, errors } = parseIndexCsv(text, { series: series as IndexSeries, source });
         if (errors.length) {
           throw new PermanentError(`index file ${source} has bad lines, nothing imported: ${errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`, 'index_file_invalid');
         }
-        const result = await withTransaction(db, (trx) => importIndexRows(trx, rows));
+        const result = await withTransaction(ctx.db, (trx) => importIndexRows(trx, rows));
         let run = null;
         if (result.expectedChanged) {
-          const rate = await effectiveExpected(db);
-          if (rate) run = await applyExpectedRate(db, config, rate);
+          const rate = await effectiveExpected(ctx.db);
+          if (rate) run = await applyExpectedRate(ctx, rate);
         }
         log.info('index imported', { source, inserted: result.inserted, revised: result.revised, unchanged: result.unchanged });
         return { ...result, run };
       },
+      'apply-index': (rate, ctx) => applyExpectedRate(ctx, rate),
     },
-    'apply-index': {
-      transaction: 'self-managed',
-      handle: (rate, { db, config }) => applyExpectedRate(db, config, rate),
+    onStart: async () => {
+      if (config.INFLATION_INDEX_SOURCE) {
+        const payload = { source: config.INFLATION_INDEX_SOURCE, series: config.INFLATION_INDEX_SOURCE_SERIES };
+        await producer.schedule(inflationUpdatesContract, IMPORT_SCHEDULER_ID, { every: config.INFLATION_IMPORT_EVERY_MS }, 'import-index', payload);
+      } else {
+        await producer.unschedule(inflationUpdatesContract, IMPORT_SCHEDULER_ID);
+      }
     },
-  },
-  onStart: async ({ db, connection, prefix, config }) => {
-    const flow = new FlowProducer({ connection, prefix });
-    flow.on('error', (err) => log.error('flow producer error', { err }));
-    const queue = new Queue(inflationUpdatesContract.queue, { connection, prefix });
-    queue.on('error', () => undefined);
-    runtimes.set(db, { flow, queue });
-    if (config.INFLATION_INDEX_SOURCE) {
-      await queue.upsertJobScheduler(
-        IMPORT_SCHEDULER_ID,
-        { every: config.INFLATION_IMPORT_EVERY_MS },
-        {
-          name: 'import-index',
-          data: { source: config.INFLATION_INDEX_SOURCE, series: config.INFLATION_INDEX_SOURCE_SERIES },
-          opts: inflationUpdatesContract.jobOptions?.['import-index'],
-        },
-      );
-    } else {
-      await queue.removeJobScheduler(IMPORT_SCHEDULER_ID);
-    }
-  },
-  onClose: async () => {
-    const all = [...runtimes.values()];
-    runtimes.clear();
-    await Promise.allSettled(all.flatMap((r) => [r.flow.close(), r.queue.close()]));
-  },
+  }),
 });

@@ -13,7 +13,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import type { Database } from '../shared/db/database.js';
 import { withTransaction } from '../shared/db/transaction.js';
 import { applyMovementGroup } from '../shared/db/repositories/movements.repository.js';
@@ -30,37 +29,23 @@ import {
 } from '../shared/db/repositories/invoices.repository.js';
 import { PermanentError } from '../shared/errors.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
-import { repricingJob, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
+import type { Producer } from '../shared/jobs/enqueue.js';
+import { priceRecalculationsContract, repricingJobId, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
 import { logger } from '../shared/logging.js';
 import { invoiceExtractionDuration, invoiceExtractions, invoiceExtractionTimeouts, invoiceFieldConfidence } from '../shared/metrics.js';
-import { defineWorker } from './define-worker.js';
+import { defineWorker, type JobContext } from './define-worker.js';
 import type { InvoiceMimeType } from './processors/invoice-ingest/extract.js';
 import { ExtractionFailedError, ExtractionSandbox } from './processors/invoice-ingest.sandbox.js';
 
 const log = logger.child({ component: 'invoice-ingest' });
 
-interface Runtime {
-  sandbox: ExtractionSandbox;
-  ownQueue: Queue;
-  priceQueue: Queue;
-  reconcile: NodeJS.Timeout;
-}
-const runtimes = new Map<Database, Runtime>();
-
-function runtime(db: Database): Runtime {
-  const r = runtimes.get(db);
-  if (!r) throw new Error('invoice-ingest worker is not started');
-  return r;
-}
-
 /** Hands the posting's repricing request to its queue; the outbox row is the record until then. */
-async function relayOutbox(db: Database, invoiceId: string): Promise<number> {
+async function relayOutbox(db: Database, producer: Producer, invoiceId: string): Promise<number> {
   const rows = await pendingOutbox(db, invoiceId);
-  const { priceQueue } = runtime(db);
   for (const row of rows) {
-    // The contract's retry, backoff and retention, as the producer adds it (workers do not import producers).
-    const job = repricingJob(row.payload as RepricingPayload);
-    await priceQueue.add(job.name, job.data, job.opts);
+    // The contract's schema checks the stored payload again; the run id makes a repeat a no-op.
+    const payload = row.payload as RepricingPayload;
+    await producer.enqueue(priceRecalculationsContract, 'reprice-products', payload, { idempotencyKey: repricingJobId(payload.runId) });
   }
   await markRelayed(
     db,
@@ -74,90 +59,89 @@ async function defaultLocationId(db: Database): Promise<number | null> {
   return l?.id ?? null;
 }
 
+/**
+ * Extraction, slow work first: the file goes to the sandbox (OCR, PDF text, QR) and only the
+ * result is written, in one short transaction; a confident invoice is sent on to posting.
+ */
+async function extractInvoice(invoiceId: string, { db, config, job, producer }: JobContext, sandbox: ExtractionSandbox) {
+  if (!(await startExtraction(db, invoiceId))) return { skipped: 'not queued' };
+  const file = await getInvoiceFile(db, invoiceId);
+  if (!file) throw new PermanentError(`invoice ${invoiceId} has no file`, 'invoice_not_found');
+  // The sandbox reads the file by path: the bytes never travel through Redis or IPC.
+  const dir = join(tmpdir(), 'gondola-invoices');
+  await mkdir(dir, { recursive: true });
+  const filePath = join(dir, `${invoiceId}-${file.content_key}`);
+  await writeFile(filePath, file.content);
+  const end = invoiceExtractionDuration.startTimer();
+  let response;
+  try {
+    response = await sandbox.extract({ filePath, mimeType: file.mime_type as InvoiceMimeType, deadlineMs: config.INVOICE_EXTRACTION_TIMEOUT_MS });
+  } catch (err) {
+    end({ method: 'none' });
+    if (!(err instanceof ExtractionFailedError)) throw err;
+    const { code, message } = err.failure;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (code === 'extraction_error' && !lastAttempt) throw err;
+    if (code === 'extraction_timeout') invoiceExtractionTimeouts.inc();
+    invoiceExtractions.inc({ method: 'none', outcome: 'failed' });
+    await failInvoice(db, invoiceId, code, message);
+    log.warn('invoice extraction failed', { invoiceId, reason: code });
+    throw new PermanentError(message, code);
+  } finally {
+    await rm(filePath, { force: true });
+  }
+  const { extraction } = response.output;
+  end({ method: extraction.methods.includes('ocr') ? 'ocr' : extraction.methods.includes('text') ? 'text' : 'none' });
+  const saved = await withTransaction(db, (trx) =>
+    saveExtraction(trx, invoiceId, extraction, { autoPostConfidence: config.INVOICE_AUTO_POST_CONFIDENCE, minMatchScore: config.INVOICE_MATCH_MIN_SCORE }),
+  );
+  invoiceExtractions.inc({ method: extraction.methods[0] ?? 'none', outcome: saved.status });
+  for (const [name, f] of Object.entries(extraction.fields)) {
+    if (f && typeof f === 'object' && 'confidence' in f) invoiceFieldConfidence.observe({ field: name, source: f.source }, f.confidence);
+  }
+  if (saved.status === 'ready') await producer.enqueue(invoiceIngestContract, 'post-invoice', { invoiceId }, { idempotencyKey: postJobId(invoiceId) });
+  log.info('invoice extracted', { invoiceId, status: saved.status, methods: extraction.methods, confidence: extraction.confidence, durationMs: response.output.timings.totalMs });
+  return { status: saved.status, confidence: extraction.confidence, methods: extraction.methods, duplicateOf: saved.duplicateOf };
+}
+
 export default defineWorker({
   contract: invoiceIngestContract,
-  handlers: {
-    'extract-invoice': {
-      transaction: 'self-managed',
-      handle: async ({ invoiceId }, { db, config, job }) => {
-        if (!(await startExtraction(db, invoiceId))) return { skipped: 'not queued' };
-        const file = await getInvoiceFile(db, invoiceId);
-        if (!file) throw new PermanentError(`invoice ${invoiceId} has no file`, 'invoice_not_found');
-        // The sandbox reads the file by path: the bytes never travel through Redis or IPC.
-        const dir = join(tmpdir(), 'gondola-invoices');
-        await mkdir(dir, { recursive: true });
-        const filePath = join(dir, `${invoiceId}-${file.content_key}`);
-        await writeFile(filePath, file.content);
-        const end = invoiceExtractionDuration.startTimer();
-        let response;
-        try {
-          response = await runtime(db).sandbox.extract({ filePath, mimeType: file.mime_type as InvoiceMimeType, deadlineMs: config.INVOICE_EXTRACTION_TIMEOUT_MS });
-        } catch (err) {
-          end({ method: 'none' });
-          if (!(err instanceof ExtractionFailedError)) throw err;
-          const { code, message } = err.failure;
-          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-          if (code === 'extraction_error' && !lastAttempt) throw err;
-          if (code === 'extraction_timeout') invoiceExtractionTimeouts.inc();
-          invoiceExtractions.inc({ method: 'none', outcome: 'failed' });
-          await failInvoice(db, invoiceId, code, message);
-          log.warn('invoice extraction failed', { invoiceId, reason: code });
-          throw new PermanentError(message, code);
-        } finally {
-          await rm(filePath, { force: true });
-        }
-        const { extraction } = response.output;
-        end({ method: extraction.methods.includes('ocr') ? 'ocr' : extraction.methods.includes('text') ? 'text' : 'none' });
-        const saved = await withTransaction(db, (trx) =>
-          saveExtraction(trx, invoiceId, extraction, { autoPostConfidence: config.INVOICE_AUTO_POST_CONFIDENCE, minMatchScore: config.INVOICE_MATCH_MIN_SCORE }),
-        );
-        invoiceExtractions.inc({ method: extraction.methods[0] ?? 'none', outcome: saved.status });
-        for (const [name, f] of Object.entries(extraction.fields)) {
-          if (f && typeof f === 'object' && 'confidence' in f) invoiceFieldConfidence.observe({ field: name, source: f.source }, f.confidence);
-        }
-        if (saved.status === 'ready') await runtime(db).ownQueue.add('post-invoice', { invoiceId }, { ...invoiceIngestContract.defaultJobOptions, jobId: postJobId(invoiceId) });
-        log.info('invoice extracted', { invoiceId, status: saved.status, methods: extraction.methods, confidence: extraction.confidence, durationMs: response.output.timings.totalMs });
-        return { status: saved.status, confidence: extraction.confidence, methods: extraction.methods, duplicateOf: saved.duplicateOf };
-      },
-    },
-    'post-invoice': {
-      transaction: 'self-managed',
-      handle: async ({ invoiceId }, { db }) => {
-        const result = await withTransaction(db, (trx) =>
-          postInvoice(trx, invoiceId, {
-            applyReceipts: (t, ids) => applyMovementGroup(t, ids.map((movementId) => ({ movementId }))),
-            recordCost: (t, productId, costCents, source) => recordReplacementCost(t, productId, costCents, source),
-            defaultLocationId: () => defaultLocationId(db),
-          }),
-        );
-        if (result.status === 'not_ready') throw new PermanentError(`invoice ${invoiceId} is not ready to post (every line needs a product, and a location must exist)`, 'invoice_not_ready');
-        // After commit (also on a replay whose first run died before relaying).
-        const relayed = await relayOutbox(db, invoiceId);
-        log.info('invoice posted', { invoiceId, result: result.status, products: result.productIds.length, relayed });
-        return { status: result.status, productIds: result.productIds, relayed };
-      },
-    },
-  },
   // Extractions queue up in the one sandbox (its OCR pool already uses every core); postings run alongside.
   options: () => ({ concurrency: 2 }),
-  onStart: async ({ db, connection, prefix, config }) => {
-    const ownQueue = new Queue(invoiceIngestContract.queue, { connection, prefix });
-    const priceQueue = new Queue('price-recalculations', { connection, prefix });
-    ownQueue.on('error', () => undefined);
-    priceQueue.on('error', () => undefined);
-    // Invoices recorded while Redis was away are sent again; job ids make repeats harmless.
-    const reconcile = setInterval(() => {
-      void findStaleQueuedInvoices(db, config.RECONCILE_GRACE_MS)
-        .then((ids) => Promise.all(ids.map((invoiceId) => ownQueue.add('extract-invoice', { invoiceId }, { ...invoiceIngestContract.defaultJobOptions, ...invoiceIngestContract.jobOptions?.['extract-invoice'], jobId: extractJobId(invoiceId) }))))
-        .catch((err) => log.warn('invoice reconcile failed', { err }));
-    }, config.RECONCILE_INTERVAL_MS);
-    reconcile.unref();
-    runtimes.set(db, { sandbox: new ExtractionSandbox(), ownQueue, priceQueue, reconcile });
-  },
-  onClose: async () => {
-    const all = [...runtimes.values()];
-    runtimes.clear();
-    for (const r of all) clearInterval(r.reconcile);
-    await Promise.allSettled(all.flatMap((r) => [r.sandbox.close(), r.ownQueue.close(), r.priceQueue.close()]));
+  setup: ({ db, config, producer }) => {
+    const sandbox = new ExtractionSandbox();
+    let reconcile: NodeJS.Timeout | undefined;
+    return {
+      handlers: {
+        'extract-invoice': ({ invoiceId }, ctx) => extractInvoice(invoiceId, ctx, sandbox),
+        'post-invoice': async ({ invoiceId }) => {
+          const result = await withTransaction(db, (trx) =>
+            postInvoice(trx, invoiceId, {
+              applyReceipts: (t, ids) => applyMovementGroup(t, ids.map((movementId) => ({ movementId }))),
+              recordCost: (t, productId, costCents, source) => recordReplacementCost(t, productId, costCents, source),
+              defaultLocationId: () => defaultLocationId(db),
+            }),
+          );
+          if (result.status === 'not_ready') throw new PermanentError(`invoice ${invoiceId} is not ready to post (every line needs a product, and a location must exist)`, 'invoice_not_ready');
+          // After commit (also on a replay whose first run died before relaying).
+          const relayed = await relayOutbox(db, producer, invoiceId);
+          log.info('invoice posted', { invoiceId, result: result.status, products: result.productIds.length, relayed });
+          return { status: result.status, productIds: result.productIds, relayed };
+        },
+      },
+      onStart: async () => {
+        // Invoices recorded while Redis was away are sent again; job ids make repeats harmless.
+        reconcile = setInterval(() => {
+          void findStaleQueuedInvoices(db, config.RECONCILE_GRACE_MS)
+            .then((ids) => Promise.all(ids.map((invoiceId) => producer.enqueue(invoiceIngestContract, 'extract-invoice', { invoiceId }, { idempotencyKey: extractJobId(invoiceId) }))))
+            .catch((err) => log.warn('invoice reconcile failed', { err }));
+        }, config.RECONCILE_INTERVAL_MS);
+        reconcile.unref();
+      },
+      onClose: async () => {
+        clearInterval(reconcile);
+        await sandbox.close();
+      },
+    };
   },
 });

@@ -8,7 +8,6 @@ import { Producer } from '../shared/jobs/enqueue.js';
 import { logger } from '../shared/logging.js';
 import { registry } from '../shared/metrics.js';
 import { installShutdown, type CloseStep } from '../shared/shutdown.js';
-import { startWorker } from './define-worker.js';
 import { startReconciler } from './reconciler.js';
 import { workerModules } from './registry.js';
 
@@ -25,23 +24,16 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
   const connection = createRedis(config.REDIS_URL, 'worker');
   const producerConnection = createRedis(config.REDIS_URL, 'producer');
   const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
-  const deps = { config, db, connection, prefix: config.QUEUE_PREFIX };
+  const deps = { config, db, connection, prefix: config.QUEUE_PREFIX, producer };
 
   const workers: Worker[] = [];
   const closers: CloseStep[] = [];
   const abandoners: CloseStep[] = [];
   for (const queue of config.WORKER_QUEUES) {
-    const load = workerModules[queue];
-    if (!load) {
-      log.info('no worker for queue yet', { queue });
-      continue;
-    }
-    const def = (await load()).default;
-    const worker = startWorker(def, deps);
+    const { worker, onShutdown, onClose } = await (await workerModules[queue]()).default.start(deps);
     workers.push(worker);
-    await def.onStart?.(deps);
-    if (def.onShutdown) abandoners.push({ name: `${queue} abandon`, close: def.onShutdown });
-    if (def.onClose) closers.push({ name: `${queue} cleanup`, close: def.onClose });
+    if (onShutdown) abandoners.push({ name: `${queue} abandon`, close: onShutdown });
+    if (onClose) closers.push({ name: `${queue} cleanup`, close: onClose });
     log.info('worker started', { queue, concurrency: worker.opts.concurrency });
   }
   const reconciler = config.WORKER_QUEUES.includes('stock-movements')

@@ -1,5 +1,4 @@
-import { FlowProducer, Queue, UnrecoverableError, type Job } from 'bullmq';
-import type { Database } from '../shared/db/database.js';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { withTransaction } from '../shared/db/transaction.js';
 import {
   failRun,
@@ -14,14 +13,11 @@ import {
 import { PermanentError } from '../shared/errors.js';
 import { logger } from '../shared/logging.js';
 import { priceRunDuration, priceRuns, pricesChanged } from '../shared/metrics.js';
-import { buildRunFlow, priceRecalculationsContract, runJobId } from '../shared/jobs/price-recalculations.contract.js';
+import { priceRecalculationsContract, runFlow, runJobId } from '../shared/jobs/price-recalculations.contract.js';
 import { defineWorker } from './define-worker.js';
 
 const log = logger.child({ component: 'price-recalculations' });
 const RECONCILE_SCHEDULER_ID = 'reconcile-price-runs';
-
-/** Per worker process (keyed by its database): the flow producer and the queue used for the scheduler. */
-const runtimes = new Map<Database, { flow: FlowProducer; queue: Queue }>();
 
 function countFinished(run: FinishedRun) {
   // Counted once, by the call that completed the run (a redelivered finish reports durationS null).
@@ -51,10 +47,9 @@ async function parentFailure(queue: Queue, jobId: string): Promise<string> {
 export default defineWorker({
   contract: priceRecalculationsContract,
   options: (config) => ({ concurrency: config.PRICING_WORKER_CONCURRENCY }),
-  handlers: {
-    'recalculate-prices': {
-      transaction: 'self-managed',
-      handle: async ({ runId, chunk, fromId, toId }, { db, job }) => {
+  setup: ({ db, config, producer }) => ({
+    handlers: {
+      'recalculate-prices': async ({ runId, chunk, fromId, toId }, { job }) => {
         try {
           return await withTransaction(db, (trx) => repriceChunk(trx, runId, chunk, fromId, toId));
         } catch (err) {
@@ -71,66 +66,40 @@ export default defineWorker({
           throw err;
         }
       },
-    },
-    'finish-run': {
-      transaction: 'self-managed',
-      handle: async ({ runId }, { db }) => {
+      'finish-run': async ({ runId }) => {
         const run = await withTransaction(db, (trx) => finishRun(trx, runId));
         countFinished(run);
         return run;
       },
-    },
-    'reprice-products': {
-      transaction: 'self-managed',
-      handle: async ({ runId, productIds, reason }, { db, config }) => {
+      'reprice-products': async ({ runId, productIds, reason }) => {
         const run = await withTransaction(db, (trx) =>
           runRepricingInline(trx, { id: runId, trigger: 'invoice', scope: { kind: 'products', productIds }, reason }, config.PRICING_CHUNK_SIZE),
         );
         countFinished(run);
         return run;
       },
-    },
-    'reconcile-runs': {
-      transaction: 'self-managed',
-      handle: async (_payload, { db, config }) => {
-        const runtime = runtimes.get(db);
-        if (!runtime) throw new Error('price-recalculations worker is not started');
+      'reconcile-runs': async () => {
         const runs = await findUnstartedRuns(db, config.RECONCILE_GRACE_MS);
         for (const run of runs) {
-          await runtime.flow.add(buildRunFlow(run));
+          await producer.enqueueFlow(priceRecalculationsContract, runFlow(run));
           await markEnqueued(db, run.id);
         }
         if (runs.length) log.info('price runs sent again', { runs: runs.length });
         // A parent that failed where no chunk handler could record it (a chunk stalled too often,
         // invalid chunk data, the database gone at the last attempt) still fails its run.
+        const queue = producer.queue(priceRecalculationsContract);
         let failed = 0;
         for (const runId of await findUnfinishedRuns(db, config.RECONCILE_GRACE_MS)) {
           const jobId = runJobId(runId);
-          if ((await runtime.queue.getJobState(jobId)) !== 'failed') continue;
-          const reason = await parentFailure(runtime.queue, jobId);
+          if ((await queue.getJobState(jobId)) !== 'failed') continue;
+          const reason = await parentFailure(queue, jobId);
           if (await withTransaction(db, (trx) => failRun(trx, runId, reason))) failed++;
         }
         if (failed) log.warn('price runs marked failed', { runs: failed });
         return { resent: runs.length, failed };
       },
     },
-  },
-  onStart: async ({ db, connection, prefix, config }) => {
-    const flow = new FlowProducer({ connection, prefix });
-    flow.on('error', (err) => log.error('flow producer error', { err }));
-    const queue = new Queue(priceRecalculationsContract.queue, { connection, prefix });
-    queue.on('error', () => undefined);
-    runtimes.set(db, { flow, queue });
     // Idempotent upsert: any number of replicas keep one scheduler.
-    await queue.upsertJobScheduler(
-      RECONCILE_SCHEDULER_ID,
-      { every: config.PRICE_RUN_RECONCILE_EVERY_MS },
-      { name: 'reconcile-runs', data: {}, opts: priceRecalculationsContract.jobOptions?.['reconcile-runs'] },
-    );
-  },
-  onClose: async () => {
-    const all = [...runtimes.values()];
-    runtimes.clear();
-    await Promise.allSettled(all.flatMap((r) => [r.flow.close(), r.queue.close()]));
-  },
+    onStart: () => producer.schedule(priceRecalculationsContract, RECONCILE_SCHEDULER_ID, { every: config.PRICE_RUN_RECONCILE_EVERY_MS }, 'reconcile-runs', {}),
+  }),
 });

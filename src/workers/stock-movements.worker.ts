@@ -5,7 +5,7 @@ import { applyMovementGroup, type AppliedMovement, type MovementRef } from '../s
 import { PermanentError } from '../shared/errors.js';
 import { movementGroupSize, stockMovements } from '../shared/metrics.js';
 import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
-import { defineWorker, type JobContext } from './define-worker.js';
+import { defineWorker } from './define-worker.js';
 import { GroupCommitter } from '../shared/group-commit.js';
 
 type Outcome = { result: AppliedMovement[] } | { missing: true };
@@ -25,34 +25,25 @@ function createCommitter(db: Database, config: Config) {
   );
 }
 
-const committers = new WeakMap<Database, GroupCommitter<MovementRef, Outcome>>();
-function committerFor({ db, config }: JobContext) {
-  let c = committers.get(db);
-  if (!c) committers.set(db, (c = createCommitter(db, config)));
-  return c;
-}
-
-async function submit(ctx: JobContext, ref: MovementRef) {
-  const outcome = await committerFor(ctx).submit(ref);
-  if ('missing' in outcome) throw new PermanentError(`no movement request for ${JSON.stringify(ref)}`, 'movement_not_found');
-  return outcome.result;
-}
-
 /** `stock-movements`: the hot path. Jobs of all workers' concurrency slots share group commits. */
 export default defineWorker({
   contract: stockMovementsContract,
   options: (config) => ({ concurrency: config.MOVEMENT_WORKER_CONCURRENCY }),
-  handlers: {
-    'apply-movement': {
-      transaction: 'self-managed',
-      handle: async ({ movementId }, ctx) => (await submit(ctx, { movementId }))[0],
-    },
-    'apply-batch': {
-      transaction: 'self-managed',
-      handle: async ({ batchId }, ctx) => {
-        const movements = await submit(ctx, { batchId });
-        return { batchId, applied: movements.filter((m) => m.status === 'applied').length, rejected: movements.filter((m) => m.status === 'rejected').length };
+  setup: ({ db, config }) => {
+    const committer = createCommitter(db, config);
+    const submit = async (ref: MovementRef) => {
+      const outcome = await committer.submit(ref);
+      if ('missing' in outcome) throw new PermanentError(`no movement request for ${JSON.stringify(ref)}`, 'movement_not_found');
+      return outcome.result;
+    };
+    return {
+      handlers: {
+        'apply-movement': async ({ movementId }) => (await submit({ movementId }))[0],
+        'apply-batch': async ({ batchId }) => {
+          const movements = await submit({ batchId });
+          return { batchId, applied: movements.filter((m) => m.status === 'applied').length, rejected: movements.filter((m) => m.status === 'rejected').length };
+        },
       },
-    },
+    };
   },
 });

@@ -1,5 +1,6 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { connectionErrorLogger } from '../logging.js';
 import { jobIdFor, type JobContract, type JobNameOf, type PayloadOf } from './contract.js';
 
 export interface EnqueueOptions {
@@ -10,54 +11,84 @@ export interface EnqueueOptions {
 }
 
 /**
- * Typed access to every queue a process writes to. `enqueue(contract, name, payload)` does not
- * compile with a job name the contract does not have, or with a payload of the wrong shape.
+ * One node of a flow on a contract's queue: a job and the jobs that must complete before it runs.
+ * The name and payload are checked against the contract like `enqueue`'s.
+ */
+export type FlowSpec<C extends JobContract> = {
+  [N in JobNameOf<C>]: {
+    name: N;
+    payload: PayloadOf<C, N>;
+    idempotencyKey: string;
+    /** A child that fails for good fails this node's parent (so the parent never waits forever). */
+    failParentOnFailure?: boolean;
+    children?: FlowSpec<C>[];
+  };
+}[JobNameOf<C>];
+
+/**
+ * Typed access to every queue a process writes to, the api's and the workers' alike.
+ * `enqueue(contract, name, payload)` does not compile with a job name the contract does not have,
+ * or with a payload of the wrong shape; retry, backoff and retention come from the contract.
+ * This is the one place that constructs queues and flow producers.
  */
 export class Producer {
   private readonly queues = new Map<string, Queue>();
+  private flowProducer: FlowProducer | undefined;
 
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
   ) {}
 
-  /** The BullMQ queue for a contract (or just a queue name, for dashboards and metrics). */
+  /** The BullMQ queue for a contract (or just a queue name, for dashboards, metrics and job reads). */
   queue(contract: Pick<JobContract, 'queue'> & Partial<JobContract>): Queue {
     let q = this.queues.get(contract.queue);
     if (!q) {
       q = new Queue(contract.queue, { connection: this.connection, prefix: this.prefix, defaultJobOptions: contract.defaultJobOptions });
-      q.on('error', () => undefined);
+      q.on('error', connectionErrorLogger('producer', { queue: contract.queue }));
       this.queues.set(contract.queue, q);
     }
     return q;
   }
 
-  async enqueue<C extends JobContract, N extends JobNameOf<C>>(
-    contract: C,
-    name: N,
-    payload: PayloadOf<C, N>,
-    { idempotencyKey, ...rest }: EnqueueOptions = {},
-  ): Promise<string> {
+  async enqueue<C extends JobContract, N extends JobNameOf<C>>(contract: C, name: N, payload: PayloadOf<C, N>, { idempotencyKey, ...rest }: EnqueueOptions = {}): Promise<string> {
     const data = contract.jobs[name]!.parse(payload);
-    const opts: JobsOptions = { ...contract.defaultJobOptions, ...contract.jobOptions?.[name], ...rest };
+    const opts: JobsOptions = { ...optionsOf(contract, name), ...rest };
     if (idempotencyKey) opts.jobId = jobIdFor(idempotencyKey);
     const job = await this.queue(contract).add(name, data, opts);
     return job.id!;
   }
 
-  async ping(): Promise<void> {
-    await this.connection.ping();
-  }
-
   /** Many jobs of one contract in one round trip (BullMQ addBulk). */
-  async enqueueBulk<C extends JobContract, N extends JobNameOf<C>>(
-    contract: C,
-    name: N,
-    jobs: { payload: PayloadOf<C, N>; idempotencyKey: string }[],
-  ): Promise<void> {
-    const opts: JobsOptions = { ...contract.defaultJobOptions, ...contract.jobOptions?.[name] };
+  async enqueueBulk<C extends JobContract, N extends JobNameOf<C>>(contract: C, name: N, jobs: { payload: PayloadOf<C, N>; idempotencyKey: string }[]): Promise<void> {
+    if (!jobs.length) return;
+    const opts = optionsOf(contract, name);
     const schema = contract.jobs[name]!;
     await this.queue(contract).addBulk(jobs.map((j) => ({ name, data: schema.parse(j.payload), opts: { ...opts, jobId: jobIdFor(j.idempotencyKey) } })));
+  }
+
+  /** Adds a flow (a parent after its children); returns the root's job id. Adding the same flow again adds nothing that exists. */
+  async enqueueFlow<C extends JobContract>(contract: C, root: FlowSpec<C>): Promise<string> {
+    if (!this.flowProducer) {
+      this.flowProducer = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+      this.flowProducer.on('error', connectionErrorLogger('producer', { flow: true }));
+    }
+    const node = await this.flowProducer.add(flowJobOf(contract, root));
+    return node.job.id!;
+  }
+
+  /** Creates or updates a job scheduler (idempotent: every replica may call it at boot). */
+  async schedule<C extends JobContract, N extends JobNameOf<C>>(contract: C, schedulerId: string, repeat: Omit<RepeatOptions, 'key'>, name: N, payload: PayloadOf<C, N>): Promise<void> {
+    const data = contract.jobs[name]!.parse(payload);
+    await this.queue(contract).upsertJobScheduler(schedulerId, repeat, { name, data, opts: optionsOf(contract, name) });
+  }
+
+  async unschedule(contract: JobContract, schedulerId: string): Promise<void> {
+    await this.queue(contract).removeJobScheduler(schedulerId);
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
   }
 
   /** Whether the Redis connection is usable right now (producers never queue commands offline). */
@@ -70,6 +101,24 @@ export class Producer {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await Promise.allSettled([...this.queues.values(), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => q.close()));
   }
+}
+
+/** The contract's default job options with the job name's overrides (without `repeat` or ids). */
+export function optionsOf<C extends JobContract>(contract: C, name: JobNameOf<C>): JobsOptions {
+  return { ...contract.defaultJobOptions, ...contract.jobOptions?.[name] };
+}
+
+/** The BullMQ flow for a spec: payloads checked, options from the contract, ids from the keys. */
+export function flowJobOf<C extends JobContract>(contract: C, node: FlowSpec<C>): FlowJob {
+  const opts: JobsOptions = { ...optionsOf(contract, node.name), jobId: jobIdFor(node.idempotencyKey) };
+  if (node.failParentOnFailure) opts.failParentOnFailure = true;
+  return {
+    name: node.name,
+    queueName: contract.queue,
+    data: contract.jobs[node.name]!.parse(node.payload),
+    opts,
+    ...(node.children ? { children: node.children.map((c) => flowJobOf(contract, c)) } : {}),
+  };
 }

@@ -1,6 +1,6 @@
-import type { FlowJob, JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { defineContract, jobIdFor, standardJobOptions } from './contract.js';
+import type { FlowSpec } from './enqueue.js';
 
 /** Run ids: safe for BullMQ job ids and URLs. */
 export const runIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-" only, at most 100');
@@ -38,37 +38,21 @@ export const repricingJobId = (runId: string) => jobIdFor(`reprice-${runId}`);
 export type RepricingPayload = z.infer<(typeof priceRecalculationsContract)['jobs']['reprice-products']>;
 
 /**
- * A `reprice-products` job ready for `Queue.add`: the payload checked by the contract's schema
- * (it may come back from an outbox row), the contract's retry, backoff and retention, and a job id
- * from the run id, so the same run is the same job. The producer and the invoice worker's outbox
- * relay both add repricing this way (workers do not import producers).
+ * The flow of a planned run: one `recalculate-prices` child per id range under a `finish-run`
+ * parent. Job ids derive from the run id and chunk number, so adding the same flow again (a
+ * retry, the reconciler) adds nothing that exists.
  */
-export function repricingJob(payload: RepricingPayload): { name: 'reprice-products'; data: RepricingPayload; opts: JobsOptions } {
-  const data = priceRecalculationsContract.jobs['reprice-products'].parse(payload);
-  return {
-    name: 'reprice-products',
-    data,
-    opts: { ...priceRecalculationsContract.defaultJobOptions, ...priceRecalculationsContract.jobOptions?.['reprice-products'], jobId: repricingJobId(data.runId) },
-  };
-}
-
-/**
- * The flow of a planned run. Job ids derive from the run id and chunk number, so adding the
- * same flow again (a retry, the reconciler) adds nothing that exists.
- */
-export function buildRunFlow(run: { id: string; chunks: readonly (readonly [number, number])[] }): FlowJob {
-  const queueName = priceRecalculationsContract.queue;
+export function runFlow(run: { id: string; chunks: readonly (readonly [number, number])[] }): FlowSpec<typeof priceRecalculationsContract> {
   return {
     name: 'finish-run',
-    queueName,
-    data: { runId: run.id },
-    opts: { ...priceRecalculationsContract.defaultJobOptions, jobId: runJobId(run.id) },
+    payload: { runId: run.id },
+    idempotencyKey: runJobId(run.id),
     children: run.chunks.map(([fromId, toId], chunk) => ({
       name: 'recalculate-prices',
-      queueName,
-      data: { runId: run.id, chunk, fromId, toId },
+      payload: { runId: run.id, chunk, fromId, toId },
+      idempotencyKey: chunkJobId(run.id, chunk),
       // A chunk that fails for good fails the run's parent job, so progress never waits forever.
-      opts: { ...priceRecalculationsContract.defaultJobOptions, jobId: chunkJobId(run.id, chunk), failParentOnFailure: true },
+      failParentOnFailure: true,
     })),
   };
 }

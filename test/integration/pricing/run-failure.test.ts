@@ -3,10 +3,10 @@ import { FlowProducer, type FlowJob, type Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { createRedis } from '../../../src/shared/jobs/connection.js';
-import { Producer } from '../../../src/shared/jobs/enqueue.js';
+import { flowJobOf, Producer } from '../../../src/shared/jobs/enqueue.js';
 import { withTransaction } from '../../../src/shared/db/transaction.js';
 import { createRun, repriceChunk, type NewRun } from '../../../src/shared/db/repositories/pricing-runs.repository.js';
-import { buildRunFlow, chunkJobId, priceRecalculationsContract } from '../../../src/shared/jobs/price-recalculations.contract.js';
+import { chunkJobId, priceRecalculationsContract, runFlow } from '../../../src/shared/jobs/price-recalculations.contract.js';
 import { eventually, insertPricedProducts, uniq, waitForJob } from './pricing-helpers.js';
 
 let sys: TestSystem;
@@ -37,7 +37,7 @@ const newRun = (runId: string, category: string): NewRun => ({ id: runId, trigge
 
 /** The run's flow with only the chunk numbers given, each changed by `edit`. */
 function flowOf(plan: { id: string; chunks: [number, number][] }, chunks: Record<number, (child: FlowJob) => FlowJob>): FlowJob {
-  const flow = buildRunFlow(plan);
+  const flow = flowJobOf(priceRecalculationsContract, runFlow(plan));
   return { ...flow, children: flow.children!.filter((_, i) => i in chunks).map((child) => chunks[child.data.chunk]!(child)) };
 }
 

@@ -71,7 +71,7 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
   // Hold the balance row so the worker's group transaction blocks midway (requests locked,
   // balance not yet), then kill the worker while it waits.
   const blocker = new Client({ connectionString: sys.config.DATABASE_URL });
-  blocker.on('error', () => undefined);
+  blocker.on('error', (err) => console.warn('blocker connection error (expected once its backend is gone):', err.message));
   await blocker.connect();
   await blocker.query('BEGIN');
   await blocker.query('SELECT * FROM stock_levels WHERE product_id = $1 FOR UPDATE', [product.id]);
