@@ -101,11 +101,16 @@ export interface TrainOutcome {
 export async function trainModel(db: Database, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
   const folds = opts.folds ?? VALIDATION_FOLDS;
+  const threads = opts.threads ?? new TrainingThreads();
+  // The preparation reads the whole sales history: a shutdown meanwhile stops it between steps.
   await refreshDailySales(db);
+  threads.throwIfAbandoned();
   const fromDay = isoDay(epochDay(through) - HISTORY_DAYS + 1);
   const targets = await listForecastTargets(db, fromDay, through);
   if (targets.length === 0) throw new PermanentError(`no sales between ${fromDay} and ${through} to train on`, 'no_sales_history');
+  threads.throwIfAbandoned();
   const sales = await loadDailySales(db, targets, fromDay, through);
+  threads.throwIfAbandoned();
 
   // Start at the first day the shop sold anything: days before it are not zero demand.
   let first = HISTORY_DAYS;
@@ -119,7 +124,7 @@ export async function trainModel(db: Database, opts: TrainOptions = {}): Promise
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);
 
-  const trained = await (opts.threads ?? new TrainingThreads()).train(
+  const trained = await threads.train(
     { history: packHistory(window.series, window.startDay, days), categories, trainedThrough: through, folds, params: opts.params },
     { onStarted: () => opts.onStage?.('training') },
   );
