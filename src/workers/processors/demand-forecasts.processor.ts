@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import { sql, type Insertable } from 'kysely';
+import type { DB, Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
 import {
   activateModelVersion,
   getActiveModelVersion,
@@ -12,21 +12,21 @@ import {
   refreshDailySales,
   SHOP_TIME_ZONE,
   type ForecastTarget,
-  type ForecastsTable,
-  type ReorderSuggestionsTable,
 } from '../../shared/db/repositories/forecasts.repository.js';
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
 import { buildInflationIndex } from '../../shared/domain/forecast/inflation.js';
-import { buildInferenceBatch, categoryIndexer, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
+import { buildInferenceBatch, categoryIndexer, servedPlan, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
 import type { GbtParams } from '../../shared/domain/forecast/gbt.js';
-import { loadOnnxForecaster, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { loadOnnxForecaster, measureOnnxParity, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { trainingDaysNeeded } from '../../shared/domain/forecast/backtest.js';
 import { suggestReorder } from '../../shared/domain/forecast/reorder.js';
 import { packHistory } from '../../shared/domain/forecast/training.js';
 import { PermanentError } from '../../shared/errors.js';
 import { forecastDrift, forecastModelTrainings, forecastRows } from '../../shared/metrics.js';
 import { FORECAST_CHUNK_SIZE } from '../../shared/jobs/demand-forecasts.contract.js';
 import { TrainingThreads } from './demand-forecasts.threads.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 
 /** Days of history a forecast or a training reads (a year, so yearly events are in it). */
 export const HISTORY_DAYS = 365;
@@ -34,6 +34,8 @@ export const HISTORY_DAYS = 365;
 export const BASELINE_VERSION = 'baseline';
 /** Service level for safety stock in reorder suggestions. */
 export const SERVICE_LEVEL = 0.95;
+/** Rolling-origin validation folds of a training. */
+export const VALIDATION_FOLDS = 3;
 /** ONNX outputs must match the TypeScript trees this closely before a version may serve. */
 export const PARITY_TOLERANCE = 1e-4;
 /** Serving when nothing was ever validated: SES for steady sellers, TSB for intermittent ones. */
@@ -96,9 +98,9 @@ export interface TrainOutcome {
  * the CPU work (validation, fit, export) runs in a worker thread, and nothing is written until
  * it has finished: a training abandoned at shutdown leaves no row behind.
  */
-export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promise<TrainOutcome> {
+export async function trainModel(db: Database, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
-  const folds = opts.folds ?? 2;
+  const folds = opts.folds ?? VALIDATION_FOLDS;
   await refreshDailySales(db);
   const fromDay = isoDay(epochDay(through) - HISTORY_DAYS + 1);
   const targets = await listForecastTargets(db, fromDay, through);
@@ -112,7 +114,7 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
     if (i >= 0 && i < first) first = i;
   }
   const days = HISTORY_DAYS - first;
-  const needed = 56 + MAX_HORIZON * (folds + 1);
+  const needed = trainingDaysNeeded(folds);
   if (days < needed) throw new PermanentError(`training needs at least ${needed} days of sales; there are ${days}`, 'not_enough_history');
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);
@@ -125,11 +127,9 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
   const { version, model, onnx, validation, trainingRows, trainingMs } = trained;
 
   const forecaster = await loadOnnxForecaster(onnx);
-  let parity = 0;
+  let parity: number;
   try {
-    const viaOnnx = await forecaster.run(trained.parityInput, FEATURE_COUNT);
-    const viaTs = trained.parityExpected;
-    for (let i = 0; i < viaTs.length; i++) parity = Math.max(parity, Math.abs(viaOnnx[i]! - viaTs[i]!) / Math.max(viaTs[i]!, 1e-3));
+    parity = await measureOnnxParity(forecaster, trained);
   } finally {
     await forecaster.release();
   }
@@ -137,7 +137,7 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
   const activate = parityOk && validation.activate;
   const reason = !parityOk ? 'onnx_parity_failed' : validation.activate ? 'beats_best_baseline' : 'baseline_better';
 
-  const created = await db.transaction().execute(async (trx) => {
+  const created = await withTransaction(db, async (trx) => {
     const inserted = await trx
       .insertInto('model_versions')
       .values({
@@ -175,11 +175,11 @@ interface Serving {
 
 const sessions = new Map<string, Promise<Serving>>();
 
-async function loadServing(db: Kysely<DB>, version: string): Promise<Serving> {
+async function loadServing(db: Database, version: string): Promise<Serving> {
   if (version === BASELINE_VERSION) {
     // The latest validation's per-class baseline choice, when one exists.
     const latest = await db.selectFrom('model_versions').select(['serving_plan', 'validation']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const plan = latest ? toBaselinePlan(latest.serving_plan as ServingPlan, latest.validation as ValidationReport) : DEFAULT_BASELINE_PLAN;
+    const plan = latest ? servedPlan({ ...(latest.validation as ValidationReport), plan: latest.serving_plan as ServingPlan }, false) : DEFAULT_BASELINE_PLAN;
     return { version, plan };
   }
   let cached = sessions.get(version);
@@ -202,19 +202,6 @@ async function loadServing(db: Kysely<DB>, version: string): Promise<Serving> {
   return cached;
 }
 
-function toBaselinePlan(plan: ServingPlan, validation: ValidationReport): ServingPlan {
-  const out = { ...plan };
-  for (const cls of ['smooth', 'intermittent'] as const) {
-    if (out[cls].method !== 'model') continue;
-    const byClass = validation.byClass?.[cls];
-    const best = byClass
-      ? (['seasonal_naive', 'ses', 'tsb'] as const).reduce((a, b) => (byClass[b].wape < byClass[a].wape ? b : a))
-      : DEFAULT_BASELINE_PLAN[cls].method;
-    out[cls] = { method: best, dispersion: out[cls].dispersion };
-  }
-  return out;
-}
-
 /** Releases cached ONNX sessions (worker shutdown, tests). */
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];
@@ -235,7 +222,7 @@ export interface PlannedRun {
  * version (or baselines), splits the products that sold in the last year into chunks, and
  * measures drift (recent WAPE of the version's own forecasts vs its validation WAPE).
  */
-export async function planForecastRun(db: Kysely<DB>, opts: { originDay?: string; now?: Date; chunkSize?: number } = {}): Promise<PlannedRun> {
+export async function planForecastRun(db: Database, opts: { originDay?: string; now?: Date; chunkSize?: number } = {}): Promise<PlannedRun> {
   const originDay = opts.originDay ?? lastCompleteDay(opts.now);
   await refreshDailySales(db);
   const active = await getActiveModelVersion(db);
@@ -280,7 +267,7 @@ const qty = (x: number): string => (Math.round(x * 1000) / 1000).toFixed(3);
  * writes forecasts, suggestions and the chunk marker in one transaction. Re-running a chunk
  * overwrites the same rows (unique keys) and counts progress once.
  */
-export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<{ forecasts: number; suggestions: number }> {
+export async function forecastChunk(db: Database, input: ChunkInput): Promise<{ forecasts: number; suggestions: number }> {
   const serving = await loadServing(db, input.modelVersion);
   const origin = epochDay(input.originDay);
   const fromDay = isoDay(origin - HISTORY_DAYS + 1);
@@ -347,7 +334,7 @@ export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<
     });
   }
 
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     for (let i = 0; i < forecastRowsOut.length; i += 2000) {
       await trx
         .insertInto('forecasts')
@@ -412,7 +399,7 @@ export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<
  * Plans a run and forecasts every chunk in this process (no queue): for scripts, the demo
  * seed and tests. The queue path does the same work spread over workers.
  */
-export async function runForecastNow(db: Kysely<DB>, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
+export async function runForecastNow(db: Database, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
   const run = await planForecastRun(db, opts);
   let forecasts = 0;
   for (const c of run.chunks) {
