@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -106,6 +106,22 @@ function serverUser(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** As root, the server runs as another user: every directory above its data must let that user pass. */
+function assertReachable(dir: string, user: { uid: number; gid: number }): void {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (existsSync(d)) {
+      const st = statSync(d);
+      const searchable = st.uid === user.uid ? st.mode & 0o100 : st.gid === user.gid ? st.mode & 0o010 : st.mode & 0o001;
+      if (!searchable) {
+        throw new EmbeddedPostgresUnavailableError(
+          `the embedded database runs as the system user postgres, which cannot reach ${dir}: ${d} is not searchable by it; run \`chmod o+x ${d}\` or set EMBEDDED_POSTGRES_DIR to a directory it can reach`,
+        );
+      }
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
 function run(file: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { ...user, stdio: ['ignore', 'ignore', 'pipe'], env: { ...childProcessEnv(), LC_ALL: 'C' } });
@@ -142,6 +158,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   }
 
   const user = serverUser();
+  if (user) assertReachable(dir, user);
   try {
     if (!existsSync(path.join(dir, 'PG_VERSION'))) {
       log.info('initialising embedded postgresql', { dataDir: dir });
