@@ -19,8 +19,10 @@ export function installShutdown(steps: () => CloseStep[], timeoutMs: number): ()
       }, timeoutMs);
       timer.unref();
       for (const step of steps()) {
+        const started = Date.now();
         try {
           await step.close();
+          log.debug('closed', { step: step.name, durationMs: Date.now() - started });
         } catch (err) {
           log.warn('close step failed', { step: step.name, err });
         }
