@@ -30,7 +30,7 @@ export async function benchEnv(name: string, extra: Record<string, string> = {})
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${template}`);
   await admin.end();
-  const env = { DATABASE_URL: withDb(base.DATABASE_URL, dbName), REDIS_URL: base.REDIS_URL, QUEUE_PREFIX: `{gb-${randomBytes(3).toString('hex')}}`, LOG_LEVEL: 'warn', ...extra };
+  const env = { DATABASE_URL: withDb(base.DATABASE_URL, dbName), REDIS_URL: base.REDIS_URL, QUEUE_PREFIX: `{gb-${randomBytes(3).toString('hex')}}`, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...extra };
   const config = loadConfig(env);
   const db = createDatabase({ url: config.DATABASE_URL, max: 10 });
   return {

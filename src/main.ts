@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from './shared/config.js';
-import { databaseIsEmpty, ensureServices, prepareDatabase } from './shared/bootstrap.js';
+import { databaseIsEmpty, ensureDemoUsers, ensureServices, prepareDatabase } from './shared/bootstrap.js';
 import { seedDemoData } from './shared/demo/seed.js';
 import { logger } from './shared/logging.js';
 import { installShutdown } from './shared/shutdown.js';
@@ -19,14 +19,29 @@ async function main() {
   const config = getConfig();
   await ensureServices(config);
   const db = await prepareDatabase(config);
-  if (config.LOAD_DEMO_DATA && (await databaseIsEmpty(db))) {
+  const saveSecret = (name: string, text: string) => {
+    const file = path.resolve('.data', name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    chmodSync(file, 0o600);
+    return file;
+  };
+  const demoWanted = config.LOAD_DEMO_DATA && (await databaseIsEmpty(db));
+  // The first person to sign in: `admin` with a random password, shown once (and on a demo, one user per role).
+  const users = await ensureDemoUsers(db, { demo: demoWanted });
+  if (users.admin) {
+    const file = saveSecret('admin-password', `${users.admin}\n`);
+    process.stdout.write(`\n  Sign in at http://127.0.0.1:${config.PORT}/ as user "admin" with password (also saved in ${file}):\n\n    ${users.admin}\n\n`);
+  }
+  if (users.others.length) {
+    const file = saveSecret('demo-passwords', users.others.map((u) => `${u.username}\t${u.role}\t${u.password}\n`).join(''));
+    process.stdout.write(`  Demo users ${users.others.map((u) => `"${u.username}" (${u.role})`).join(', ')}: passwords in ${file}\n\n`);
+  }
+  if (demoWanted) {
     const seeded = await seedDemoData(db);
     log.info('demo data loaded', { products: seeded.products, locations: seeded.locations, openingMovements: seeded.openingMovements, salesHistoryMovements: seeded.salesHistoryMovements });
     if (seeded.adminKey) {
-      const file = path.resolve('.data/admin-api-key');
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${seeded.adminKey}\n`);
-      chmodSync(file, 0o600);
+      const file = saveSecret('admin-api-key', `${seeded.adminKey}\n`);
       process.stdout.write(`\n  Admin API key (also saved in ${file}):\n\n    ${seeded.adminKey}\n\n  Try: curl -H "Authorization: Bearer $(cat .data/admin-api-key)" http://127.0.0.1:${config.PORT}/v1/stock\n\n`);
     }
   }

@@ -10,6 +10,8 @@ import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { inputGuard } from './middleware/input-guard.js';
+import { createRateLimits } from './middleware/rate-limit.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
@@ -22,10 +24,15 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
+import { usersRouter } from './routes/users.routes.js';
+import { summaryRouter } from './routes/summary.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+const passThrough = (_req: unknown, _res: unknown, next: () => void) => next();
 
 /** Builds the HTTP app; no listen (server.ts and tests do that). */
 export function createApp(deps: ApiDeps): Express {
@@ -67,13 +74,25 @@ export function createApp(deps: ApiDeps): Express {
     res.type('html').send(renderDocsPage(openApiDocument()));
   });
 
+  const limits = deps.rateLimitStore && deps.config.RATE_LIMIT_ENABLED ? createRateLimits(deps.rateLimitStore, deps.config) : undefined;
+  const byAddress = limits?.byAddress ?? passThrough;
+  const byPrincipal = limits?.byPrincipal ?? passThrough;
+  app.use(['/v1', '/admin'], byAddress);
+
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues' }), requireRole(), board.getRouter());
+  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
+  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   const v1 = express.Router();
-  v1.use(helmet(), express.json({ limit: '2mb' }), authenticate(deps.db));
+  const auth = authenticate(deps.db, { sessionIdleMs });
+  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
+  v1.use('/sessions', sessionsRouter(deps, auth));
+  v1.use(auth, byPrincipal);
+  v1.get('/me', meHandler);
+  v1.use('/users', usersRouter(deps));
+  v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
   v1.use('/locations', locationsRouter(deps));
   v1.use('/stock-movements', stockMovementsRouter(deps));

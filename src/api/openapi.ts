@@ -3,6 +3,8 @@ import { createApiKeySchema } from './routes/api-keys.routes.js';
 import { createLocationSchema } from './routes/locations.routes.js';
 import { createProductSchema, updateProductSchema } from './routes/products.routes.js';
 import { batchInputSchema, movementInputSchema } from './routes/stock-movements.routes.js';
+import { signInSchema } from './routes/sessions.routes.js';
+import { createUserSchema, updateUserSchema } from './routes/users.routes.js';
 
 type Op = { summary: string; role?: string; body?: z.ZodType; query?: string[]; responses: Record<string, string> };
 
@@ -16,12 +18,32 @@ export function registerOperations(path: string, ops: Record<string, Op>): void 
 
 const paths: Record<string, Record<string, Op>> = {
   '/v1/products': {
-    get: { summary: 'List products (search, filters, cursor pagination)', query: ['q', 'barcode', 'category', 'belowReorderPoint', 'limit', 'cursor'], responses: { 200: 'page of products' } },
+    get: {
+      summary: 'List products with stock per location, price, replacement cost and margin. q searches as you type (name, SKU, barcode; accents and case ignored): exact SKU/barcode first, then prefixes, then contains. Cursor pagination',
+      query: ['q', 'barcode', 'category', 'location', 'belowReorderPoint', 'limit', 'cursor'],
+      responses: { 200: 'page of products' },
+    },
     post: { summary: 'Create a product', role: 'negocio', body: createProductSchema, responses: { 201: 'created', 400: 'invalid', 409: 'sku_taken' } },
   },
   '/v1/products/{sku}': {
     get: { summary: 'One product with its stock on hand', responses: { 200: 'product', 404: 'not_found' } },
     patch: { summary: 'Change a product', role: 'negocio', body: updateProductSchema, responses: { 200: 'product', 404: 'not_found' } },
+  },
+  '/v1/products/{sku}/kardex': {
+    get: {
+      summary: 'The product\'s ledger, newest first, with the running balance per location after each row (balanceAfter). from/to: a shop day YYYY-MM-DD (Buenos Aires; to is inclusive) or an ISO instant. Cursor pagination',
+      query: ['location', 'type', 'from', 'to', 'limit', 'cursor'],
+      responses: { 200: '{sku, unit, items, nextCursor}', 404: 'not_found' },
+    },
+  },
+  '/v1/products/{sku}/stock-history': {
+    get: { summary: 'Daily closing stock of the product over the last `days` shop days (default 90, at most 366), per location and in all', query: ['days'], responses: { 200: '{sku, unit, days, timeZone, locations, points:[{day, total, byLocation}]}', 404: 'not_found' } },
+  },
+  '/v1/summary': {
+    get: {
+      summary: 'The shop at a glance: inventory value at cost and at price, units/kg/liters sold today and in the last 7 days, products below reorder point, invoices needing review, cost alerts, queue health, sales per day for 30 days (amount at today\'s price)',
+      responses: { 200: 'summary' },
+    },
   },
   '/v1/locations': {
     get: { summary: 'List locations', responses: { 200: 'locations' } },
@@ -48,15 +70,36 @@ const paths: Record<string, Record<string, Op>> = {
     post: { summary: 'Create an API key (shown once)', role: 'admin', body: createApiKeySchema, responses: { 201: 'key' } },
   },
   '/v1/api-keys/{id}': { delete: { summary: 'Revoke an API key', role: 'admin', responses: { 204: 'revoked' } } },
+  '/v1/sessions': {
+    post: {
+      summary: 'Sign in: 201 {user:{id,username,displayName,role}, csrfToken} and the HttpOnly cookie gondola_session. Cookie-authenticated writes need the header X-CSRF-Token: <csrfToken>',
+      body: signInSchema,
+      responses: { 201: 'signed in', 400: 'invalid input', 401: 'invalid_credentials (unknown user or wrong password: same answer)', 429: 'login_locked (too many wrong passwords for the user or the address; Retry-After)' },
+    },
+  },
+  '/v1/sessions/current': { delete: { summary: 'Sign out: ends this session and clears the cookie', responses: { 204: 'signed out', 401: 'no live session', 403: 'csrf_token_missing / csrf_token_invalid' } } },
+  '/v1/me': { get: { summary: 'Who is calling: {user, csrfToken} for a session, {user:null, apiKey:{id,name,role}} for an API key', responses: { 200: 'principal', 401: 'not signed in' } } },
+  '/v1/users': {
+    get: { summary: 'List users', role: 'admin', responses: { 200: '{items: users}' } },
+    post: { summary: 'Create a user (password at least 10 characters)', role: 'admin', body: createUserSchema, responses: { 201: 'user', 400: 'invalid input (errors name the field)', 409: 'username_taken' } },
+  },
+  '/v1/users/{id}': {
+    patch: {
+      summary: 'Change display name, role, active or password; deactivating or a new password ends the user\'s sessions',
+      role: 'admin',
+      body: updateUserSchema,
+      responses: { 200: 'user with sessionsRevoked', 400: 'invalid input', 404: 'not_found', 409: 'last_admin' },
+    },
+  },
 };
 
 export function openApiDocument() {
   const all = { ...paths, ...extra };
   return {
     openapi: '3.1.0',
-    info: { title: 'Gondola API', version: '1', description: 'Inventory backend for mini markets. Auth: Authorization: Bearer <key> or X-API-Key. Errors: application/problem+json with a stable code.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
-    security: [{ bearer: [] }, { apiKey: [] }],
+    info: { title: 'Gondola API', version: '1', description: 'Inventory backend for mini markets. Auth: a session cookie from POST /v1/sessions (writes need X-CSRF-Token), or Authorization: Bearer <key> or X-API-Key. Errors: application/problem+json with a stable code.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, session: { type: 'apiKey', in: 'cookie', name: 'gondola_session' } } },
+    security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
     paths: Object.fromEntries(
       Object.entries(all).map(([path, ops]) => [
         path,

@@ -10,6 +10,7 @@ import { installShutdown, type CloseStep } from '../shared/shutdown.js';
 import { ensureAdminKey } from '../shared/bootstrap.js';
 import { createApp } from './app.js';
 import { JobWaiter } from './job-waiter.js';
+import { PostgresRateLimitStore, RedisRateLimitStore } from '../shared/rate-limit.js';
 
 const log = logger.child({ component: 'api' });
 
@@ -21,7 +22,8 @@ export async function startApi(config: Config): Promise<{ server: Server; closeS
   const eventsConnection = createRedis(config.REDIS_URL, 'worker');
   const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
   const waiter = new JobWaiter(eventsConnection, stockMovementsContract.queue, config.QUEUE_PREFIX);
-  const app = createApp({ config, db, producer, waiter });
+  const rateLimitStore = config.RATE_LIMIT_STORE === 'postgres' ? new PostgresRateLimitStore(db) : new RedisRateLimitStore(producerConnection, config.QUEUE_PREFIX);
+  const app = createApp({ config, db, producer, waiter, rateLimitStore });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);

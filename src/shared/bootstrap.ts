@@ -5,6 +5,8 @@ import { createDatabase, type Database } from './db/database.js';
 import { databaseIsEmpty, ensureDatabase, migrateToLatest } from './db/migrate.js';
 import { hashApiKey } from './db/repositories/api-keys.repository.js';
 import { logger } from './logging.js';
+import { ensureUser } from './use-cases/users.js';
+import type { Role } from './db/database.js';
 import type { Config } from './config.js';
 
 const log = logger.child({ component: 'bootstrap' });
@@ -101,6 +103,30 @@ export async function ensureAdminKey(db: Database, key: string | undefined): Pro
     .values({ name: 'bootstrap admin (GONDOLA_ADMIN_API_KEY)', role: 'admin', key_hash: hashApiKey(key), key_prefix: key.slice(0, 6) })
     .onConflict((oc) => oc.column('key_hash').doNothing())
     .execute();
+}
+
+/** One demo user per role a person has in the shop (the admin is `admin`). */
+export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
+  { username: 'deposito', displayName: 'Depósito', role: 'deposito' },
+  { username: 'negocio', displayName: 'Negocio', role: 'negocio' },
+  { username: 'consulta', displayName: 'Consulta', role: 'viewer' },
+];
+
+/**
+ * Creates user `admin` (and with `demo` one user per other role) when missing, each with a
+ * random password; returns the passwords of the users created now (the only time they are known).
+ */
+export async function ensureDemoUsers(db: Database, { demo }: { demo: boolean }) {
+  const admin = await ensureUser(db, { username: 'admin', displayName: 'Administrador', role: 'admin' });
+  const others: { username: string; role: Role; password: string }[] = [];
+  if (demo) {
+    for (const u of DEMO_USERS) {
+      const password = await ensureUser(db, u);
+      if (password) others.push({ username: u.username, role: u.role, password });
+    }
+  }
+  if (admin) log.info('admin user created', { username: 'admin' });
+  return { admin, others };
 }
 
 export { databaseIsEmpty };

@@ -56,6 +56,14 @@ const schema = z.object({
   MAX_PREFER_WAIT_S: intFrom(0, 30),
   LOAD_DEMO_DATA: boolFrom(true),
   TRUST_PROXY: boolFrom(false),
+  /** A browser session not used for this long is over (12 h). */
+  SESSION_IDLE_TIMEOUT_MS: intFrom(1000, 12 * 3600 * 1000),
+  /** Wrong passwords per username, and per client address, that lock sign-in for LOGIN_LOCK_MS. */
+  LOGIN_USERNAME_FAILURE_LIMIT: intFrom(1, 5),
+  LOGIN_ADDRESS_FAILURE_LIMIT: intFrom(1, 20),
+  LOGIN_LOCK_MS: intFrom(1000, 15 * 60 * 1000),
+  /** Pause after a wrong password; doubles per further failure up to 2 s. */
+  LOGIN_FAILURE_DELAY_MS: intFrom(0, 250),
   /** Products per repricing chunk job, and chunk jobs one price worker runs at once. */
   PRICING_CHUNK_SIZE: intFrom(1, 1000),
   PRICING_WORKER_CONCURRENCY: intFrom(1, 4),
@@ -84,6 +92,16 @@ const schema = z.object({
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
   INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
+  /** Rate limits (requests per window) shared by every api replica through RATE_LIMIT_STORE. */
+  RATE_LIMIT_ENABLED: boolFrom(true),
+  RATE_LIMIT_STORE: z.enum(['redis', 'postgres']).default('redis'),
+  RATE_LIMIT_WINDOW_S: intFrom(1, 60),
+  RATE_LIMIT_PER_KEY: intFrom(1, 6000),
+  RATE_LIMIT_PER_USER: intFrom(1, 6000),
+  RATE_LIMIT_PER_ADDRESS: intFrom(1, 12_000),
+  /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
+  RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
+  RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });

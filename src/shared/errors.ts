@@ -27,14 +27,14 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'send an API key in "Authorization: Bearer <key>" or "X-API-Key"') {
-    super(401, 'unauthorized', message);
+  constructor(message = 'sign in (POST /v1/sessions) or send an API key in "Authorization: Bearer <key>" or "X-API-Key"', code = 'unauthorized') {
+    super(401, code, message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(403, 'forbidden', message);
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
   }
 }
 
@@ -57,9 +57,78 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** Too many attempts; `retryAfterSeconds` becomes the `Retry-After` header. */
+/** A 429: `Retry-After` (seconds) says when to try again. */
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number, details?: Record<string, unknown>) {
+    super(429, code, message, { retryAfterSeconds, ...details });
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Seconds a client should wait before retrying (`Retry-After`). */
+    readonly retryAfterS = 5,
+  ) {
     super(503, 'service_unavailable', message);
+  }
+}
+
+/** Too many requests from one key, user or address; `Retry-After` says when to try again. */
+export class RateLimitedError extends TooManyRequestsError {
+  constructor(message: string, retryAfterS: number) {
+    super('rate_limited', message, retryAfterS);
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Errors that mean "PostgreSQL or Redis is not there right now" (restart, failover, network):
+ * worth retrying later; the API answers 503 with Retry-After, never 500.
+ */
+export function isUnavailableError(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code && (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code))) return true;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED'].includes(code)) return true;
+  const name = (err as Error | null)?.name ?? '';
+  const message = String((err as Error | null)?.message ?? '');
+  if (name === 'MaxRetriesPerRequestError') return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout|Stream isn't writeable|Connection is closed|Connection in subscriber mode|ECONNREFUSED|Reached the max retries per request limit|LOADING Redis is loading|BUSY Redis is busy|Command timed out/i.test(message);
+}
+
+/**
+ * PostgreSQL errors caused by the client's input that slipped past validation: a 4xx, never a
+ * 500. Validation should refuse these first; this is the safety net.
+ */
+export function clientInputErrorOf(err: unknown): AppError | undefined {
+  const code = errorCode(err);
+  if (!code || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  switch (code) {
+    case '22021':
+      return new ValidationError('a text field holds bytes that are not valid text (e.g. a NUL character); send plain UTF-8 text');
+    case '22008':
+    case '22007':
+      return new ValidationError('a date or time is out of range or impossible (e.g. 2024-02-30); send a real calendar date');
+    case '22003':
+      return new ValidationError('a number is too large for what it describes; see the documented bounds');
+    case '22P02':
+      return new ValidationError('a value has the wrong format for its field');
+    case '22001':
+      return new ValidationError('a text field is too long');
+    case '23505':
+      return new ConflictError('already_exists', 'the same thing was created at the same time by another request; read it or retry');
+    case '23503':
+      return new UnprocessableError('reference_not_found', 'the request refers to something that does not exist');
+    case '23514':
+    case '23502':
+      return new ValidationError('a value breaks a rule of the data (out of range or missing)');
+    default:
+      return undefined;
   }
 }
 

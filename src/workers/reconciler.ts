@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../shared/db/database.js';
-import { findStaleQueued } from '../shared/db/repositories/movements.repository.js';
+import { findStaleQueued, type MovementRef } from '../shared/db/repositories/movements.repository.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { batchJobId, movementJobId, stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 import { logger } from '../shared/logging.js';
@@ -17,21 +17,44 @@ const RECONCILE_LOCK = 0x676f6e64;
  * that still exists in Redis is not duplicated, and the worker's lock + status check makes a
  * second delivery a no-op.
  */
+async function redeliver(producer: Producer, ref: MovementRef): Promise<void> {
+  const queue = producer.queue(stockMovementsContract);
+  const add = () =>
+    'movementId' in ref
+      ? producer.enqueue(stockMovementsContract, 'apply-movement', ref, { idempotencyKey: movementJobId(ref.movementId) })
+      : producer.enqueue(stockMovementsContract, 'apply-batch', ref, { idempotencyKey: batchJobId(ref.batchId) });
+  const jobId = await add();
+  const job = await queue.getJob(jobId);
+  if (!job) return;
+  const state = await job.getState();
+  switch (state) {
+    // Exhausted its attempts (e.g. a long database outage) and kept for inspection under the
+    // same id, so adding it again was a no-op: retry it.
+    case 'failed':
+      await job.retry('failed');
+      break;
+    // Backing off after failures during an outage: its next attempt may be minutes away
+    // (exponential backoff), but the request is already overdue — run it now.
+    case 'delayed':
+      await job.promote().catch(() => undefined);
+      break;
+    // Finished without the request leaving `queued` (its outcome was lost): a fresh job.
+    case 'completed':
+      await job.remove().catch(() => undefined);
+      await add();
+      break;
+    default:
+      // waiting / prioritized: a worker takes it; active: its lock expires if its worker died.
+      break;
+  }
+}
+
 export async function reconcileOnce(db: Database, producer: Producer, graceMs: number): Promise<number> {
   return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK}) AS locked`.execute(trx);
     if (!rows[0]?.locked) return 0;
     const refs = await findStaleQueued(db, graceMs);
-    for (const ref of refs) {
-      const jobId =
-        'movementId' in ref
-          ? await producer.enqueue(stockMovementsContract, 'apply-movement', ref, { idempotencyKey: movementJobId(ref.movementId) })
-          : await producer.enqueue(stockMovementsContract, 'apply-batch', ref, { idempotencyKey: batchJobId(ref.batchId) });
-      // A job that exhausted its attempts (e.g. a long database outage) is kept for inspection
-      // under the same id, so adding it again is a no-op: retry it instead.
-      const job = await producer.queue(stockMovementsContract).getJob(jobId);
-      if (job && (await job.isFailed())) await job.retry('failed');
-    }
+    for (const ref of refs) await redeliver(producer, ref);
     if (refs.length) {
       reconcilerRequeued.inc({ queue: stockMovementsContract.queue }, refs.length);
       log.info('requeued stale requests', { count: refs.length });
@@ -45,9 +68,18 @@ export function startReconciler(db: Database, producer: Producer, { graceMs, int
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
-    running = reconcileOnce(db, producer, graceMs)
+    // A tick that hangs (a connection lost without an error) must not stop later ticks.
+    const deadline = Math.max(intervalMs * 6, 60_000);
+    let guard: NodeJS.Timeout | undefined;
+    running = Promise.race([
+      reconcileOnce(db, producer, graceMs),
+      new Promise((_, reject) => {
+        guard = setTimeout(() => reject(new Error(`reconcile tick did not finish within ${deadline} ms`)), deadline);
+      }),
+    ])
       .catch((err) => log.warn('reconcile failed', { err }))
       .finally(() => {
+        clearTimeout(guard);
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });
   };

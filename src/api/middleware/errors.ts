@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../../shared/errors.js';
+import { AppError, clientInputErrorOf, isUnavailableError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 
 const log = logger.child({ component: 'api' });
@@ -16,6 +16,8 @@ export function notFoundHandler(req: Request, res: Response): void {
 /** The one place errors become HTTP responses. */
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) return;
+  if (err instanceof ServiceUnavailableError) res.setHeader('Retry-After', String(err.retryAfterS));
+  if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (err instanceof AppError) {
     sendProblem(res, err.status, err.code, err.message, err.details ?? {});
     return;
@@ -31,6 +33,24 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     sendProblem(res, e.status, 'bad_request', e.message ?? 'bad request');
+    return;
+  }
+  const name = (err as Error | null)?.name;
+  if (name === 'MulterError' || /Unexpected end of form|Malformed part header|Boundary not found|Multipart:|Malformed urlencoded form/i.test(String(e?.message))) {
+    const tooLarge = (err as { code?: string }).code === 'LIMIT_FILE_SIZE';
+    sendProblem(res, tooLarge ? 413 : 400, tooLarge ? 'payload_too_large' : 'malformed_multipart', `the multipart form is invalid: ${e.message}; send one file in the field named in /docs`);
+    return;
+  }
+  if (isUnavailableError(err)) {
+    log.warn('dependency unavailable', { err: { message: (err as Error).message, code: (err as { code?: string }).code }, method: req.method, path: req.path });
+    res.setHeader('Retry-After', '5');
+    sendProblem(res, 503, 'service_unavailable', 'the database or the job queue is unreachable right now; retry in a few seconds (with the same Idempotency-Key for writes)');
+    return;
+  }
+  const input = clientInputErrorOf(err);
+  if (input) {
+    log.warn('database refused client input', { err, method: req.method, path: req.path });
+    sendProblem(res, input.status, input.code, input.message, input.details ?? {});
     return;
   }
   log.error('unhandled error', { err, method: req.method, path: req.path });

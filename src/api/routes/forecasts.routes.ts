@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isoDay } from '../../shared/validation.js';
 import { NotFoundError, UnprocessableError } from '../../shared/errors.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import type { ApiDeps } from '../deps.js';
@@ -10,7 +11,6 @@ import { parseInput } from '../middleware/validate.js';
 import type { Database } from '../../shared/db/database.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
 /** Products without a supplier are grouped under this code in drafts. */
 export const NO_SUPPLIER = 'SIN-PROVEEDOR';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
 import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 import { withTransaction } from '../../shared/db/transaction.js';
@@ -32,8 +33,8 @@ const percent = (what: string, min: number, max: number, maxInclusive = true) =>
 const pesos = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const cents = parseMoney(v);
-    if (cents === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be an amount ≥ 0 in pesos with at most 2 decimals` });
+    if (cents === undefined || cents > MAX_MONEY_CENTS) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be an amount from 0 to ${MAX_MONEY_PESOS} pesos with at most 2 decimals` });
       return z.NEVER;
     }
     return cents;

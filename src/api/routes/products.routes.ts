@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { getProduct, listProducts } from '../../shared/db/repositories/catalog.repository.js';
+import { productKardex, productStockHistory } from '../../shared/db/repositories/reports.repository.js';
 import { parseQuantity } from '../../shared/domain/quantity.js';
 import { pgErrorCode } from '../../shared/db/transaction.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
-import { decodeCursor, encodeCursor } from '../pagination.js';
+import { decodeCursor, decodeOffsetCursor, encodeCursor, encodeOffsetCursor } from '../pagination.js';
 
 const nonNegativeQuantity = z
   .union([z.string(), z.number()])
@@ -36,16 +37,43 @@ const listSchema = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
   barcode: z.string().trim().optional(),
   category: z.string().trim().toLowerCase().optional(),
+  location: z.string().trim().toUpperCase().optional(),
   belowReorderPoint: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),
 });
+
+const shopDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)), 'not a date');
+/** A shop day ('2026-03-01', Buenos Aires) or an instant with its offset. */
+const timeBound = z.union([shopDay.transform((day) => ({ day })), z.iso.datetime({ offset: true }).transform((v) => ({ at: new Date(v) }))]);
+
+const kardexSchema = z.strictObject({
+  location: z.string().trim().toUpperCase().optional(),
+  type: z.enum(['sale', 'receipt', 'adjustment', 'count', 'transfer']).optional(),
+  from: timeBound.optional(),
+  to: timeBound.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+const stockHistorySchema = z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(90) });
+
+async function productOr404(db: ApiDeps['db'], sku: string) {
+  const product = await db.selectFrom('products').select(['id', 'unit']).where('sku', '=', sku).executeTakeFirst();
+  if (!product) throw new NotFoundError('product', sku);
+  return product;
+}
 
 export function productsRouter({ db }: ApiDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
     const f = parseInput(listSchema, req.query, 'query');
+    if (f.q) {
+      const page = await listProducts(db, { ...f, offset: decodeOffsetCursor(f.cursor) });
+      res.json({ items: page.items, nextCursor: encodeOffsetCursor(page.lastId, page.more) });
+      return;
+    }
     const page = await listProducts(db, { ...f, afterId: decodeCursor(f.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
@@ -68,6 +96,19 @@ export function productsRouter({ db }: ApiDeps): Router {
     const product = await getProduct(db, req.params.sku);
     if (!product) throw new NotFoundError('product', req.params.sku);
     res.json(product);
+  });
+
+  router.get('/:sku/kardex', async (req, res) => {
+    const f = parseInput(kardexSchema, req.query, 'query');
+    const product = await productOr404(db, req.params.sku);
+    const page = await productKardex(db, { productId: product.id, location: f.location, type: f.type, from: f.from, to: f.to, beforeId: decodeCursor(f.cursor), limit: f.limit });
+    res.json({ sku: req.params.sku, unit: product.unit, items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
+  });
+
+  router.get('/:sku/stock-history', async (req, res) => {
+    const f = parseInput(stockHistorySchema, req.query, 'query');
+    const product = await productOr404(db, req.params.sku);
+    res.json({ sku: req.params.sku, days: f.days, ...(await productStockHistory(db, product.id, product.unit, f.days)) });
   });
 
   router.patch('/:sku', requireRole('negocio'), async (req, res) => {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { isoDateTime, MAX_MONEY_CENTS, MAX_MONEY_PESOS, MAX_MOVEMENT_QUANTITY } from '../../shared/validation.js';
+
+const MAX_MOVEMENT_MILLI = BigInt(MAX_MOVEMENT_QUANTITY) * 1000n;
 import { ServiceUnavailableError, UnprocessableError, ValidationError, NotFoundError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.repository.js';
@@ -40,7 +43,7 @@ export const movementInputSchema = z
     unitCost: decimal.optional(),
     reason: z.string().trim().min(1).max(200).optional(),
     reference: z.string().trim().max(200).optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: isoDateTime.optional(),
   })
   .superRefine((m, ctx) => {
     const q = parseQuantity(m.quantity);
@@ -49,11 +52,14 @@ export const movementInputSchema = z
     else if (['sale', 'receipt', 'transfer'].includes(m.type) && q <= 0n) issue('quantity', `must be greater than 0 for a ${m.type}`);
     else if (m.type === 'adjustment' && q === 0n) issue('quantity', 'an adjustment is a signed change and cannot be 0');
     else if (m.type === 'count' && q < 0n) issue('quantity', 'a count is the quantity on the shelf and cannot be negative');
+    else if (q > MAX_MOVEMENT_MILLI || q < -MAX_MOVEMENT_MILLI) issue('quantity', `must be at most ${MAX_MOVEMENT_QUANTITY} in size`);
     if (m.type === 'transfer' && !m.toLocation) issue('toLocation', 'a transfer needs toLocation');
     if (m.type !== 'transfer' && m.toLocation) issue('toLocation', `only transfers have toLocation, not a ${m.type}`);
     if (m.type === 'transfer' && m.toLocation && m.toLocation === m.location) issue('toLocation', 'must differ from location');
     if (m.type === 'adjustment' && !m.reason) issue('reason', 'an adjustment needs a reason (e.g. "rotura", "vencimiento", "robo")');
-    if (m.unitCost !== undefined && parseMoney(m.unitCost) === undefined) issue('unitCost', 'must be an amount ≥ 0 in pesos with at most 2 decimals');
+    const cost = m.unitCost === undefined ? undefined : parseMoney(m.unitCost);
+    if (m.unitCost !== undefined && cost === undefined) issue('unitCost', 'must be an amount ≥ 0 in pesos with at most 2 decimals');
+    else if (cost !== undefined && cost > MAX_MONEY_CENTS) issue('unitCost', `must be at most ${MAX_MONEY_PESOS} pesos`);
     if (m.unitCost !== undefined && !['receipt', 'adjustment'].includes(m.type)) issue('unitCost', 'only receipts and adjustments carry a unit cost');
   });
 type MovementInput = z.infer<typeof movementInputSchema>;
@@ -67,8 +73,8 @@ const ledgerQuerySchema = z.strictObject({
   sku: z.string().optional(),
   location: locationCode.optional(),
   type: z.enum(MOVEMENT_TYPES).optional(),
-  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
-  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  from: isoDateTime.transform((v) => new Date(v)).optional(),
+  to: isoDateTime.transform((v) => new Date(v)).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().optional(),
 });

@@ -4,7 +4,7 @@
  * this, and writes the result in the same transaction.
  */
 import type { MovementType } from '../db/database.js';
-import { formatQuantity as fmt } from './quantity.js';
+import { formatQuantity as fmt, MAX_QUANTITY_MILLI } from './quantity.js';
 
 export interface MovementToApply {
   id: string;
@@ -23,7 +23,7 @@ export interface MovementUnit {
   movements: MovementToApply[];
 }
 
-export type RejectionReason = 'insufficient_stock' | 'batch_rejected';
+export type RejectionReason = 'insufficient_stock' | 'batch_rejected' | 'balance_out_of_bounds';
 
 export type MovementOutcome =
   | { status: 'applied'; balanceAfter: bigint; toBalanceAfter: bigint | null }
@@ -93,6 +93,21 @@ export function planMovements(balances: ReadonlyMap<string, bigint>, units: Move
           status: 'rejected',
           reason: 'insufficient_stock',
           detail: { available: fmt(read(short.productId, short.locationId)), requested: fmt(-short.quantity) },
+        });
+        failed ??= { id: m.id, index };
+        return;
+      }
+      // A balance or ledger row outside what numeric(14,3) holds can never be written: reject
+      // with a reason instead of failing (and being retried) forever.
+      const outOfBounds = mLegs.find((leg) => {
+        const after = read(leg.productId, leg.locationId) + leg.quantity;
+        return leg.quantity > MAX_QUANTITY_MILLI || -leg.quantity > MAX_QUANTITY_MILLI || after > MAX_QUANTITY_MILLI || -after > MAX_QUANTITY_MILLI;
+      });
+      if (outOfBounds) {
+        unitOutcomes.set(m.id, {
+          status: 'rejected',
+          reason: 'balance_out_of_bounds',
+          detail: { balance: fmt(read(outOfBounds.productId, outOfBounds.locationId)), change: fmt(outOfBounds.quantity), maximum: fmt(MAX_QUANTITY_MILLI) },
         });
         failed ??= { id: m.id, index };
         return;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { isoDay } from '../validation.js';
 import { defineContract, standardJobOptions } from './contract.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date (YYYY-MM-DD)');
 
 /** Products per `forecast-products` job: one ONNX batch of 14 rows each. */
 export const FORECAST_CHUNK_SIZE = 250;

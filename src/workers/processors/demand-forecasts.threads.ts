@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { TrainingRequest, TrainingResult } from '../../shared/domain/forecast/training.js';
 import { TrainingAbandonedError } from '../../shared/errors.js';
@@ -6,7 +8,8 @@ import { TrainingAbandonedError } from '../../shared/errors.js';
 export type ThreadMessage = { started: true } | { ok: true; result: TrainingResult } | { ok: false; error: { name: string; message: string; stack?: string } };
 
 const BOOTSTRAP = new URL('./demand-forecasts.bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./demand-forecasts.thread.ts', import.meta.url).href;
+// This module's own extension tells whether it runs compiled (dist/) or through the TypeScript loader.
+const ENTRY = new URL(`./demand-forecasts.thread${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 /**
  * Runs trainings in worker threads, one thread per training, so the process's event loop keeps

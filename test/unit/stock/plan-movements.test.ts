@@ -110,3 +110,21 @@ test('random sequences never leave a negative balance and deltas equal the sum o
     t.is(sum, [...plan.deltas.values()].reduce((s, d) => s + d, 0n));
   }
 });
+
+test('a receipt that would overflow the balance column is rejected with balance_out_of_bounds, not retried forever', (t) => {
+  const big = mv('receipt', '99999999999');
+  const plan = planMovements(stock([[1, 10, '99999999999']]), single(big));
+  const outcome = plan.outcomes.get(big.id);
+  t.is(outcome?.status, 'rejected');
+  t.is(outcome?.status === 'rejected' ? outcome.reason : undefined, 'balance_out_of_bounds');
+  t.is(plan.legs.length, 0);
+  const fits = mv('receipt', '1');
+  t.is(planMovements(stock([[1, 10, '99999999998']]), single(fits)).outcomes.get(fits.id)?.status, 'applied');
+});
+
+test('a count whose difference would not fit a ledger row is rejected with balance_out_of_bounds', (t) => {
+  const count = mv('count', '99999999999', { allowNegative: true });
+  const plan = planMovements(stock([[1, 10, '-99999999999']]), single(count));
+  const outcome = plan.outcomes.get(count.id);
+  t.is(outcome?.status === 'rejected' ? outcome.reason : undefined, 'balance_out_of_bounds');
+});

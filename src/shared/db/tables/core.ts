@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Decimal, Timestamp } from './columns.js';
 import type { ProductForecastColumns } from './forecasts.js';
 import type { ProductPricingColumns } from './pricing.js';
+import type { ProductSearchColumns } from './search.js';
 
 export type Role = 'admin' | 'deposito' | 'negocio' | 'ml_service' | 'viewer';
 export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
@@ -25,8 +26,8 @@ export interface LocationsTable {
   created_at: CreatedAt;
 }
 
-/** `products`: the core columns, with those pricing (0010) and forecasting (0030) add. */
-export interface ProductsTable extends ProductPricingColumns, ProductForecastColumns {
+/** `products`: the core columns, with those pricing (0010), forecasting (0030) and search (0061) add. */
+export interface ProductsTable extends ProductPricingColumns, ProductForecastColumns, ProductSearchColumns {
   id: Generated<number>;
   sku: string;
   barcode: string | null;
