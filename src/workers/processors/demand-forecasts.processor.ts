@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
-import type { DB, Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
+import type { Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
 import {
   activateModelVersion,
   getActiveModelVersion,

@@ -1,11 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { MovementType } from '../../domain/stock.js';
 import type { CreatedAt, Decimal, Timestamp } from './columns.js';
 import type { ProductForecastColumns } from './forecasts.js';
 import type { ProductPricingColumns } from './pricing.js';
 import type { ProductSearchColumns } from './search.js';
 
+export type { MovementType };
+
 export type Role = 'admin' | 'deposito' | 'negocio' | 'ml_service' | 'viewer';
-export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
 export type MovementStatus = 'queued' | 'applied' | 'rejected';
 export type Unit = 'unit' | 'kg' | 'l';
 
