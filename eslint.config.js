@@ -1,7 +1,8 @@
 /**
  * Lint that enforces the architecture (docs: /work/shared ARCHITECTURE "Where things live").
  * `npm run lint`; `npm test` runs it too. Scope: src/ scripts/ test/ bench/ migrations/ (the web
- * app keeps its own config). The "one place" rules bind src/ only: tests, benchmarks and scripts
+ * app keeps its own config). The "one place" rules (config, transactions, queue construction,
+ * error classes) bind src/ only: tests, benchmarks and scripts
  * are harnesses and may build raw queues or read the environment to stage faults.
  *
  * test/unit/lint-rules.test.ts lints a fixture per rule (test/fixtures/lint/) and checks it fires.
@@ -33,6 +34,10 @@ const oneWayRules = {
   construction: {
     selector: "NewExpression[callee.name=/^(Queue|FlowProducer|Worker)$/]",
     message: 'queues, flows and workers are built only in src/shared/jobs/ (use the Producer from your deps, or defineWorker)',
+  },
+  errorClass: {
+    selector: "ClassDeclaration[superClass.name=/Error$/]",
+    message: 'error classes live in src/shared/errors.ts (the API maps them in one middleware)',
   },
   silentError: {
     selector:
@@ -87,7 +92,7 @@ export default tseslint.config(
         },
       ],
       'no-restricted-properties': ['error', oneWayRules.env],
-      'no-restricted-syntax': ['error', oneWayRules.transaction, oneWayRules.construction, oneWayRules.silentError],
+      'no-restricted-syntax': ['error', oneWayRules.transaction, oneWayRules.construction, oneWayRules.errorClass, oneWayRules.silentError],
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [QUEUE_CONSTRUCTION] }],
     },
   },
@@ -101,11 +106,12 @@ export default tseslint.config(
     },
   },
   { files: ['src/shared/config.ts'], rules: { 'no-restricted-properties': 'off' } },
-  { files: ['src/shared/db/transaction.ts'], rules: { 'no-restricted-syntax': ['error', oneWayRules.construction, oneWayRules.silentError] } },
+  { files: ['src/shared/db/transaction.ts'], rules: { 'no-restricted-syntax': ['error', oneWayRules.construction, oneWayRules.errorClass, oneWayRules.silentError] } },
+  { files: ['src/shared/errors.ts'], rules: { 'no-restricted-syntax': ['error', oneWayRules.transaction, oneWayRules.construction, oneWayRules.silentError] } },
   {
     files: ['src/shared/jobs/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', oneWayRules.transaction, oneWayRules.silentError],
+      'no-restricted-syntax': ['error', oneWayRules.transaction, oneWayRules.errorClass, oneWayRules.silentError],
       '@typescript-eslint/no-restricted-imports': 'off',
     },
   },

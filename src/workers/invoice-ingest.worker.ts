@@ -31,6 +31,7 @@ import { ExtractionFailedError, PermanentError } from '../shared/errors.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { priceRecalculationsContract, repricingJobId, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
+import { priceChangesOf } from '../shared/use-cases/invoice-approvals.js';
 import { logger } from '../shared/logging.js';
 import { invoiceExtractionDuration, invoiceExtractions, invoiceExtractionTimeouts, invoiceFieldConfidence } from '../shared/metrics.js';
 import { defineWorker, type JobContext } from './define-worker.js';
@@ -99,7 +100,10 @@ async function extractInvoice(invoiceId: string, { db, config, job, producer }: 
   for (const [name, f] of Object.entries(extraction.fields)) {
     if (f && typeof f === 'object' && 'confidence' in f) invoiceFieldConfidence.observe({ field: name, source: f.source }, f.confidence);
   }
-  if (saved.status === 'ready') await producer.enqueue(invoiceIngestContract, 'post-invoice', { invoiceId }, { idempotencyKey: postJobId(invoiceId) });
+  // Auto-posting is the system acting for the uploader: it never changes prices past the band;
+  // such an invoice waits in `ready` for a person with a price role (see invoice-approvals).
+  const movesPrices = saved.status === 'ready' && (await priceChangesOf(db, invoiceId, config.INVOICE_COST_BAND_PCT)).length > 0;
+  if (saved.status === 'ready' && !movesPrices) await producer.enqueue(invoiceIngestContract, 'post-invoice', { invoiceId }, { idempotencyKey: postJobId(invoiceId) });
   log.info('invoice extracted', { invoiceId, status: saved.status, methods: extraction.methods, confidence: extraction.confidence, durationMs: response.output.timings.totalMs });
   return { status: saved.status, confidence: extraction.confidence, methods: extraction.methods, duplicateOf: saved.duplicateOf };
 }

@@ -17,7 +17,6 @@ export type * from './tables/core.js';
 export type * from './tables/pricing.js';
 export type * from './tables/invoices.js';
 export type * from './tables/forecasts.js';
-export type * from './tables/search.js';
 export type * from './tables/users.js';
 
 /** Kysely's table map: every table, each declared once in `tables/<capability>.ts`. */

@@ -490,3 +490,24 @@ export async function pendingOutbox(db: Database, invoiceId: string) {
 export async function markRelayed(db: Database, ids: number[]): Promise<void> {
   if (ids.length) await db.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', ids).execute();
 }
+
+export type PostingRequest = { kind: 'not_found' } | { kind: 'already'; status: 'posted' | 'posting' } | { kind: 'not_ready'; status: InvoiceStatus; unmatched: number } | { kind: 'posting' };
+
+/**
+ * A reviewer's explicit command to post: an invoice in needs_review or ready with every line
+ * matched moves to `posting` (the caller then enqueues the posting job).
+ */
+export async function requestPosting(db: Database, id: string): Promise<PostingRequest> {
+  const inv = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
+  if (!inv) return { kind: 'not_found' };
+  if (inv.status === 'posted' || inv.status === 'posting') return { kind: 'already', status: inv.status };
+  const counts = await db
+    .selectFrom('invoice_lines')
+    .select([db.fn.countAll<number>().as('lines'), db.fn.count<number>('id').filterWhere('product_id', 'is', null).as('unmatched')])
+    .where('invoice_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const unmatched = Number(counts.unmatched);
+  if ((inv.status !== 'ready' && inv.status !== 'needs_review') || unmatched > 0 || Number(counts.lines) === 0) return { kind: 'not_ready', status: inv.status, unmatched };
+  await db.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).execute();
+  return { kind: 'posting' };
+}

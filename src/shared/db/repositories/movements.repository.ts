@@ -438,3 +438,7 @@ export async function listLedger(db: Database, f: LedgerFilter) {
     more: rows.length > f.limit,
   };
 }
+
+export async function getBatch(db: Database, id: string): Promise<{ id: string; atomic: boolean } | undefined> {
+  return db.selectFrom('movement_batches').select(['id', 'atomic']).where('id', '=', id).executeTakeFirst();
+}

@@ -274,3 +274,19 @@ export async function collectPricingGauges(db: Database): Promise<void> {
   for (const b of bands) costAlertsRecorded.set({ band: b.band }, b.n);
   productsSellingAtLoss.set(loss.rows[0]?.n ?? 0);
 }
+
+export interface TaxChange {
+  ivaRatePct?: string;
+  internalTaxPct?: string;
+  netContent?: { quantity: string; unit: 'kg' | 'l' } | null;
+}
+
+/** Sets a product's tax rates and net content in the caller's transaction (nothing to set: no write). */
+export async function updateProductTaxes(trx: Database, productId: number, c: TaxChange): Promise<void> {
+  const set = {
+    ...(c.ivaRatePct !== undefined && { iva_rate_pct: c.ivaRatePct }),
+    ...(c.internalTaxPct !== undefined && { internal_tax_pct: c.internalTaxPct }),
+    ...(c.netContent !== undefined && { net_content: c.netContent?.quantity ?? null, net_content_unit: c.netContent?.unit ?? null }),
+  };
+  if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', productId).execute();
+}

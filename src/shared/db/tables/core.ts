@@ -3,7 +3,6 @@ import type { MovementType } from '../../domain/stock.js';
 import type { CreatedAt, Decimal, Timestamp } from './columns.js';
 import type { ProductForecastColumns } from './forecasts.js';
 import type { ProductPricingColumns } from './pricing.js';
-import type { ProductSearchColumns } from './search.js';
 
 export type { MovementType };
 
@@ -29,7 +28,7 @@ export interface LocationsTable {
 }
 
 /** `products`: the core columns, with those pricing (0010), forecasting (0030) and search (0061) add. */
-export interface ProductsTable extends ProductPricingColumns, ProductForecastColumns, ProductSearchColumns {
+export interface ProductsTable extends ProductPricingColumns, ProductForecastColumns {
   id: Generated<number>;
   sku: string;
   barcode: string | null;
@@ -38,6 +37,8 @@ export interface ProductsTable extends ProductPricingColumns, ProductForecastCol
   unit: Unit;
   reorder_point: ColumnType<string, string | number | undefined, string | number>;
   allow_negative_stock: ColumnType<boolean, boolean | undefined, boolean>;
+  /** lower(unaccent(name)), kept by a trigger (migration 0061); never written by the app. */
+  search_name: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -58,6 +58,9 @@ export interface InvoicesTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   posted_at: Timestamp | null;
+  /** Who approved the cost changes of this invoice (a role allowed to change prices), and when; cleared by a correction. */
+  prices_approved_by: ColumnType<string | null, string | null | undefined, string | null>;
+  prices_approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface InvoiceLinesTable {

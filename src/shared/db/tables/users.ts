@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { CreatedAt, Timestamp } from './columns.js';
-import type { Role } from './core.js';
+import type { Role } from '../database.js';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 /** A person who signs in (machines use API keys). `username` is lower case. */
 export interface UsersTable {
@@ -40,7 +42,6 @@ export interface LoginFailuresTable {
   locked_until: Date | null;
 }
 
-/** People and their sessions (migration 0060). */
 export interface UserTables {
   users: UsersTable;
   sessions: SessionsTable;
