@@ -2,7 +2,6 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import helmet from 'helmet';
-import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -29,6 +28,7 @@ import { invoicesRouter } from './routes/invoices.routes.js';
 import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
+import { pingDatabase } from '../shared/db/health.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -50,7 +50,7 @@ export function serviceRouter(deps: ApiDeps): Router {
     responses: { 200: { description: 'ready', schema: readiness }, 503: { description: 'a dependency is unreachable', schema: readiness } },
   }, async (_req, res) => {
     const [pg, redis] = await Promise.allSettled([
-      withTimeout(sql`SELECT 1`.execute(deps.db), 2000),
+      withTimeout(pingDatabase(deps.db), 2000),
       withTimeout(deps.producer.ping(), 2000),
     ]);
     const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason) };

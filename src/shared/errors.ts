@@ -139,3 +139,10 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/** A quantity the product cannot take (a fraction of a product counted in units); `errors` names each field. */
+export class InvalidQuantityError extends AppError {
+  constructor(message: string, readonly errors: FieldError[]) {
+    super(400, 'invalid_quantity', message, { errors });
+  }
+}
