@@ -28,6 +28,8 @@ export interface ChaosResult {
   processesDied: number;
   faults: Record<string, number>;
   drainSecondsAfterLastFault: number;
+  /** Seconds from the last answered request of the load to no request left queued. */
+  drainSecondsAfterLoad: number;
   clientRetries: number;
   statusCounts: Record<string, number>;
   integrityOk: boolean;
@@ -194,6 +196,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     }
     const lastFaultAt = Date.now();
     await load;
+    const loadEndedAt = Date.now();
     log(`chaos: load done, ${accepted.size} accepted; waiting for the drain`);
 
     // Drain: every accepted movement applied (or rejected with a reason), no request left queued.
@@ -209,6 +212,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       await sleep(250);
     }
     const drainSecondsAfterLastFault = Math.round((Date.now() - lastFaultAt) / 100) / 10;
+    const drainSecondsAfterLoad = Math.round((Date.now() - loadEndedAt) / 100) / 10;
     void loadDone;
 
     const keys = [...accepted];
@@ -263,6 +267,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       processesDied: died,
       faults,
       drainSecondsAfterLastFault,
+      drainSecondsAfterLoad,
       clientRetries,
       statusCounts,
       integrityOk: integrity[0]!.n === 0,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 /** Every queue the worker process knows; `WORKER_QUEUES` picks a subset. */
 export const ALL_QUEUES = [
@@ -85,6 +86,8 @@ const schema = z.object({
   INVOICE_AUTO_POST_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.95),
   /** Fuzzy name matches scoring below this are flagged for review. */
   INVOICE_MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.55),
+  /** An invoice line whose unit cost differs from the product's replacement cost by more than this (percent) changes prices: a price role must correct, approve or post it. */
+  INVOICE_COST_BAND_PCT: z.coerce.number().min(0).max(1000).default(15),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
   /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */
@@ -107,13 +110,6 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 export type QueueName = (typeof ALL_QUEUES)[number];
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Pure: parses an environment-like object and reports every bad key at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {

@@ -71,10 +71,9 @@ export function createRateLimits(store: RateLimitStore, config: Config): RateLim
       next();
     },
     byPrincipal: async (req, res, next) => {
-      const p = req.principal as ({ userId?: number; keyId?: number } & object) | undefined;
+      const p = req.principal;
       if (!p) return next();
-      const [name, key, limit] =
-        typeof p.userId === 'number' ? ['per-user', `user:${p.userId}`, config.RATE_LIMIT_PER_USER] : ['per-key', `key:${p.keyId}`, config.RATE_LIMIT_PER_KEY];
+      const [name, key, limit] = p.kind === 'session' ? ['per-user', `user:${p.user.id}`, config.RATE_LIMIT_PER_USER] : ['per-key', `key:${p.keyId}`, config.RATE_LIMIT_PER_KEY];
       const hit = await withinBudget(store.hit(key as string, windowMs));
       if (hit) {
         setHeaders(res, name as string, limit as number, config.RATE_LIMIT_WINDOW_S, hit);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
 import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
 import { AppError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import type { InvoiceStatus } from '../../shared/db/invoices.tables.js';
+import type { InvoiceStatus } from '../../shared/db/database.js';
 import { getInvoiceFile, getInvoiceView, listInvoices, type InvoiceMime } from '../../shared/db/repositories/invoices.repository.js';
-import { correctInvoiceLines, postInvoiceNow, receiveInvoice } from '../../shared/use-cases/invoices.js';
+import { approveInvoicePrices, correctInvoiceLines, postInvoiceNow, receiveInvoice } from '../../shared/use-cases/invoices.js';
 import type { ApiDeps } from '../deps.js';
 import { parseInput } from '../middleware/validate.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
@@ -169,8 +169,10 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(view);
   });
 
+  // Supplier files carry costs and supplier data: only the roles that handle invoices read them.
   api.route('get', '/:id/file', {
     summary: 'The uploaded file as stored',
+    roles: ['deposito', 'negocio'],
     params: idParams,
     responses: { 200: { description: 'the file', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf', alternatives: { 'image/jpeg': z.string().meta({ format: 'binary' }), 'image/png': z.string().meta({ format: 'binary' }), 'image/webp': z.string().meta({ format: 'binary' }) } } },
     errors: [404],
@@ -184,26 +186,36 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
   });
 
   api.route('patch', '/:id', {
-    summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields',
+    summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields. A cost moved past INVOICE_COST_BAND_PCT needs a price role',
     roles: ['deposito', 'negocio'],
     params: idParams,
     body: patchSchema,
     responses: { 200: invoiceSchema },
     errors: [404, 409, 422],
-  }, async (_req, res, { params, body: patch }) => {
+  }, async (req, res, { params, body: patch }) => {
     const { id } = params;
-    res.json(await correctInvoiceLines(db, id, patch, saveOpts));
+    res.json(await correctInvoiceLines(db, id, patch, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT }, saveOpts));
+  });
+
+  api.route('post', '/:id/approve-prices', {
+    summary: 'Approve the cost changes of an invoice (past INVOICE_COST_BAND_PCT) so a stock role may post it',
+    roles: ['negocio'],
+    params: idParams,
+    responses: { 200: invoiceSchema },
+    errors: [404, 409],
+  }, async (req, res, { params }) => {
+    res.json(await approveInvoicePrices(db, params.id, req.principal!.name, config.INVOICE_MATCH_MIN_SCORE));
   });
 
   api.route('post', '/:id/post', {
-    summary: 'Post a fully matched invoice: receipts, replacement costs, repricing',
-    roles: ['deposito', 'negocio'],
+    summary: 'Post a fully matched invoice: receipts, replacement costs, repricing. Receiving stock needs a stock role; costs past INVOICE_COST_BAND_PCT a price role or its approval',
+    roles: ['deposito'],
     params: idParams,
     responses: { 202: { description: 'posting', schema: invoiceStateSchema }, 200: { description: 'already posted', schema: invoiceStateSchema } },
     errors: [404, 409, 503],
-  }, async (_req, res, { params }) => {
+  }, async (req, res, { params }) => {
     const { id } = params;
-    const posting = await postInvoiceNow(db, queue, id);
+    const posting = await postInvoiceNow(db, queue, id, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT });
     res.status(posting.status === 'posted' ? 200 : 202).json(posting);
   });
 

@@ -11,7 +11,8 @@ import {
   type LineCorrection,
   type SaveOptions,
 } from '../db/repositories/invoices.repository.js';
-import type { InvoiceStatus } from '../db/invoices.tables.js';
+import type { InvoiceStatus, Role } from '../db/database.js';
+import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval } from './invoice-approvals.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors.js';
 import { logger } from '../logging.js';
 
@@ -47,14 +48,26 @@ export async function receiveInvoice(
   return recorded;
 }
 
-/** A reviewer's corrections of lines (a hand-made match is learned as the supplier's alias) and fields. */
+/**
+ * A reviewer's corrections of lines (a hand-made match is learned as the supplier's alias) and
+ * fields. A stock role may fix matches and counts but not move costs past the band; a changed
+ * line clears an earlier price approval.
+ */
 export async function correctInvoiceLines(
   db: Database,
   id: string,
   patch: { lines?: LineCorrection[]; fields?: Record<string, string | number> },
+  by: { role: Role; costBandPct: number },
   opts: SaveOptions,
 ): Promise<InvoiceView> {
-  const result = await withTransaction(db, (trx) => correctInvoice(trx, id, patch, opts));
+  const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
+  const result = await withTransaction(db, async (trx) => {
+    const r = await correctInvoice(trx, id, patch, opts);
+    if (r !== 'ok') return r;
+    await assertMayCorrect(trx, id, by.role, by.costBandPct, touched);
+    if (touched.length) await clearPriceApproval(trx, id);
+    return r;
+  });
   if (result === 'not_found') throw new NotFoundError('invoice', id);
   if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
   if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
@@ -66,7 +79,8 @@ export async function correctInvoiceLines(
  * A reviewer's command to post a fully matched invoice (receipts, costs, repricing happen in the
  * worker). Posting twice is harmless: an invoice already posting or posted is answered as it is.
  */
-export async function postInvoiceNow(db: Database, queue: InvoiceQueue, id: string): Promise<{ id: string; status: 'posting' | 'posted' }> {
+export async function postInvoiceNow(db: Database, queue: InvoiceQueue, id: string, by: { role: Role; costBandPct: number }): Promise<{ id: string; status: 'posting' | 'posted' }> {
+  await assertMayPost(db, id, by.role, by.costBandPct);
   if (!queue.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
   const request = await requestPosting(db, id);
   if (request.kind === 'not_found') throw new NotFoundError('invoice', id);
@@ -77,4 +91,12 @@ export async function postInvoiceNow(db: Database, queue: InvoiceQueue, id: stri
   // The explicit command of a reviewer: every line has a product, so it goes out as is.
   await queue.enqueuePosting(id);
   return { id, status: 'posting' };
+}
+
+/** Approves the cost changes of an invoice (past the band) so a stock role may post it. */
+export async function approveInvoicePrices(db: Database, id: string, approvedBy: string, minMatchScore: number): Promise<InvoiceView> {
+  const approval = await approvePrices(db, id, approvedBy);
+  if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
+  if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
+  return (await getInvoiceView(db, id, minMatchScore))!;
 }

@@ -8,8 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { getConfig } from '../../shared/config.js';
-import { extractInvoice, ExtractionTimeoutError, UnreadableFileError, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
+import { extractInvoice, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
 import { OcrPool } from './invoice-ingest/ocr-pool.js';
+import { ExtractionTimeoutError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
+import { FileTooLargeError } from './invoice-ingest/limits.js';
 
 export interface ExtractRequest {
   /** Absolute path of the stored file. */
@@ -26,7 +28,7 @@ export interface ExtractResponse {
   rssKb: number;
 }
 
-export type ExtractFailure = { code: 'extraction_timeout' | 'unreadable_file' | 'extraction_error'; message: string };
+export type { ExtractFailure };
 
 let pool: OcrPool | undefined;
 
@@ -60,7 +62,7 @@ export async function runExtraction(req: ExtractRequest): Promise<ExtractRespons
 
 export function failureOf(err: unknown): ExtractFailure {
   if (err instanceof ExtractionTimeoutError) return { code: 'extraction_timeout', message: err.message };
-  if (err instanceof UnreadableFileError) return { code: 'unreadable_file', message: err.message };
+  if (err instanceof UnreadableFileError || err instanceof FileTooLargeError) return { code: 'unreadable_file', message: err.message };
   return { code: 'extraction_error', message: err instanceof Error ? err.message : String(err) };
 }
 

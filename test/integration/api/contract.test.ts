@@ -10,7 +10,6 @@ import { createApp } from '../../../src/api/app.js';
 import { JobWaiter } from '../../../src/api/job-waiter.js';
 import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
-import '../../../src/shared/db/repositories/forecasts.repository.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { sessionFetch, signInHttp } from '../../helpers/sessions.js';
 import { newApiKey, newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
@@ -316,6 +315,8 @@ test.serial('every route answers as the document says', async (t) => {
   const file = await sys.http(`/v1/invoices/${id}/file`);
   checkResponse('get', `/v1/invoices/${id}/file`, file.status, file.headers.get('content-type'), null);
   await call('PATCH', `/v1/invoices/${id}`, { json: { lines: [{ lineNo: 1, sku: 'CT-YERBA' }] } });
+  await call('POST', `/v1/invoices/${id}/approve-prices`);
+  await call('POST', '/v1/invoices/00000000-0000-4000-8000-000000000000/approve-prices');
   await call('POST', `/v1/invoices/${id}/post`);
   await call('POST', '/v1/invoices/00000000-0000-4000-8000-000000000000/post');
 

@@ -3,8 +3,6 @@ import type { Database, Unit } from '../database.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
 import { marginBp } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
-import '../pricing.tables.js';
-import '../tables/search.js';
 
 export interface ProductView {
   sku: string;
@@ -79,29 +77,44 @@ function toView(r: ProductRow): ProductView {
   };
 }
 
+/**
+ * What a person typed, as products.search_name holds names: lower case, accents removed (the
+ * same result as PostgreSQL's unaccent for Spanish text: á→a, ñ→n, ü→u).
+ */
+export const searchText = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Products, filtered. With `q` (search as you type) the rows are ranked: exact SKU or barcode,
  * then names starting with the query, SKU/barcode prefixes, names with a word starting with it,
- * then names containing every word (accents and case ignored: "azucar" finds "Azúcar").
+ * then names containing every word (accents and case ignored: "azucar" finds "Azúcar"). One or
+ * two characters match prefixes only.
  */
 export async function listProducts(db: Database, f: ProductFilter): Promise<{ items: ProductView[]; lastId: number | null; more: boolean }> {
   let q = productQuery(db);
   let rank: ReturnType<typeof sql<number>> | undefined;
+  let order: 'rank' | 'name' | 'id' = 'id';
   if (f.q) {
     const raw = f.q.trim();
-    const words = raw.split(/\s+/).filter(Boolean).map(likeEscape);
-    const whole = likeEscape(raw);
-    const norm = (s: string) => sql`lower(unaccent(${s}))`;
-    const contains = sql.join(words.map((w) => sql`p.search_name LIKE '%' || ${norm(w)} || '%'`), sql` AND `);
-    q = q.where(sql<boolean>`((${contains}) OR lower(p.sku) LIKE '%' || lower(${whole}) || '%' OR p.barcode LIKE ${whole} || '%')`);
-    rank = sql<number>`CASE
-      WHEN p.sku = ${raw} OR p.barcode = ${raw} THEN 0
-      WHEN p.search_name LIKE ${norm(whole)} || '%' THEN 1
-      WHEN lower(p.sku) LIKE lower(${whole}) || '%' OR p.barcode LIKE ${whole} || '%' THEN 2
-      WHEN p.search_name LIKE '% ' || ${norm(words[0]!)} || '%' THEN 3
-      ELSE 4 END`;
+    const typed = searchText(raw);
+    if (typed.length < 3) {
+      // The first keystrokes: name prefixes only, straight off the byte-order index (one page read).
+      q = q.where(sql<boolean>`p.search_name COLLATE "C" LIKE ${`${likeEscape(typed)}%`}`);
+      order = 'name';
+    } else {
+      const words = typed.split(/\s+/).filter(Boolean).map(likeEscape);
+      const whole = likeEscape(raw.toLowerCase());
+      const contains = sql.join(words.map((w) => sql`p.search_name LIKE ${`%${w}%`}`), sql` AND `);
+      q = q.where(sql<boolean>`((${contains}) OR lower(p.sku) LIKE ${`%${whole}%`} OR p.barcode LIKE ${`${likeEscape(raw)}%`})`);
+      rank = sql<number>`CASE
+        WHEN p.sku = ${raw} OR p.barcode = ${raw} THEN 0
+        WHEN p.search_name LIKE ${`${likeEscape(typed)}%`} THEN 1
+        WHEN lower(p.sku) LIKE ${`${whole}%`} OR p.barcode LIKE ${`${likeEscape(raw)}%`} THEN 2
+        WHEN p.search_name LIKE ${`% ${words[0]}%`} THEN 3
+        ELSE 4 END`;
+      order = 'rank';
+    }
   }
   if (f.barcode) q = q.where('p.barcode', '=', f.barcode);
   if (f.category) q = q.where('p.category', '=', f.category);
@@ -110,9 +123,10 @@ export async function listProducts(db: Database, f: ProductFilter): Promise<{ it
     q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM stock_levels s JOIN locations l ON l.id = s.location_id WHERE s.product_id = p.id AND l.code = ${code})`);
   }
   if (f.belowReorderPoint) q = q.where(sql<boolean>`${onHand} < p.reorder_point`);
-  if (rank) {
+  if (order !== 'id') {
     const offset = f.offset ?? 0;
-    const rows = await q.orderBy(rank).orderBy('p.search_name').orderBy('p.id').limit(f.limit + 1).offset(offset).execute();
+    const ordered = rank ? q.orderBy(rank).orderBy('p.search_name') : q.orderBy(sql`p.search_name COLLATE "C"`);
+    const rows = await ordered.orderBy('p.id').limit(f.limit + 1).offset(offset).execute();
     const page = rows.slice(0, f.limit);
     return { items: page.map(toView), lastId: offset + page.length, more: rows.length > f.limit };
   }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database.js';
 import type { Unit } from '../database.js';
-import './forecasts.repository.js';
 
 /** Products without a supplier are grouped under this code in suggestions and drafts. */
 export const NO_SUPPLIER = 'SIN-PROVEEDOR';

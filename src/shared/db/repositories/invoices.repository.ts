@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, DB } from '../database.js';
-import '../invoices.tables.js';
-import type { InvoiceStatus, MatchBy } from '../invoices.tables.js';
+import type { InvoiceStatus, MatchBy } from '../database.js';
 import type { InvoiceExtraction } from '../../domain/invoice/assemble.js';
 import { cuitDigits, formatCuit } from '../../domain/invoice/cuit.js';
 import { formatScaled, mulScaled, parseScaled } from '../../domain/invoice/decimal.js';
 import { extractPackSize, normalizeDescription } from '../../domain/invoice/normalize.js';
 import type { ParsedLine } from '../../domain/invoice/parse-text.js';
+import { withTransaction } from '../transaction.js';
 
 export const INVOICE_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMime = (typeof INVOICE_MIME_TYPES)[number];
@@ -25,7 +25,7 @@ export async function recordUpload(
   upload: { bytes: Buffer; mimeType: InvoiceMime; supplierCuit?: string | null; locationId?: number | null },
 ): Promise<{ id: string; status: InvoiceStatus; created: boolean }> {
   const key = contentKey(upload.bytes);
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await trx
       .insertInto('invoice_files')
       .values({ content_key: key, mime_type: upload.mimeType, size_bytes: upload.bytes.length, content: upload.bytes })

@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../database.js';
-import './forecasts.repository.js';
 
 export interface SuggestedLine {
   product_id: number;

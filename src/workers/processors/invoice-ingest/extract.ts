@@ -1,11 +1,13 @@
 import sharp from 'sharp';
 import { assembleExtraction, type InvoiceExtraction } from '../../../shared/domain/invoice/assemble.js';
-import { decodeFiscalQr, FiscalQrError, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
+import { decodeFiscalQr, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
 import { parseInvoiceText, type ParsedInvoiceText, type TextLine } from '../../../shared/domain/invoice/parse-text.js';
 import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
+import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
 import { readQrCodes } from './qr.js';
+import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
 
 export const SUPPORTED_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
@@ -14,20 +16,6 @@ export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 export const SCAN_DPI = 200;
 /** Text PDFs are rendered only to find the QR; ZXing needs ~3 px per module. */
 const QR_DPI = 200;
-
-export class ExtractionTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`extraction did not finish within ${ms} ms`);
-    this.name = 'ExtractionTimeoutError';
-  }
-}
-
-export class UnreadableFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableFileError';
-  }
-}
 
 export interface ExtractionTimings {
   qrMs: number;
@@ -134,7 +122,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
         timings.qrMs = performance.now() - t;
       } else {
         const rasters = [];
-        for (let p = 1; p <= pages; p++) rasters.push(await rasterizePage(doc, p, SCAN_DPI));
+        for (let p = 1; p <= pages; p++) rasters.push(await rasterizePage(doc, p, SCAN_DPI, pagePixelBudget(pages)));
         t = performance.now();
         for (const r of rasters) {
           qrTexts = await readQrCodes(r);
@@ -148,10 +136,17 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
       await doc.destroy();
     }
   } else {
+    let meta;
     try {
-      await sharp(bytes, { failOn: 'error' }).metadata();
+      meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
     } catch (err) {
       throw new UnreadableFileError(`not a readable image: ${(err as Error).message}`);
+    }
+    // From the header only, before any pixel is decoded.
+    try {
+      checkImageSize(meta.autoOrient?.width ?? meta.width, meta.autoOrient?.height ?? meta.height);
+    } catch (err) {
+      throw new UnreadableFileError((err as Error).message);
     }
     const t = performance.now();
     qrTexts = await qrFromImage(bytes);

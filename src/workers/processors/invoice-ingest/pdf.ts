@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 // map kept, which costs ~150 MB resident for the readable pdf.js sources and ~70 MB for these.
 import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.min.mjs';
 import type { TextLine } from '../../../shared/domain/invoice/parse-text.js';
+import { MAX_IMAGE_PIXELS, MAX_PDF_PAGES, renderDpiFor } from './limits.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -15,8 +16,7 @@ const WASM = join(pdfjsRoot, 'wasm') + '/';
 const CMAPS = join(pdfjsRoot, 'cmaps') + '/';
 GlobalWorkerOptions.workerSrc = pathToFileURL(join(pdfjsRoot, 'legacy/build/pdf.worker.min.mjs')).href;
 
-/** Pages read beyond this are ignored: supplier invoices are short. */
-export const MAX_PDF_PAGES = 5;
+export { MAX_PDF_PAGES };
 /** Fewer printable characters than this per page means a scan without a text layer. */
 const MIN_TEXT_CHARS = 40;
 
@@ -31,6 +31,8 @@ export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
     disableFontFace: true,
     useSystemFonts: false,
     verbosity: 0,
+    // Embedded images larger than this are dropped instead of decoded (see limits.ts).
+    maxImageSize: MAX_IMAGE_PIXELS,
   }).promise;
 }
 
@@ -98,9 +100,11 @@ export interface RasterPage {
 }
 
 /** Renders one page to pixels at `dpi` (scanned PDFs before OCR, every PDF for its QR). */
-export async function rasterizePage(doc: PDFDocumentProxy, pageNumber: number, dpi: number): Promise<RasterPage> {
+export async function rasterizePage(doc: PDFDocumentProxy, pageNumber: number, dpi: number, maxPixels?: number): Promise<RasterPage> {
   const page = await doc.getPage(pageNumber);
-  const viewport = page.getViewport({ scale: dpi / 72 });
+  const size = page.getViewport({ scale: 1 });
+  // Checked before the canvas exists: a huge page renders at a lower resolution, or is refused.
+  const viewport = page.getViewport({ scale: renderDpiFor(size.width, size.height, dpi, maxPixels) / 72 });
   const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
