@@ -13,7 +13,7 @@ import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
-import { ApiRouter, docsInitScript, openApiDocument, renderDocsPage } from './openapi.js';
+import { ApiRouter, docsInitScript, docsStylesheet, openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
@@ -135,6 +135,9 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.get('/docs', (_req, res) => {
     res.type('html').send(renderDocsPage());
+  });
+  app.get('/docs/docs.css', (_req, res) => {
+    res.type('text/css').send(docsStylesheet);
   });
   app.get('/docs/init.js', (_req, res) => {
     res.type('text/javascript').send(docsInitScript);
