@@ -2,7 +2,6 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import helmet from 'helmet';
-import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -14,7 +13,7 @@ import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
-import { ApiRouter, docsInitScript, openApiDocument, renderDocsPage } from './openapi.js';
+import { ApiRouter, docsInitScript, docsStylesheet, openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
@@ -30,6 +29,7 @@ import { webAppRouter } from './web-app.js';
 import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
+import { pingDatabase } from '../shared/db/health.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -51,7 +51,7 @@ export function serviceRouter(deps: ApiDeps): Router {
     responses: { 200: { description: 'ready', schema: readiness }, 503: { description: 'a dependency is unreachable', schema: readiness } },
   }, async (_req, res) => {
     const [pg, redis] = await Promise.allSettled([
-      withTimeout(sql`SELECT 1`.execute(deps.db), 2000),
+      withTimeout(pingDatabase(deps.db), 2000),
       withTimeout(deps.producer.ping(), 2000),
     ]);
     const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason) };
@@ -135,6 +135,9 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.get('/docs', (_req, res) => {
     res.type('html').send(renderDocsPage());
+  });
+  app.get('/docs/docs.css', (_req, res) => {
+    res.type('text/css').send(docsStylesheet);
   });
   app.get('/docs/init.js', (_req, res) => {
     res.type('text/javascript').send(docsInitScript);

@@ -222,3 +222,10 @@ export class FileTooLargeError extends Error {
     this.name = 'FileTooLargeError';
   }
 }
+
+/** A quantity the product cannot take (a fraction of a product counted in units); `errors` names each field. */
+export class InvalidQuantityError extends AppError {
+  constructor(message: string, readonly errors: FieldError[]) {
+    super(400, 'invalid_quantity', message, { errors });
+  }
+}

@@ -166,6 +166,7 @@ test.serial('every route answers as the document says', async (t) => {
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'transfer', quantity: 1, toLocation: other.code } })).status, 202);
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-NONE', location: 'SALON-C', type: 'sale', quantity: 1 } })).status, 422);
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'sale', quantity: 'lots' } })).status, 400);
+  t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'sale', quantity: '0.5' } })).body.code, 'invalid_quantity');
   const batch = await call('POST', '/v1/stock-movements/batch', {
     json: { atomic: true, movements: [{ sku: 'CT-YERBA', location: 'SALON-C', type: 'receipt', quantity: 4, unitCost: '1500.50' }, { sku: 'CT-QUESO', location: 'SALON-C', type: 'receipt', quantity: '1.250' }] },
     headers: wait,
