@@ -61,8 +61,8 @@ const schema = z.object({
   MAX_PREFER_WAIT_S: intFrom(0, 30),
   LOAD_DEMO_DATA: boolFrom(true),
   TRUST_PROXY: boolFrom(false),
-  /** A browser session not used for this long is over (12 h). */
-  SESSION_IDLE_TIMEOUT_MS: intFrom(1000, 12 * 3600 * 1000),
+  /** A browser session not used for this long is over (12 h; at most 30 days). */
+  SESSION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(30 * 24 * 3600 * 1000, 'at most 30 days').default(12 * 3600 * 1000),
   /** Wrong passwords per username, and per client address, that lock sign-in for LOGIN_LOCK_MS. */
   LOGIN_USERNAME_FAILURE_LIMIT: intFrom(1, 5),
   LOGIN_ADDRESS_FAILURE_LIMIT: intFrom(1, 20),

@@ -3,6 +3,7 @@ import type { Database, Unit } from '../../src/shared/db/database.js';
 import { applyMovementGroup } from '../../src/shared/db/repositories/movements.repository.js';
 import { createApiKey } from '../../src/shared/db/repositories/api-keys.repository.js';
 import { createUser } from '../../src/shared/use-cases/users.js';
+import { withTransaction } from '../../src/shared/db/transaction.js';
 
 let seq = 0;
 const next = () => `${Date.now().toString(36)}${(++seq).toString(36)}`;
@@ -48,7 +49,7 @@ export async function applyMovement(
   m: { type: 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer'; productId: number; locationId: number; toLocationId?: number; quantity: string; occurredAt?: Date; unitCostCents?: number; reason?: string },
 ) {
   const id = randomUUID();
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     await trx
       .insertInto('movement_requests')
       .values({

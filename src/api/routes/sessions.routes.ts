@@ -2,9 +2,9 @@ import type { Request, RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../shared/config.js';
 import { AppError, UnauthorizedError } from '../../shared/errors.js';
-import { signIn, signOut } from '../../shared/use-cases/sessions.js';
+import { endSessionOfToken, signIn, signOut } from '../../shared/use-cases/sessions.js';
 import type { ApiDeps } from '../deps.js';
-import { SESSION_COOKIE } from '../middleware/auth.js';
+import { SESSION_COOKIE, sessionTokenFrom } from '../middleware/auth.js';
 import { ApiRouter } from '../openapi.js';
 import { roleSchema } from './users.routes.js';
 
@@ -44,6 +44,10 @@ export function sessionsRouter({ db, config }: ApiDeps, auth: RequestHandler): R
     errors: [401, 429],
   }, async (req, res, { body: input }) => {
     const signedIn = await signIn(db, policy, { ...input, address: req.ip ?? null, userAgent: req.header('user-agent') ?? null });
+    // Signing in again from the same browser ends the session its cookie held.
+    const previous = sessionTokenFrom(req);
+    if (previous) await endSessionOfToken(db, previous);
+    res.set('Cache-Control', 'no-store');
     res.cookie(SESSION_COOKIE, signedIn.token, cookieOptions(req));
     res.status(201).json({ user: signedIn.user, csrfToken: signedIn.csrfToken });
   });
@@ -78,6 +82,7 @@ export function meRouter(): Router {
   }, (req: Request, res) => {
     const p = req.principal;
     if (!p) throw new UnauthorizedError();
+    res.set('Cache-Control', 'no-store');
     if (p.kind === 'session') res.json({ user: p.user, csrfToken: p.csrfToken });
     else res.json({ user: null, apiKey: { id: p.keyId, name: p.name, role: p.role } });
   });

@@ -13,7 +13,10 @@ import {
   hashSessionToken,
   insertSession,
   recordFailure,
+  purgeOldSessions,
+  purgeStaleFailures,
   revokeSession,
+  revokeSessionByTokenHash,
   touchSession,
   type FailureKey,
 } from '../db/repositories/users.repository.js';
@@ -78,6 +81,7 @@ export async function signIn(
 
   if (user && passwordOk && user.active) {
     await clearFailures(db, { scope: 'username', key: username });
+    await Promise.all([purgeOldSessions(db, user.id), purgeStaleFailures(db)]);
     const token = generateSessionToken();
     const session = await insertSession(db, { tokenHash: hashSessionToken(token), userId: user.id, userAgent: input.userAgent, address: input.address });
     return { user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role }, sessionId: session.id, token, csrfToken: csrfTokenFor(token) };
@@ -118,4 +122,9 @@ export function csrfTokenMatches(expected: string, presented: string): boolean {
 
 export async function signOut(db: Database, sessionId: number): Promise<void> {
   await revokeSession(db, sessionId, 'signed_out');
+}
+
+/** Ends the session a cookie token belongs to, if it is still open (a new sign-in replaces it). */
+export async function endSessionOfToken(db: Database, token: string): Promise<void> {
+  await revokeSessionByTokenHash(db, hashSessionToken(token), 'signed_out');
 }

@@ -3,7 +3,7 @@ import type { Database, Role } from '../db/database.js';
 import { withTransaction, pgErrorCode } from '../db/transaction.js';
 import { passwordProblem } from '../domain/auth.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { countOtherActiveAdmins, findUserCredentials, insertUser, lockUser, revokeUserSessions, updateUserRow, type UserView } from '../db/repositories/users.repository.js';
+import { clearFailures, countOtherActiveAdmins, findUserCredentials, insertUser, lockUser, revokeUserSessions, updateUserRow, type UserView } from '../db/repositories/users.repository.js';
 import { hashPassword } from './sessions.js';
 
 function checkPassword(password: string, username: string): void {
@@ -33,7 +33,8 @@ export interface UserChange {
 
 /**
  * Changes a user. Deactivating it or setting a new password revokes its sessions in the same
- * transaction; the last active admin cannot be deactivated or demoted.
+ * transaction (a new password also lifts a sign-in lock on the username); the last active admin
+ * cannot be deactivated or demoted.
  */
 export async function updateUser(db: Database, id: number, change: UserChange): Promise<{ user: UserView; sessionsRevoked: number }> {
   const existing = await findUserById(db, id);
@@ -50,7 +51,11 @@ export async function updateUser(db: Database, id: number, change: UserChange): 
     const user = await updateUserRow(trx, id, { displayName: change.displayName, role: change.role, active: change.active, passwordHash });
     let sessionsRevoked = 0;
     if (change.active === false && current.active) sessionsRevoked += await revokeUserSessions(trx, id, 'user_deactivated');
-    if (passwordHash !== undefined) sessionsRevoked += await revokeUserSessions(trx, id, 'password_changed');
+    if (passwordHash !== undefined) {
+      sessionsRevoked += await revokeUserSessions(trx, id, 'password_changed');
+      // A new password from an admin also lifts a lock on the username (the person was told the new one).
+      await clearFailures(trx, { scope: 'username', key: current.username });
+    }
     return { user, sessionsRevoked };
   });
 }

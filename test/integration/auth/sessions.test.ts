@@ -79,8 +79,13 @@ test('five wrong passwords lock the username: 429 login_locked with Retry-After,
   t.truthy(right.headers.get('retry-after'));
   // Once the lock is over (moved back in the database), the right password works and clears the count.
   await sql`UPDATE login_failures SET locked_until = now() - interval '1 second', window_started_at = now() - interval '1 hour' WHERE scope = 'username' AND key = ${user.username}`.execute(sys.database.db);
+  await sys.database.db
+    .insertInto('login_failures')
+    .values({ scope: 'username', key: `stale-${user.username}`, failures: 2, window_started_at: new Date(Date.now() - 2 * 86_400_000), last_failure_at: new Date(Date.now() - 2 * 86_400_000) })
+    .execute();
   t.is((await signIn(user.username, user.password)).status, 201);
   t.is((await sys.database.db.selectFrom('login_failures').select('failures').where('scope', '=', 'username').where('key', '=', user.username).executeTakeFirst()), undefined);
+  t.is((await sys.database.db.selectFrom('login_failures').select('failures').where('key', '=', `stale-${user.username}`).executeTakeFirst()), undefined, 'counters idle for a day are forgotten');
 });
 
 test('wrong passwords from one address for many usernames lock that address, not others', async (t) => {
@@ -164,7 +169,7 @@ test('deactivating a user revokes its sessions at once and it can no longer sign
   t.is((await signIn(user.username, user.password)).status, 401);
 });
 
-test('a password change revokes the sessions; the new password signs in, the old one does not', async (t) => {
+test('a password change revokes the sessions and lifts a sign-in lock; the new password signs in, the old one does not', async (t) => {
   const user = await newUser(sys.database.db);
   const s = (await signIn(user.username, user.password)).session!;
   const before = await sys.database.db.selectFrom('users').select('password_changed_at').where('id', '=', user.id).executeTakeFirstOrThrow();
@@ -173,8 +178,12 @@ test('a password change revokes the sessions; the new password signs in, the old
   t.is(patched.body.sessionsRevoked, 1);
   t.true(new Date(patched.body.passwordChangedAt) > before.password_changed_at);
   t.is((await sessionFetch(sys.baseUrl, s, '/v1/me')).status, 401);
-  t.is((await signIn(user.username, user.password)).status, 401);
-  t.is((await signIn(user.username, 'a brand new passphrase')).status, 201);
+  // Locked by wrong passwords, then an admin sets a new password: the lock is lifted.
+  for (let i = 0; i < 5; i++) await signIn(user.username, user.password);
+  t.is((await signIn(user.username, 'a brand new passphrase')).status, 429);
+  t.is((await sys.http(`/v1/users/${user.id}`, { method: 'PATCH', json: { password: 'another new passphrase' } })).status, 200);
+  t.is((await signIn(user.username, 'a brand new passphrase')).status, 401);
+  t.is((await signIn(user.username, 'another new passphrase')).status, 201);
 });
 
 test('a session idle for more than 12 hours is over; one used recently is not', async (t) => {
@@ -202,7 +211,8 @@ test('signing out ends the session and clears the cookie; it needs the CSRF toke
   t.is((await sys.http('/v1/sessions/current', { method: 'DELETE' })).body.code, 'not_a_session');
 });
 
-test('admins manage users: list, create, bad passwords are a 400 naming the field, taken usernames a 409, the last admin stays', async (t) => {
+// Serial: it deactivates every other admin to test the last-admin rule.
+test.serial('admins manage users: list, create, bad passwords are a 400 naming the field, taken usernames a 409, the last admin stays', async (t) => {
   const short = await sys.http('/v1/users', { method: 'POST', json: { username: 'cajera1', displayName: 'Cajera', role: 'deposito', password: 'short' } });
   t.is(short.status, 400);
   t.is(short.body.errors[0].path, 'password');
@@ -236,4 +246,28 @@ test('admins manage users: list, create, bad passwords are a 400 naming the fiel
   const viaSession = await sessionFetch(sys.baseUrl, s, `/v1/users/${created.body.id}`, { method: 'PATCH', json: { role: 'negocio' } });
   t.is(viaSession.status, 200);
   t.is(viaSession.body.role, 'negocio');
+});
+
+test('signing in again from the same browser ends the session its cookie held', async (t) => {
+  const user = await newUser(sys.database.db);
+  const first = (await signIn(user.username, user.password)).session!;
+  const again = await signInHttp(sys.baseUrl, user.username, user.password, { 'x-forwarded-for': newAddress(), cookie: first.cookie });
+  t.is(again.status, 201);
+  t.is(again.headers.get('cache-control'), 'no-store');
+  t.is((await sessionFetch(sys.baseUrl, first, '/v1/me')).status, 401);
+  t.is((await sessionFetch(sys.baseUrl, again.session!, '/v1/me')).status, 200);
+});
+
+test('the queue dashboard takes an admin session, refuses other roles, and refuses writes from another site', async (t) => {
+  const admin = await newUser(sys.database.db, { role: 'admin' });
+  const viewer = await newUser(sys.database.db, { role: 'viewer' });
+  const a = (await signIn(admin.username, admin.password)).session!;
+  const v = (await signIn(viewer.username, viewer.password)).session!;
+  t.is((await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues', { csrf: null })).status, 200);
+  t.is((await sessionFetch(sys.baseUrl, v, '/admin/queues/api/queues', { csrf: null })).status, 403);
+  const crossSite = await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues/stock-movements/retry/failed', { method: 'PUT', csrf: null, headers: { 'sec-fetch-site': 'cross-site' } });
+  t.is(crossSite.status, 403);
+  t.is(crossSite.body.code, 'csrf_origin_mismatch');
+  const sameSite = await sessionFetch(sys.baseUrl, a, '/admin/queues/api/queues/stock-movements/retry/failed', { method: 'PUT', csrf: null, headers: { 'sec-fetch-site': 'same-origin' } });
+  t.not(sameSite.status, 403);
 });

@@ -131,6 +131,19 @@ export async function revokeSession(db: Database, sessionId: number, reason: Ses
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
+export async function revokeSessionByTokenHash(db: Db, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+}
+
+/** Forgets a user's sessions that ended (revoked or idle) more than 30 days ago; keeps the table small. */
+export async function purgeOldSessions(db: Db, userId: number): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('revoked_at', '<', sql<Date>`now() - interval '30 days'`), eb('last_seen_at', '<', sql<Date>`now() - interval '31 days'`)]))
+    .execute();
+}
+
 /** Revokes every live session of a user; returns how many. */
 export async function revokeUserSessions(db: Database, userId: number, reason: SessionRevokedReason): Promise<number> {
   const result = await db
@@ -183,6 +196,15 @@ export async function recordFailure(db: Database, k: FailureKey, { limit, window
     RETURNING failures, locked_until, now() AS now`.execute(db);
   const row = rows[0]!;
   return { failures: row.failures, lockedUntil: row.locked_until && row.locked_until > row.now ? row.locked_until : null, now: row.now };
+}
+
+/** Forgets failure counters untouched for a day and not locked (guessed usernames would pile up). */
+export async function purgeStaleFailures(db: Db): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+    .execute();
 }
 
 /** A successful sign-in forgets the username's failures (the address keeps its own count). */
