@@ -199,7 +199,7 @@ export async function recordFailure(db: Database, k: FailureKey, { limit, window
 }
 
 /** Forgets failure counters untouched for a day and not locked (guessed usernames would pile up). */
-export async function purgeStaleFailures(db: Db): Promise<void> {
+export async function purgeStaleFailures(db: Database): Promise<void> {
   await db
     .deleteFrom('login_failures')
     .where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
