@@ -11,6 +11,7 @@ import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
+import { dashboardGuard } from './middleware/dashboard-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
 import { openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
@@ -40,6 +41,14 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext);
+  // Security headers on every response (web app, docs, dashboard, metrics): no framing anywhere,
+  // no MIME sniffing, no referrer. The /v1 JSON API adds helmet's strict default policy below.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, 'frame-ancestors': ["'none'"], 'base-uri': ["'self'"], 'object-src': ["'none'"], 'form-action': ["'self'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -83,11 +92,11 @@ export function createApp(deps: ApiDeps): Express {
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
   const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
+  app.use('/admin/queues', dashboardGuard, authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   const v1 = express.Router();
   const auth = authenticate(deps.db, { sessionIdleMs });
-  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
+  v1.use(helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } }), express.json({ limit: '2mb' }), inputGuard);
   v1.use('/sessions', sessionsRouter(deps, auth));
   v1.use(auth, byPrincipal);
   v1.get('/me', meHandler);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { csvField } from '../../shared/csv.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { getLabelBatch, listLabelBatches, listLabelItems, type LabelItem } from '../../shared/db/repositories/pricing-views.repository.js';
 import type { ApiDeps } from '../deps.js';
@@ -21,7 +22,6 @@ const CSV_COLUMNS: [string, (i: LabelItem) => string | null][] = [
   ['previous_price', (i) => i.previousPrice],
 ];
 
-const csvField = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** `/v1/label-batches`: shelf labels of each repricing run, as JSON pages or one CSV. */
 export function labelsRouter({ db }: ApiDeps): Router {

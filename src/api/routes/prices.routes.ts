@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
+import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
 import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 import { withTransaction } from '../../shared/db/transaction.js';
@@ -43,7 +43,7 @@ const pesos = (what: string) =>
 export const recalculateSchema = z
   .strictObject({
     skus: z.array(z.string().trim().min(1).max(64)).min(1).max(10_000).optional(),
-    category: z.string().trim().toLowerCase().min(1).max(60).optional(),
+    category: categoryName.optional(),
     all: z.literal(true).optional(),
     reason: z.string().trim().min(1).max(200),
     /** Ignore each rule's maximum change per run. */
@@ -203,7 +203,8 @@ export function priceRunsRouter({ db, producer }: ApiDeps): Router {
 
 const categoryParam = (raw: string) => {
   const category = raw.trim().toLowerCase();
-  if (!category || category.length > 60) throw new ValidationError('the category in the path is invalid', [{ path: 'category', message: '1 to 60 characters' }]);
+  const problem = categoryProblem(category);
+  if (problem) throw new ValidationError(`the category in the path is invalid: ${problem}`, [{ path: 'category', message: problem }]);
   return category === 'default' ? DEFAULT_RULE_CATEGORY : category;
 };
 

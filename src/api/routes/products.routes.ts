@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { categoryName } from '../../shared/validation.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { getProduct, listProducts } from '../../shared/db/repositories/catalog.repository.js';
 import { productKardex, productStockHistory } from '../../shared/db/repositories/reports.repository.js';
@@ -17,7 +18,7 @@ const nonNegativeQuantity = z
 
 const productFields = {
   name: z.string().trim().min(1).max(200),
-  category: z.string().trim().toLowerCase().min(1).max(60),
+  category: categoryName,
   barcode: z.string().trim().regex(/^\d{6,14}$/, 'must be 6 to 14 digits (EAN/UPC)').nullable().optional(),
   reorderPoint: nonNegativeQuantity.optional(),
   allowNegativeStock: z.boolean().optional(),
