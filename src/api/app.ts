@@ -5,7 +5,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ALL_QUEUES } from '../shared/config.js';
-import { queueJobs, registry } from '../shared/metrics.js';
+import { metricsAuthorized, queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
@@ -32,6 +32,28 @@ import { collectPricingGauges } from '../shared/db/repositories/pricing-views.re
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+/**
+ * /metrics of the api. Queue depth is collected here, at scrape time, by the api only (worker
+ * replicas would duplicate it). With METRICS_TOKEN set, only a scraper that sends it gets figures.
+ */
+export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>) {
+  return async (req: express.Request, res: express.Response) => {
+    if (!metricsAuthorized(deps.config.METRICS_TOKEN, req.headers.authorization)) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.type('text/plain').send('send Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
+    }
+    await Promise.allSettled(
+      ALL_QUEUES.map(async (name) => {
+        const counts = await withTimeout(deps.producer.queue({ queue: name }).getJobCounts(), 1000);
+        for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
+      }),
+    );
+    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
+    res.type(registry.contentType).send(await registry.metrics());
+  };
+}
 
 const passThrough = (_req: unknown, _res: unknown, next: () => void) => next();
 
@@ -64,17 +86,8 @@ export function createApp(deps: ApiDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
-  // Queue depth is collected here, at scrape time, by the api only (worker replicas would duplicate it).
-  app.get('/metrics', async (_req, res) => {
-    await Promise.allSettled(
-      ALL_QUEUES.map(async (name) => {
-        const counts = await withTimeout(deps.producer.queue({ queue: name }).getJobCounts(), 1000);
-        for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
-      }),
-    );
-    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // On the main port unless API_METRICS_PORT moves it to an internal one (server.ts).
+  if (deps.config.API_METRICS_PORT === undefined) app.get('/metrics', metricsHandler(deps));
 
   app.get('/docs/openapi.json', (_req, res) => {
     res.json(openApiDocument());

@@ -27,6 +27,13 @@ const schema = z.object({
   PORT: intFrom(0, 8080),
   HOST: z.string().default('0.0.0.0'),
   WORKER_METRICS_PORT: intFrom(0, 9464),
+  /**
+   * Where the api serves /metrics (business figures: margins, cost alerts). Set a port to serve it
+   * only there — an internal port the load balancer does not expose; unset = on PORT.
+   */
+  API_METRICS_PORT: z.coerce.number().int().min(0).optional(),
+  /** When set, /metrics (api and workers) answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_QUEUES: z
     .string()
     .default('all')

@@ -44,3 +44,23 @@ test('pricing-rule categories refuse path text, reserved names and control chara
   const ok = await sys.http('/v1/products', { method: 'POST', json: { sku: 'CAT-2', name: 'Yerba', category: 'almacén seco' } });
   t.is(ok.status, 201);
 });
+
+test('/metrics can move to an internal port and require a bearer token', async (t) => {
+  const { startApi } = await import('../../../src/api/server.js');
+  const { testConfig } = await import('../../helpers/db.js');
+  const token = 'metrics-token-0123456789';
+  const config = testConfig(sys.config.DATABASE_URL, { API_METRICS_PORT: '0', METRICS_TOKEN: token });
+  const api = await startApi(config);
+  try {
+    const port = (api.server.address() as { port: number }).port;
+    const metricsPort = (api.metricsServer!.address() as { port: number }).port;
+    t.is((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 404, 'not on the public port');
+    t.is((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status, 401);
+    t.is((await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
+    const ok = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    t.is(ok.status, 200);
+    t.regex(await ok.text(), /gondola_/);
+  } finally {
+    for (const step of api.closeSteps) await step.close();
+  }
+});
