@@ -25,6 +25,7 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
@@ -130,6 +131,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/label-batches', labelsRouter(deps));
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/invoices', invoicesRouter(deps));
+  v1.use('/audit-events', auditEventsRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

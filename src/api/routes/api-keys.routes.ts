@@ -1,4 +1,7 @@
 import { Router } from 'express';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { auditActorOf } from '../audit-actor.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
@@ -23,14 +26,22 @@ export function apiKeysRouter({ db }: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const input = parseInput(createApiKeySchema, req.body);
-    const created = await createApiKey(db, input.name, input.role);
+    const created = await withTransaction(db, async (trx) => {
+      const key = await createApiKey(trx, input.name, input.role);
+      await recordAudit(trx, auditActorOf(req), { action: 'api_key.created', entityType: 'api_key', entityId: key.id, after: { name: input.name, role: input.role } });
+      return key;
+    });
     res.status(201).json({ ...created, name: input.name, role: input.role });
   });
 
   router.delete('/:id', async (req, res) => {
     const id = Number(req.params.id);
     const result = Number.isSafeInteger(id)
-      ? await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+      ? await withTransaction(db, async (trx) => {
+          const r = await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returning(['name', 'role']).executeTakeFirst();
+          if (r) await recordAudit(trx, auditActorOf(req), { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before: r });
+          return { numUpdatedRows: r ? 1 : 0 };
+        })
       : undefined;
     if (!result?.numUpdatedRows) throw new NotFoundError('active api key', String(req.params.id));
     res.status(204).end();

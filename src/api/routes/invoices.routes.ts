@@ -16,7 +16,9 @@ import {
 import { logger } from '../../shared/logging.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole } from '../middleware/auth.js';
-import { approvePrices, assertMayCorrect, assertMayPost } from '../../shared/use-cases/invoice-approvals.js';
+import { approvePrices, assertMayCorrect, assertMayPost, priceChangesOf } from '../../shared/use-cases/invoice-approvals.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf } from '../audit-actor.js';
 import { parseInput } from '../middleware/validate.js';
 import { registerOperations } from '../openapi.js';
 
@@ -154,9 +156,13 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     const id = parseInput(idParam, req.params.id, 'invoice id');
     const patch = parseInput(patchSchema, req.body);
     const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
+    const lineColumns = ['line_no', 'product_id', 'quantity', 'unit_price_cents', 'amount_cents', 'pack_units'] as const;
     const result = await db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('invoice_lines').select(lineColumns).where('invoice_id', '=', id).orderBy('line_no').execute();
       const r = await correctInvoice(trx, id, patch, saveOpts);
       if (r !== 'ok') return r;
+      const after = await trx.selectFrom('invoice_lines').select(lineColumns).where('invoice_id', '=', id).orderBy('line_no').execute();
+      await recordAudit(trx, auditActorOf(req), { action: 'invoice.corrected', entityType: 'invoice', entityId: id, before: { lines: before }, after: { lines: after, fields: patch.fields ?? null } });
       // A deposito may fix matches and counts, not move costs (and so prices) past the band.
       await assertMayCorrect(trx, id, req.principal!.role, config.INVOICE_COST_BAND_PCT, touched);
       if (touched.length) await trx.updateTable('invoices').set({ prices_approved_by: null, prices_approved_at: null }).where('id', '=', id).execute();
@@ -171,7 +177,13 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
 
   router.post('/:id/approve-prices', requireRole('negocio'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'invoice id');
-    if (!(await approvePrices(db, id, req.principal!.name))) {
+    const approved = await db.transaction().execute(async (trx) => {
+      if (!(await approvePrices(trx, id, req.principal!.name))) return false;
+      const changes = await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT);
+      await recordAudit(trx, auditActorOf(req), { action: 'invoice.prices_approved', entityType: 'invoice', entityId: id, after: { priceChanges: changes } });
+      return true;
+    });
+    if (!approved) {
       const exists = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
       if (!exists) throw new NotFoundError('invoice', id);
       throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${exists.status})`);
@@ -192,7 +204,10 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
       throw new ConflictError('invoice_not_ready', `an invoice is posted from needs_review or ready with every line matched to a product (status ${inv.status}, ${unmatched.n} unmatched lines); correct it with PATCH first`);
     }
     // The explicit command of a reviewer: every line has a product, so it goes out as is.
-    await db.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).execute();
+    await db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).executeTakeFirst();
+      if (Number(r.numUpdatedRows)) await recordAudit(trx, auditActorOf(req), { action: 'invoice.posted', entityType: 'invoice', entityId: id, before: { status: inv.status }, after: { status: 'posting', priceChanges: await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT) } });
+    });
     await enqueuePosting(producer, id);
     res.status(202).json({ id, status: 'posting' });
   });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf } from '../audit-actor.js';
 import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
 import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
@@ -152,14 +154,19 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
     const p = parseInput(productPricingSchema, req.body);
     const product = await db.selectFrom('products').select('id').where('sku', '=', sku).executeTakeFirst();
     if (!product) throw new NotFoundError('product', sku);
+    const pricingColumns = ['replacement_cost_cents', 'iva_rate_pct', 'internal_tax_pct', 'net_content', 'net_content_unit'] as const;
     const recorded = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('products').select(pricingColumns).where('id', '=', product.id).forUpdate().executeTakeFirstOrThrow();
       const set = {
         ...(p.ivaRate !== undefined && { iva_rate_pct: formatPercent(p.ivaRate) }),
         ...(p.internalTaxRate !== undefined && { internal_tax_pct: formatPercent(p.internalTaxRate) }),
         ...(p.netContent !== undefined && { net_content: p.netContent === null ? null : String(p.netContent.quantity), net_content_unit: p.netContent?.unit ?? null }),
       };
       if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', product.id).execute();
-      return p.replacementCost === undefined ? null : recordReplacementCost(trx, product.id, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
+      const cost = p.replacementCost === undefined ? null : await recordReplacementCost(trx, product.id, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
+      const after = await trx.selectFrom('products').select(pricingColumns).where('id', '=', product.id).executeTakeFirstOrThrow();
+      await recordAudit(trx, auditActorOf(req), { action: 'product_pricing.changed', entityType: 'product', entityId: sku, before, after });
+      return cost;
     });
     let repricing = null;
     if (p.reprice) {
@@ -217,14 +224,25 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
   router.put('/:category', requireRole('negocio'), async (req, res) => {
     const category = categoryParam(String(req.params.category));
     const r = parseInput(ruleSchema, req.body);
-    await upsertRule(db, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+    await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      await upsertRule(trx, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+      const after = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).executeTakeFirst();
+      await recordAudit(trx, auditActorOf(req), { action: before ? 'pricing_rule.changed' : 'pricing_rule.created', entityType: 'pricing_rule', entityId: category, before, after });
+    });
     const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
     res.json(view);
   });
   router.delete('/:category', requireRole('negocio'), async (req, res) => {
     const category = categoryParam(String(req.params.category));
     if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
-    if (!(await deleteRule(db, category))) throw new NotFoundError('pricing rule', category);
+    const deleted = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      if (!(await deleteRule(trx, category))) return false;
+      await recordAudit(trx, auditActorOf(req), { action: 'pricing_rule.deleted', entityType: 'pricing_rule', entityId: category, before });
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('pricing rule', category);
     res.status(204).end();
   });
   return router;

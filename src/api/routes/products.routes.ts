@@ -1,5 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf } from '../audit-actor.js';
 import { categoryName } from '../../shared/validation.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { getProduct, listProducts } from '../../shared/db/repositories/catalog.repository.js';
@@ -82,10 +85,11 @@ export function productsRouter({ db }: ApiDeps): Router {
   router.post('/', requireRole('negocio'), async (req, res) => {
     const p = parseInput(createProductSchema, req.body);
     try {
-      await db
-        .insertInto('products')
-        .values({ sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorder_point: p.reorderPoint ?? '0', allow_negative_stock: p.allowNegativeStock ?? false })
-        .execute();
+      await withTransaction(db, async (trx) => {
+        const values = { sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorder_point: p.reorderPoint ?? '0', allow_negative_stock: p.allowNegativeStock ?? false };
+        const row = await trx.insertInto('products').values(values).returning('id').executeTakeFirstOrThrow();
+        await recordAudit(trx, auditActorOf(req), { action: 'product.created', entityType: 'product', entityId: p.sku, after: { id: row.id, ...values } });
+      });
     } catch (err) {
       if (pgErrorCode(err) === '23505') throw new ConflictError('sku_taken', `a product with sku ${p.sku} already exists; PATCH /v1/products/${p.sku} to change it`);
       throw err;
@@ -115,7 +119,10 @@ export function productsRouter({ db }: ApiDeps): Router {
   router.patch('/:sku', requireRole('negocio'), async (req, res) => {
     const sku = String(req.params.sku);
     const p = parseInput(updateProductSchema, req.body);
-    const updated = await db
+    const updated = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('products').select(['name', 'category', 'barcode', 'reorder_point', 'allow_negative_stock']).where('sku', '=', sku).forUpdate().executeTakeFirst();
+      if (!before) return { numUpdatedRows: 0n };
+      const r = await trx
       .updateTable('products')
       .set({
         ...(p.name !== undefined && { name: p.name }),
@@ -126,7 +133,11 @@ export function productsRouter({ db }: ApiDeps): Router {
         updated_at: new Date(),
       })
       .where('sku', '=', sku)
-      .executeTakeFirst();
+      .returning(['name', 'category', 'barcode', 'reorder_point', 'allow_negative_stock'])
+      .executeTakeFirstOrThrow();
+      await recordAudit(trx, auditActorOf(req), { action: 'product.changed', entityType: 'product', entityId: sku, before, after: r });
+      return { numUpdatedRows: 1n };
+    });
     if (!updated.numUpdatedRows) throw new NotFoundError('product', sku);
     res.json(await getProduct(db, sku));
   });

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf } from '../audit-actor.js';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/domain/auth.js';
 import { ValidationError } from '../../shared/errors.js';
@@ -47,14 +49,14 @@ export function usersRouter({ db }: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const input = parseInput(createUserSchema, req.body);
-    const user = await createUser(db, input);
+    const user = await createUser(db, input, (trx, change) => recordAudit(trx, auditActorOf(req), change));
     res.status(201).location(`/v1/users/${user.id}`).json(user);
   });
 
   router.patch('/:id', async (req, res) => {
     const id = userId(req.params.id);
     const input = parseInput(updateUserSchema, req.body);
-    const { user, sessionsRevoked } = await updateUser(db, id, input);
+    const { user, sessionsRevoked } = await updateUser(db, id, input, (trx, change) => recordAudit(trx, auditActorOf(req), change));
     res.json({ ...user, sessionsRevoked });
   });
 
