@@ -7,10 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { createDatabase, type DB } from '../src/shared/db/database.js';
-import '../src/shared/db/pricing.tables.js';
+import { createDatabase, type DB, type Database } from '../src/shared/db/database.js';
 import { withTransaction } from '../src/shared/db/transaction.js';
 import { createRun, markEnqueued } from '../src/shared/db/repositories/pricing-runs.repository.js';
 import { createRedis } from '../src/shared/jobs/connection.js';
@@ -34,7 +33,7 @@ const copies: string[] = [];
 const log = (msg: string) => process.stderr.write(`bench:pricing ${msg}\n`);
 
 /** Rules with every feature in play: markups, margins, steps and endings, change limits, price ahead. */
-async function seed(db: Kysely<DB>) {
+async function seed(db: Database) {
   await db
     .insertInto('pricing_rules')
     .values([
@@ -115,7 +114,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: num
   return { result, seconds: (performance.now() - start) / 1000 };
 }
 
-const pricesOf = async (db: Kysely<DB>) => (await db.selectFrom('products').select(['id', 'price_cents']).orderBy('id').execute()).map((p) => p.price_cents);
+const pricesOf = async (db: Database) => (await db.selectFrom('products').select(['id', 'price_cents']).orderBy('id').execute()).map((p) => p.price_cents);
 
 let worker: ReturnType<typeof spawnTs> | undefined;
 try {

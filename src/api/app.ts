@@ -1,4 +1,6 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import swaggerUi from 'swagger-ui-dist';
+import { z } from 'zod';
 import helmet from 'helmet';
 import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
@@ -11,9 +13,9 @@ import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
-import { dashboardGuard } from './middleware/dashboard-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
-import { openApiDocument, renderDocsPage } from './openapi.js';
+import { dashboardGuard } from './middleware/dashboard-guard.js';
+import { ApiRouter, docsInitScript, openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { locationsRouter } from './routes/locations.routes.js';
@@ -26,13 +28,15 @@ import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
 import { auditEventsRouter } from './routes/audit-events.routes.js';
-import { meHandler, sessionsRouter } from './routes/sessions.routes.js';
+import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+const passThrough: RequestHandler = (_req, _res, next) => next();
 
 /**
  * /metrics of the api. Queue depth is collected here, at scrape time, by the api only (worker
@@ -56,28 +60,19 @@ export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>
   };
 }
 
-const passThrough = (_req: unknown, _res: unknown, next: () => void) => next();
-
-/** Builds the HTTP app; no listen (server.ts and tests do that). */
-export function createApp(deps: ApiDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.TRUST_PROXY);
-  app.use(requestContext);
-  // Security headers on every response (web app, docs, dashboard, metrics): no framing anywhere,
-  // no MIME sniffing, no referrer. The /v1 JSON API adds helmet's strict default policy below.
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, 'frame-ancestors': ["'none'"], 'base-uri': ["'self'"], 'object-src': ["'none'"], 'form-action': ["'self'"] } },
-      frameguard: { action: 'deny' },
-    }),
-  );
-
-  app.get('/health', (_req, res) => {
+/** `/health`, `/ready`, `/metrics`: no API key. */
+export function serviceRouter(deps: ApiDeps): Router {
+  const service = new ApiRouter('');
+  service.route('get', '/health', { summary: 'Liveness: the process answers', public: true, responses: { 200: z.strictObject({ status: z.literal('ok') }) } }, (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  app.get('/ready', async (_req, res) => {
+  const readiness = z.strictObject({ status: z.enum(['ready', 'not_ready']), checks: z.strictObject({ postgres: z.string(), redis: z.string() }).meta({ description: '"ok" or the error' }) });
+  service.route('get', '/ready', {
+    summary: 'Readiness: PostgreSQL and Redis reachable',
+    public: true,
+    responses: { 200: { description: 'ready', schema: readiness }, 503: { description: 'a dependency is unreachable', schema: readiness } },
+  }, async (_req, res) => {
     const [pg, redis] = await Promise.allSettled([
       withTimeout(sql`SELECT 1`.execute(deps.db), 2000),
       withTimeout(deps.producer.ping(), 2000),
@@ -88,32 +83,28 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   // On the main port unless API_METRICS_PORT moves it to an internal one (server.ts).
-  if (deps.config.API_METRICS_PORT === undefined) app.get('/metrics', metricsHandler(deps));
+  if (deps.config.API_METRICS_PORT === undefined) {
+    service.route('get', '/metrics', {
+      summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`',
+      public: true,
+      responses: { 200: { description: 'metrics', schema: z.string(), contentType: 'text/plain' } },
+    }, metricsHandler(deps));
+  }
+  return service.router;
 
-  app.get('/docs/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
-  app.get('/docs', (_req, res) => {
-    res.type('html').send(renderDocsPage(openApiDocument()));
-  });
+}
 
-  const limits = deps.rateLimitStore && deps.config.RATE_LIMIT_ENABLED ? createRateLimits(deps.rateLimitStore, deps.config) : undefined;
-  const byAddress = limits?.byAddress ?? passThrough;
-  const byPrincipal = limits?.byPrincipal ?? passThrough;
-  app.use(['/v1', '/admin'], byAddress);
-
-  const board = new ExpressAdapter();
-  board.setBasePath('/admin/queues');
-  createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
-  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
-  app.use('/admin/queues', dashboardGuard, authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
-
+/**
+ * Everything under `/v1` (API key required). Building it registers every operation in the
+ * OpenAPI document; routes read `deps` only when a request arrives.
+ */
+export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThrough): Router {
   const v1 = express.Router();
-  const auth = authenticate(deps.db, { sessionIdleMs });
+  const auth = authenticate(deps.db, { sessionIdleMs: deps.config.SESSION_IDLE_TIMEOUT_MS });
   v1.use(helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } }), express.json({ limit: '2mb' }), inputGuard);
   v1.use('/sessions', sessionsRouter(deps, auth));
   v1.use(auth, byPrincipal);
-  v1.get('/me', meHandler);
+  v1.use(meRouter());
   v1.use('/users', usersRouter(deps));
   v1.use('/summary', summaryRouter(deps));
   v1.use('/products', productsRouter(deps));
@@ -132,7 +123,50 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/invoices', invoicesRouter(deps));
   v1.use('/audit-events', auditEventsRouter(deps));
-  app.use('/v1', v1);
+  return v1;
+}
+
+/** Builds the HTTP app; no listen (server.ts and tests do that). */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.use(requestContext);
+  // Security headers on every response (web app, docs, dashboard, metrics): no framing anywhere,
+  // no MIME sniffing, no referrer. The /v1 JSON API adds helmet's strict default policy below.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, 'frame-ancestors': ["'none'"], 'base-uri': ["'self'"], 'object-src': ["'none'"], 'form-action': ["'self'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  );
+
+  app.use(serviceRouter(deps));
+
+  // The reference UI: Swagger UI's files from node_modules, so /docs works with no network.
+  app.get('/docs/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(renderDocsPage());
+  });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('text/javascript').send(docsInitScript);
+  });
+  app.use('/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1d' }));
+
+  const limits = deps.rateLimitStore && deps.config.RATE_LIMIT_ENABLED ? createRateLimits(deps.rateLimitStore, deps.config) : undefined;
+  const byAddress = limits?.byAddress ?? passThrough;
+  const byPrincipal = limits?.byPrincipal ?? passThrough;
+  app.use(['/v1', '/admin'], byAddress);
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
+  const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
+  app.use('/admin/queues', dashboardGuard, authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
+
+  app.use('/v1', v1Router(deps, byPrincipal));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,140 +1,275 @@
+/**
+ * The API contract, generated from the zod schemas the routes use: nothing in `/docs/openapi.json`
+ * is written by hand, so the document cannot say something the code does not do.
+ *
+ * Adding a route (the whole pattern; the route's schemas live in one place, its declaration):
+ *
+ *   const api = new ApiRouter('/v1/things');                       // base = where app.ts mounts it
+ *   api.route('get', '/:id', {
+ *     summary: 'One thing',
+ *     roles: ['negocio'],                                          // enforced here and documented; omit = any key
+ *     params: z.object({ id: z.string() }),                        // path, query, body: parsed (400 on failure)
+ *     query: z.strictObject({ verbose: z.enum(['true', 'false']).optional() }),
+ *     responses: { 200: thingSchema },                             // each status with its body schema
+ *     errors: [404],                                               // problem+json statuses the handler throws
+ *   }, async (req, res, { params, query }) => { res.json(await getThing(deps.db, params.id)); });
+ *   return api.router;
+ *
+ * 400 (when anything is parsed), 401 (unless public), 403 (with roles), 413 (with a JSON body) and
+ * 429 (rate limits, under /v1) are
+ * added by themselves; every error response is `application/problem+json` with the `Problem`
+ * schema. Give a response schema `.meta({ id: 'Thing' })` to make it a named component (clients get
+ * a named type). `test/integration/api/contract.test.ts` validates real responses of every route
+ * against this document and checks that every Express route is in it and the other way round.
+ */
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { createApiKeySchema } from './routes/api-keys.routes.js';
-import { createLocationSchema } from './routes/locations.routes.js';
-import { createProductSchema, updateProductSchema } from './routes/products.routes.js';
-import { batchInputSchema, movementInputSchema } from './routes/stock-movements.routes.js';
-import { signInSchema } from './routes/sessions.routes.js';
-import { createUserSchema, updateUserSchema } from './routes/users.routes.js';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import type { Role } from '../shared/db/database.js';
+import { requireRole } from './middleware/auth.js';
+import { parseInput } from './middleware/validate.js';
 
-type Op = { summary: string; role?: string; body?: z.ZodType; query?: string[]; responses: Record<string, string> };
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** RFC 9457 problem details as the error middleware writes them; some codes add fields (e.g. `missing`). */
+export const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    code: z.string().meta({ description: 'stable, machine-readable; clients match on it' }),
+    detail: z.string().meta({ description: 'what went wrong and what to do about it' }),
+    errors: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional().meta({ description: 'one entry per bad field' }),
+  })
+  .meta({ id: 'Problem' });
 
-/** Extra operations other capabilities register (path → method → operation). */
-const extra: Record<string, Record<string, Op>> = {};
-export function registerOperations(path: string, ops: Record<string, Op>): void {
-  extra[path] = { ...extra[path], ...ops };
-}
+/** A timestamp as JSON carries it (ISO 8601, UTC). */
+export const timestamp = z.iso.datetime({ offset: true });
+/** A decimal as a string (quantities to 3 places, money to 2, percents). */
+export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/);
+/** A calendar day, `YYYY-MM-DD`. */
+export const isoDay = z.iso.date();
+/** Opaque cursor of the next page; null on the last page. */
+export const nextCursor = z.string().nullable();
 
-const paths: Record<string, Record<string, Op>> = {
-  '/v1/products': {
-    get: {
-      summary: 'List products with stock per location, price, replacement cost and margin. q searches as you type (name, SKU, barcode; accents and case ignored): exact SKU/barcode first, then prefixes, then contains. Cursor pagination',
-      query: ['q', 'barcode', 'category', 'location', 'belowReorderPoint', 'limit', 'cursor'],
-      responses: { 200: 'page of products' },
-    },
-    post: { summary: 'Create a product', role: 'negocio', body: createProductSchema, responses: { 201: 'created', 400: 'invalid', 409: 'sku_taken' } },
-  },
-  '/v1/products/{sku}': {
-    get: { summary: 'One product with its stock on hand', responses: { 200: 'product', 404: 'not_found' } },
-    patch: { summary: 'Change a product', role: 'negocio', body: updateProductSchema, responses: { 200: 'product', 404: 'not_found' } },
-  },
-  '/v1/products/{sku}/kardex': {
-    get: {
-      summary: 'The product\'s ledger, newest first, with the running balance per location after each row (balanceAfter). from/to: a shop day YYYY-MM-DD (Buenos Aires; to is inclusive) or an ISO instant. Cursor pagination',
-      query: ['location', 'type', 'from', 'to', 'limit', 'cursor'],
-      responses: { 200: '{sku, unit, items, nextCursor}', 404: 'not_found' },
-    },
-  },
-  '/v1/products/{sku}/stock-history': {
-    get: { summary: 'Daily closing stock of the product over the last `days` shop days (default 90, at most 366), per location and in all', query: ['days'], responses: { 200: '{sku, unit, days, timeZone, locations, points:[{day, total, byLocation}]}', 404: 'not_found' } },
-  },
-  '/v1/summary': {
-    get: {
-      summary: 'The shop at a glance: inventory value at cost and at price, units/kg/liters sold today and in the last 7 days, products below reorder point, invoices needing review, cost alerts, queue health, sales per day for 30 days (amount at today\'s price)',
-      responses: { 200: 'summary' },
-    },
-  },
-  '/v1/locations': {
-    get: { summary: 'List locations', responses: { 200: 'locations' } },
-    post: { summary: 'Create a location', role: 'deposito', body: createLocationSchema, responses: { 201: 'created', 409: 'location_code_taken' } },
-  },
-  '/v1/stock-movements': {
-    get: { summary: 'The ledger (filters: sku, location, type, from, to; cursor pagination)', query: ['sku', 'location', 'type', 'from', 'to', 'limit', 'cursor'], responses: { 200: 'page of ledger rows' } },
-    post: {
-      summary: 'Submit a movement. Headers: Idempotency-Key (same key → same movement), Prefer: wait=N',
-      role: 'deposito',
-      body: movementInputSchema,
-      responses: { 202: 'queued', 201: 'applied (with Prefer: wait)', 409: 'rejected, with reason', 400: 'invalid input', 422: 'unknown sku/location or key reused', 503: 'queue unreachable' },
-    },
-  },
-  '/v1/stock-movements/batch': {
-    post: { summary: 'Submit up to 1000 movements as one job; atomic: true makes it all-or-nothing', role: 'deposito', body: batchInputSchema, responses: { 202: 'queued', 200: 'completed (with Prefer: wait)' } },
-  },
-  '/v1/stock-movements/batches/{id}': { get: { summary: 'A batch and the outcome of each movement', responses: { 200: 'batch' } } },
-  '/v1/stock-movements/{id}': { get: { summary: 'A movement: status, reason, balance after', responses: { 200: 'movement', 404: 'not_found' } } },
-  '/v1/stock': { get: { summary: 'Balances per product and location', query: ['sku', 'location', 'category', 'belowReorderPoint', 'limit', 'cursor'], responses: { 200: 'page of balances' } } },
-  '/v1/stock/integrity': { get: { summary: 'Balances vs the sum of the ledger; mismatches must be empty', responses: { 200: '{ok, checked, mismatches}' } } },
-  '/v1/api-keys': {
-    get: { summary: 'List API keys', role: 'admin', responses: { 200: 'keys (hashes never shown)' } },
-    post: { summary: 'Create an API key (shown once)', role: 'admin', body: createApiKeySchema, responses: { 201: 'key' } },
-  },
-  '/v1/api-keys/{id}': { delete: { summary: 'Revoke an API key', role: 'admin', responses: { 204: 'revoked' } } },
-  '/v1/sessions': {
-    post: {
-      summary: 'Sign in: 201 {user:{id,username,displayName,role}, csrfToken} and the HttpOnly cookie gondola_session. Cookie-authenticated writes need the header X-CSRF-Token: <csrfToken>',
-      body: signInSchema,
-      responses: { 201: 'signed in', 400: 'invalid input', 401: 'invalid_credentials (unknown user or wrong password: same answer)', 429: 'login_locked (too many wrong passwords for the user or the address; Retry-After)' },
-    },
-  },
-  '/v1/sessions/current': { delete: { summary: 'Sign out: ends this session and clears the cookie', responses: { 204: 'signed out', 401: 'no live session', 403: 'csrf_token_missing / csrf_token_invalid' } } },
-  '/v1/me': { get: { summary: 'Who is calling: {user, csrfToken} for a session, {user:null, apiKey:{id,name,role}} for an API key', responses: { 200: 'principal', 401: 'not signed in' } } },
-  '/v1/users': {
-    get: { summary: 'List users', role: 'admin', responses: { 200: '{items: users}' } },
-    post: { summary: 'Create a user (password at least 10 characters)', role: 'admin', body: createUserSchema, responses: { 201: 'user', 400: 'invalid input (errors name the field)', 409: 'username_taken' } },
-  },
-  '/v1/users/{id}': {
-    patch: {
-      summary: 'Change display name, role, active or password; deactivating or a new password ends the user\'s sessions',
-      role: 'admin',
-      body: updateUserSchema,
-      responses: { 200: 'user with sessionsRevoked', 400: 'invalid input', 404: 'not_found', 409: 'last_admin' },
-    },
-  },
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 400: 'Invalid input (every bad field listed)', 401: 'Not authenticated: no, unknown or revoked API key or session',
+  403: 'The caller lacks the role, or a cookie write lacks its CSRF token', 404: 'Not found', 409: 'Conflict with the current state', 413: 'Request body too large', 415: 'Unsupported media type',
+  422: 'Well-formed but refers to something that does not exist or cannot be used', 429: 'Too many requests; see Retry-After', 503: 'A backing service is unreachable; retry',
 };
 
-export function openApiDocument() {
-  const all = { ...paths, ...extra };
+export type ResponseSpec =
+  | z.ZodType
+  | {
+      description?: string;
+      schema?: z.ZodType;
+      /** Of `schema`; default application/json. */
+      contentType?: string;
+      /** Other representations of the same response, by content type (e.g. text/csv). */
+      alternatives?: Record<string, z.ZodType>;
+      headers?: Record<string, string>;
+    };
+
+export interface RouteSpec<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined> {
+  summary: string;
+  description?: string;
+  /** Roles allowed besides admin; `[]` = admin only; omitted = any authenticated key. */
+  roles?: readonly Role[];
+  params?: P;
+  query?: Q;
+  /** JSON request body, parsed before the handler runs. */
+  body?: B;
+  /** false: the body may be absent (parsed as `{}`). */
+  bodyRequired?: boolean;
+  /** A non-JSON body (CSV, multipart): documented here, read by the handler. */
+  rawBody?: { contentType: string; schema: z.ZodType; description?: string };
+  /** Request headers the route reads (documented; the handler validates them). */
+  headers?: z.ZodObject;
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses the handler (or its middleware) answers, besides the automatic ones. */
+  errors?: number[];
+  /** Middleware that runs after authorization and before parsing (e.g. a body reader). */
+  use?: RequestHandler[];
+  /** Not under /v1: no API key needed. */
+  public?: boolean;
+}
+
+type Out<S, D> = S extends z.ZodType ? z.output<S> : D;
+export interface RouteInput<P, Q, B> {
+  params: Out<P, Record<string, string>>;
+  query: Out<Q, Record<string, unknown>>;
+  body: Out<B, unknown>;
+}
+export type RouteHandler<P, Q, B> = (req: Request, res: Response, input: RouteInput<P, Q, B>) => Promise<void> | void;
+
+type AnySpec = RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
+interface Registered {
+  method: Method;
+  path: string;
+  operation: ZodOpenApiOperationObject;
+}
+const operations = new Map<string, Registered>();
+let cached: ReturnType<typeof createDocument> | undefined;
+
+/** `/:id` → `/{id}` */
+export const openApiPath = (expressPath: string) => expressPath.replace(/:(\w+)/g, '{$1}');
+
+function response(status: number, spec: ResponseSpec): ZodOpenApiResponseObject {
+  if (spec instanceof z.ZodType) return { description: STATUS_TEXT[status] ?? String(status), content: { 'application/json': { schema: spec } } };
   return {
-    openapi: '3.1.0',
-    info: { title: 'Gondola API', version: '1', description: 'Inventory backend for mini markets. Auth: a session cookie from POST /v1/sessions (writes need X-CSRF-Token), or Authorization: Bearer <key> or X-API-Key. Errors: application/problem+json with a stable code.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, session: { type: 'apiKey', in: 'cookie', name: 'gondola_session' } } },
-    security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
-    paths: Object.fromEntries(
-      Object.entries(all).map(([path, ops]) => [
-        path,
-        Object.fromEntries(
-          Object.entries(ops).map(([method, op]) => [
-            method,
-            {
-              summary: op.summary,
-              ...(op.role && { description: `Role: ${op.role} (or admin)` }),
-              ...(op.query && { parameters: op.query.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })) }),
-              ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: json(op.body) } } } }),
-              responses: Object.fromEntries(Object.entries(op.responses).map(([code, description]) => [code, { description }])),
-            },
-          ]),
-        ),
-      ]),
-    ),
+    description: spec.description ?? STATUS_TEXT[status] ?? String(status),
+    ...(spec.schema && {
+      content: {
+        [spec.contentType ?? 'application/json']: { schema: spec.schema },
+        ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])),
+      },
+    }),
+    ...(spec.headers && { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' as const } }])) }),
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A self-contained HTML page of the API (no external assets: nothing leaves the machine). */
-export function renderDocsPage(doc: ReturnType<typeof openApiDocument>): string {
-  const rows = Object.entries(doc.paths)
-    .flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => {
-        const o = op as { summary: string; description?: string; requestBody?: { content: { 'application/json': { schema: unknown } } }; responses: Record<string, { description: string }> };
-        const body = o.requestBody ? `<details><summary>body schema</summary><pre>${esc(JSON.stringify(o.requestBody.content['application/json'].schema, null, 2))}</pre></details>` : '';
-        const responses = Object.entries(o.responses).map(([c, r]) => `<code>${c}</code> ${esc(r.description)}`).join(' · ');
-        return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${esc(o.summary)}${o.description ? ` — <em>${esc(o.description)}</em>` : ''}</p><p>${responses}</p>${body}</section>`;
-      }),
-    )
-    .join('\n');
-  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Gondola API</title>
-<style>body{font:15px/1.4 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}section{border-top:1px solid #ddd;padding:.4em 0}.m{display:inline-block;min-width:4em;color:#06c}pre{background:#f6f6f6;padding:.6em;overflow:auto}</style>
-</head><body><h1>Gondola API v1</h1><p>${esc(doc.info.description)} Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a>. Queue dashboard: <a href="/admin/queues">/admin/queues</a> (admin key as password).</p>${rows}</body></html>`;
+function operationOf(fullPath: string, spec: AnySpec, id: string): ZodOpenApiOperationObject {
+  const errors = new Set(spec.errors ?? []);
+  if (spec.params || spec.query || spec.body || spec.rawBody) errors.add(400);
+  if (!spec.public) errors.add(401);
+  if (fullPath.startsWith('/v1/')) errors.add(429);
+  if (spec.roles) errors.add(403);
+  if (spec.body) errors.add(413);
+  const roleText = spec.roles && `Role: ${spec.roles.length ? `${spec.roles.join(' or ')} (or admin)` : 'admin'}.`;
+  const requestBody = spec.body
+    ? { required: spec.bodyRequired ?? true, content: { 'application/json': { schema: spec.body } } }
+    : spec.rawBody && { required: true, description: spec.rawBody.description, content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema } } };
+  return {
+    operationId: id,
+    summary: spec.summary,
+    ...((spec.description || roleText) && { description: [spec.description, roleText].filter(Boolean).join('\n\n') }),
+    tags: [fullPath.startsWith('/v1/') ? fullPath.split('/')[2]! : 'service'],
+    ...(spec.public && { security: [] }),
+    requestParams: {
+      ...(spec.params && { path: spec.params as z.ZodObject }),
+      ...(spec.query && { query: spec.query as z.ZodObject }),
+      ...(spec.headers && { header: spec.headers }),
+    },
+    ...(requestBody && { requestBody }),
+    responses: {
+      ...Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, response(Number(status), r)])),
+      ...Object.fromEntries(
+        [...errors].sort().map((status) => [String(status), { description: STATUS_TEXT[status] ?? String(status), content: { 'application/problem+json': { schema: problemSchema } } }]),
+      ),
+    },
+  };
 }
+
+/** Records one operation in the document (the routers do this through `ApiRouter.route`). */
+export function registerOperation(method: Method, expressPath: string, spec: AnySpec, id = defaultOperationId(method, expressPath)): void {
+  const path = openApiPath(expressPath);
+  operations.set(`${method} ${path}`, { method, path, operation: operationOf(path, spec, id) });
+  cached = undefined;
+}
+
+/** Every registered operation (method, OpenAPI path). */
+export function registeredOperations(): { method: Method; path: string }[] {
+  return [...operations.values()].map(({ method, path }) => ({ method, path }));
+}
+
+const camel = (words: string[]) => words.map((w, i) => (i ? w[0]!.toUpperCase() + w.slice(1) : w)).join('');
+function defaultOperationId(method: Method, expressPath: string): string {
+  const words = expressPath
+    .split('/')
+    .filter((s) => s && s !== 'v1')
+    .flatMap((s) => (s.startsWith(':') ? ['by', s.slice(1)] : s.split(/[-_]/)));
+  return camel([method, ...words]);
+}
+
+/**
+ * An Express router whose routes are declared once with their schemas: the declaration parses
+ * the input, enforces the roles and registers the operation in the OpenAPI document.
+ */
+export class ApiRouter {
+  readonly router = Router();
+  constructor(readonly base: string) {}
+
+  route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    method: Method,
+    path: string,
+    spec: RouteSpec<P, Q, B>,
+    handler: RouteHandler<P, Q, B>,
+  ): void {
+    const fullPath = `${this.base}${path === '/' ? '' : path}` || '/';
+    registerOperation(method, fullPath, spec as AnySpec);
+    const chain: RequestHandler[] = [];
+    if (spec.roles) chain.push(requireRole(...spec.roles));
+    chain.push(...(spec.use ?? []));
+    chain.push(async (req: Request, res: Response, _next: NextFunction) => {
+      const input = {
+        params: spec.params ? parseInput(spec.params, req.params, 'path') : req.params,
+        query: spec.query ? parseInput(spec.query, req.query, 'query') : req.query,
+        body: spec.body ? parseInput(spec.body, spec.bodyRequired === false ? (req.body ?? {}) : req.body) : req.body,
+      } as RouteInput<P, Q, B>;
+      await handler(req, res, input);
+    });
+    this.router[method](path, ...chain);
+  }
+}
+
+/** The OpenAPI 3.1 document of every registered route. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const { method, path, operation } of [...operations.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+    paths[path] = { ...paths[path], [method]: operation };
+  }
+  cached = createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gondola API',
+        version: '1',
+        description:
+          'Inventory backend for mini markets. Auth: a session cookie from POST /v1/sessions (writes need X-CSRF-Token), or `Authorization: Bearer <key>` or `X-API-Key`. Errors: `application/problem+json` with a stable `code`. Generated from the zod schemas that validate requests and shape responses.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gondola_session' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
+      paths,
+    },
+    {
+      reused: 'inline',
+      // Leaner schemas for readers and client generators: the format says what zod's long regex says.
+      override: ({ jsonSchema }) => {
+        const s = jsonSchema as Record<string, unknown>;
+        if (s.format === 'date-time' || s.format === 'date' || s.format === 'uuid') delete s.pattern;
+        if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+        if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+      },
+    },
+  );
+  return cached;
+}
+
+/** The reference page: Swagger UI from node_modules (served by the API under /docs/assets), no network. */
+export function renderDocsPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Gondola API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>`;
+}
+
+/** Started from a file, not inline, so the page works under a strict Content-Security-Policy. */
+export const docsInitScript = `window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null, tryItOutEnabled: false, persistAuthorization: true });\n`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 /** Every queue the worker process knows; `WORKER_QUEUES` picks a subset. */
 export const ALL_QUEUES = [
@@ -116,13 +117,6 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 export type QueueName = (typeof ALL_QUEUES)[number];
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Pure: parses an environment-like object and reports every bad key at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {

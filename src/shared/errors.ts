@@ -132,10 +132,66 @@ export function clientInputErrorOf(err: unknown): AppError | undefined {
   }
 }
 
-/** A job failure that retrying cannot fix (bad payload, business rule). */
+/** A job failure that retrying cannot fix (bad payload, business rule). `cause` keeps the error behind it. */
 export class PermanentError extends Error {
-  constructor(message: string, readonly code = 'permanent_failure') {
-    super(message);
+  constructor(message: string, readonly code = 'permanent_failure', options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PermanentError';
   }
+}
+
+/** Configuration that does not parse: every bad key at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A repricing chunk touched a product whose price or cost changed since it was read: retry the chunk. */
+export class PriceConflictError extends Error {
+  constructor(runId: string, expected: number, written: number) {
+    super(`run ${runId}: ${expected - written} of ${expected} products changed while being repriced`);
+    this.name = 'PriceConflictError';
+  }
+}
+
+/** A fiscal QR code whose content is not a valid fiscal voucher record. */
+export class FiscalQrError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FiscalQrError';
+  }
+}
+
+/** Invoice extraction ran past its deadline. */
+export class ExtractionTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`extraction did not finish within ${ms} ms`);
+    this.name = 'ExtractionTimeoutError';
+  }
+}
+
+/** An invoice file that cannot be read as a PDF or image. */
+export class UnreadableFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+/** Why an extraction failed, as the extraction child process reports it. */
+export type ExtractFailure = { code: 'extraction_timeout' | 'unreadable_file' | 'extraction_error'; message: string };
+
+/** An extraction the child process reported as failed. */
+export class ExtractionFailedError extends Error {
+  constructor(readonly failure: ExtractFailure) {
+    super(`${failure.code}: ${failure.message}`);
+    this.name = 'ExtractionFailedError';
+  }
+}
+
+/** A training whose thread was terminated by `abandon()` (shutdown): nothing was stored; run it again. */
+export class TrainingAbandonedError extends Error {
+  override name = 'TrainingAbandonedError';
 }

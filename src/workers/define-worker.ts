@@ -104,7 +104,8 @@ function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>
         if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return await handler(parsed.data, { job, db: deps.db, config: deps.config, producer: deps.producer });
       } catch (err) {
-        if (err instanceof PermanentError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        // BullMQ stops retrying on UnrecoverableError; the original stays its cause (logged with the failure).
+        if (err instanceof PermanentError) throw Object.assign(new UnrecoverableError(`${err.code}: ${err.message}`), { cause: err });
         throw err;
       } finally {
         end();

@@ -4,7 +4,8 @@ import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId, planJo
 import { logger } from '../shared/logging.js';
 import { defineWorker } from './define-worker.js';
 import { forecastChunk, lastCompleteDay, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
-import { TrainingAbandonedError, TrainingThreads } from './processors/demand-forecasts.threads.js';
+import { TrainingThreads } from './processors/demand-forecasts.threads.js';
+import { TrainingAbandonedError } from '../shared/errors.js';
 
 const log = logger.child({ component: 'demand-forecasts' });
 

@@ -51,7 +51,7 @@ async function readSource(source: string): Promise<string> {
   try {
     return await readFile(source, 'utf8');
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') throw new PermanentError(`index source file ${source} does not exist`, 'index_source_missing');
+    if ((err as { code?: string }).code === 'ENOENT') throw new PermanentError(`index source file ${source} does not exist`, 'index_source_missing', { cause: err });
     throw err;
   }
 }

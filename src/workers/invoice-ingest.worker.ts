@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../shared/db/database.js';
-import { withTransaction } from '../shared/db/transaction.js';
+import { pgConstraint, withTransaction } from '../shared/db/transaction.js';
 import { applyMovementGroup } from '../shared/db/repositories/movements.repository.js';
 import { recordReplacementCost } from '../shared/db/repositories/pricing-costs.repository.js';
 import {
@@ -27,7 +27,7 @@ import {
   saveExtraction,
   startExtraction,
 } from '../shared/db/repositories/invoices.repository.js';
-import { PermanentError } from '../shared/errors.js';
+import { ExtractionFailedError, PermanentError } from '../shared/errors.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { priceRecalculationsContract, repricingJobId, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
@@ -36,7 +36,7 @@ import { logger } from '../shared/logging.js';
 import { invoiceExtractionDuration, invoiceExtractions, invoiceExtractionTimeouts, invoiceFieldConfidence } from '../shared/metrics.js';
 import { defineWorker, type JobContext } from './define-worker.js';
 import type { InvoiceMimeType } from './processors/invoice-ingest/extract.js';
-import { ExtractionFailedError, ExtractionSandbox } from './processors/invoice-ingest.sandbox.js';
+import { ExtractionSandbox } from './processors/invoice-ingest.sandbox.js';
 
 const log = logger.child({ component: 'invoice-ingest' });
 
@@ -87,7 +87,7 @@ async function extractInvoice(invoiceId: string, { db, config, job, producer }: 
     invoiceExtractions.inc({ method: 'none', outcome: 'failed' });
     await failInvoice(db, invoiceId, code, message);
     log.warn('invoice extraction failed', { invoiceId, reason: code });
-    throw new PermanentError(message, code);
+    throw new PermanentError(message, code, { cause: err });
   } finally {
     await rm(filePath, { force: true });
   }
@@ -125,7 +125,10 @@ export default defineWorker({
               recordCost: (t, productId, costCents, source) => recordReplacementCost(t, productId, costCents, source),
               defaultLocationId: () => defaultLocationId(db),
             }),
-          );
+          ).catch((err: unknown) => {
+            if (pgConstraint(err) !== 'movement_requests_unit_quantity_whole') throw err;
+            throw new PermanentError(`invoice ${invoiceId} receives a fraction of a product counted in units; correct the line's quantity or pack size`, 'invalid_quantity', { cause: err });
+          });
           if (result.status === 'not_ready') throw new PermanentError(`invoice ${invoiceId} is not ready to post (every line needs a product, and a location must exist)`, 'invoice_not_ready');
           // After commit (also on a replay whose first run died before relaying).
           const relayed = await relayOutbox(db, producer, invoiceId);

@@ -5,6 +5,7 @@ import type { Producer } from '../shared/jobs/enqueue.js';
 import { batchJobId, movementJobId, stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 import { logger } from '../shared/logging.js';
 import { reconcilerRequeued } from '../shared/metrics.js';
+import { withTransaction } from '../shared/db/transaction.js';
 
 const log = logger.child({ component: 'reconciler' });
 /** Advisory lock key: one replica reconciles per tick. */
@@ -49,7 +50,7 @@ async function redeliver(producer: Producer, ref: MovementRef): Promise<void> {
 }
 
 export async function reconcileOnce(db: Database, producer: Producer, graceMs: number): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK}) AS locked`.execute(trx);
     if (!rows[0]?.locked) return 0;
     const refs = await findStaleQueued(db, graceMs);

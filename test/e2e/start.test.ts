@@ -37,6 +37,18 @@ test('the all-in-one process (npm start) migrates, loads demo data, prints a key
     t.true(out.includes(key), 'the admin key is printed');
     const auth = { authorization: `Bearer ${key}` };
 
+    // People: user admin with the printed password, and one demo user per role beside it.
+    const password = readFileSync(path.join(cwd, '.data/admin-password'), 'utf8').trim();
+    t.true(password.length >= 10 && out.includes(password), 'the admin password is printed and saved');
+    const signIn = (username: string, pw: string) =>
+      fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: pw }) });
+    const admin = await signIn('admin', password);
+    t.is(admin.status, 201);
+    t.like(await admin.json(), { user: { username: 'admin', role: 'admin' } });
+    const demoUsers = readFileSync(path.join(cwd, '.data/demo-passwords'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    t.deepEqual(demoUsers.map(([u, role]) => `${u}:${role}`).sort(), ['consulta:viewer', 'deposito:deposito', 'negocio:negocio']);
+    for (const [u, , pw] of demoUsers) t.is((await signIn(u!, pw!)).status, 201, `demo user ${u} signs in`);
+
     const products = (await (await fetch(`${base}/v1/products?limit=500`, { headers: auth })).json()) as any;
     t.true(products.items.length >= 150, `demo catalog has ${products.items.length} products`);
     t.true(new Set(products.items.map((p: { category: string }) => p.category)).size >= 6);

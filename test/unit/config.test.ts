@@ -1,5 +1,6 @@
 import test from 'ava';
-import { ConfigError, loadConfig } from '../../src/shared/config.js';
+import { loadConfig } from '../../src/shared/config.js';
+import { ConfigError } from '../../src/shared/errors.js';
 
 test('loadConfig applies defaults', (t) => {
   const c = loadConfig({});

@@ -1,50 +1,63 @@
-import { Router } from 'express';
-import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
-import { withTransaction } from '../../shared/db/transaction.js';
-import { auditActorOf } from '../audit-actor.js';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { createApiKey } from '../../shared/db/repositories/api-keys.repository.js';
-import { parseInput } from '../middleware/validate.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/db/repositories/api-keys.repository.js';
+import { ApiRouter, timestamp } from '../openapi.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { auditActorOf } from '../audit-actor.js';
+
+const ROLES = ['admin', 'deposito', 'negocio', 'ml_service', 'viewer'] as const;
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  role: z.enum(['admin', 'deposito', 'negocio', 'ml_service', 'viewer']),
+  role: z.enum(ROLES),
 });
+
+const apiKeySchema = z
+  .strictObject({ id: z.int(), name: z.string(), role: z.enum(ROLES), prefix: z.string(), createdAt: timestamp, revokedAt: timestamp.nullable() })
+  .meta({ id: 'ApiKey' });
+const createdKeySchema = z
+  .strictObject({ id: z.int(), key: z.string().meta({ description: 'shown once; store it now' }), createdAt: timestamp, name: z.string(), role: z.enum(ROLES) })
+  .meta({ id: 'CreatedApiKey' });
 
 /** Key management (admin only). The key itself is shown once, at creation. */
 export function apiKeysRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.use(requireRole());
+  const api = new ApiRouter('/v1/api-keys');
 
-  router.get('/', async (_req, res) => {
-    const rows = await db.selectFrom('api_keys').select(['id', 'name', 'role', 'key_prefix', 'created_at', 'revoked_at']).orderBy('id').execute();
-    res.json({ items: rows.map((r) => ({ id: r.id, name: r.name, role: r.role, prefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at })) });
+  api.route('get', '/', { summary: 'List API keys (hashes never shown)', roles: [], responses: { 200: z.strictObject({ items: z.array(apiKeySchema) }) } }, async (_req, res) => {
+    res.json({ items: await listApiKeys(db) });
   });
 
-  router.post('/', async (req, res) => {
-    const input = parseInput(createApiKeySchema, req.body);
+  api.route('post', '/', { summary: 'Create an API key (shown once)', roles: [], body: createApiKeySchema, responses: { 201: createdKeySchema } }, async (req, res, { body }) => {
     const created = await withTransaction(db, async (trx) => {
-      const key = await createApiKey(trx, input.name, input.role);
-      await recordAudit(trx, auditActorOf(req), { action: 'api_key.created', entityType: 'api_key', entityId: key.id, after: { name: input.name, role: input.role } });
+      const key = await createApiKey(trx, body.name, body.role);
+      await recordAudit(trx, auditActorOf(req), { action: 'api_key.created', entityType: 'api_key', entityId: key.id, after: { name: body.name, role: body.role } });
       return key;
     });
-    res.status(201).json({ ...created, name: input.name, role: input.role });
+    res.status(201).json({ ...created, name: body.name, role: body.role });
   });
 
-  router.delete('/:id', async (req, res) => {
-    const id = Number(req.params.id);
-    const result = Number.isSafeInteger(id)
-      ? await withTransaction(db, async (trx) => {
-          const r = await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returning(['name', 'role']).executeTakeFirst();
-          if (r) await recordAudit(trx, auditActorOf(req), { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before: r });
-          return { numUpdatedRows: r ? 1 : 0 };
-        })
-      : undefined;
-    if (!result?.numUpdatedRows) throw new NotFoundError('active api key', String(req.params.id));
+  api.route('delete', '/:id', {
+    summary: 'Revoke an API key',
+    roles: [],
+    params: z.strictObject({ id: z.string().meta({ description: 'the numeric key id' }) }),
+    responses: { 204: { description: 'revoked' } },
+    errors: [404],
+  }, async (req, res, { params }) => {
+    const id = Number(params.id);
+    const revoked =
+      Number.isSafeInteger(id) &&
+      (await withTransaction(db, async (trx) => {
+        const before = await trx.selectFrom('api_keys').select(['name', 'role']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        if (!before || !(await revokeApiKey(trx, id))) return false;
+        await recordAudit(trx, auditActorOf(req), { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before });
+        return true;
+      }));
+    if (!revoked) throw new NotFoundError('active api key', params.id);
     res.status(204).end();
   });
-  return router;
+
+  return api.router;
 }

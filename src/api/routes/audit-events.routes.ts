@@ -1,12 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { csvField } from '../../shared/csv.js';
 import { listAuditEvents } from '../../shared/db/repositories/audit.repository.js';
 import { isoDateTime } from '../../shared/validation.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, nextCursor as nextCursorSchema, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const querySchema = z.strictObject({
@@ -22,17 +20,37 @@ const querySchema = z.strictObject({
   cursor: z.string().optional(),
 });
 
-registerOperations('/v1/audit-events', {
-  get: { summary: 'Audit trail: who changed prices, rules, products, users, keys and invoices, newest first (JSON pages or CSV)', role: 'admin', responses: { 200: 'audit events' } },
-});
+const eventSchema = z
+  .strictObject({
+    id: z.int(),
+    occurredAt: timestamp,
+    actor: z.strictObject({ kind: z.enum(['api_key', 'user', 'system']), id: z.int().nullable(), name: z.string().nullable(), role: z.string().nullable(), address: z.string().nullable(), requestId: z.string().nullable() }),
+    action: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    before: z.unknown().nullable(),
+    after: z.unknown().nullable(),
+  })
+  .meta({ id: 'AuditEvent' });
 
 const CSV_COLUMNS = ['id', 'occurredAt', 'actorKind', 'actorId', 'actorName', 'actorRole', 'address', 'requestId', 'action', 'entityType', 'entityId', 'before', 'after'];
 
 /** `GET /v1/audit-events` (admin): filters by action, entity, actor and time; `format=csv` for a spreadsheet. */
 export function auditEventsRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', requireRole(), async (req, res) => {
-    const f = parseInput(querySchema, req.query, 'query');
+  const api = new ApiRouter('/v1/audit-events');
+  api.route('get', '/', {
+    summary: 'Audit trail: who changed prices, rules, products, users, keys and invoices (before/after), newest first',
+    description: 'JSON pages, or CSV with ?format=csv or Accept: text/csv.',
+    roles: [],
+    query: querySchema,
+    responses: {
+      200: {
+        description: 'audit events (JSON page or CSV)',
+        schema: z.strictObject({ items: z.array(eventSchema), nextCursor: nextCursorSchema }),
+        alternatives: { 'text/csv': z.string().meta({ description: `columns ${CSV_COLUMNS.join(', ')}` }) },
+      },
+    },
+  }, async (req, res, { query: f }) => {
     const page = await listAuditEvents(db, { ...f, beforeId: decodeCursor(f.cursor) });
     const nextCursor = encodeCursor(page.lastId ?? null, page.more);
     const csv = f.format === 'csv' || (f.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
@@ -46,5 +64,5 @@ export function auditEventsRouter({ db }: ApiDeps): Router {
     );
     res.send(`${CSV_COLUMNS.join(',')}\r\n${rows.map((r) => `${r}\r\n`).join('')}`);
   });
-  return router;
+  return api.router;
 }

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ConflictError, ServiceUnavailableError, ValidationError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
@@ -9,9 +9,7 @@ import { formatPercent, parsePercentBp } from '../../shared/domain/pricing/rates
 import { indexRunId } from '../../shared/jobs/inflation-updates.contract.js';
 import { enqueueApplyIndex, enqueueIndexImport } from '../../producers/inflation-updates.producer.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, timestamp } from '../openapi.js';
 
 const log = logger.child({ component: 'api' });
 
@@ -32,6 +30,27 @@ export const indexRowsSchema = z.strictObject({
     .max(2000),
 });
 
+const indexRowSchema = z
+  .strictObject({ series: z.enum(INDEX_SERIES), period: z.string(), rate: decimalString.meta({ description: 'monthly change in percent' }), source: z.string(), revision: z.int(), updatedAt: timestamp })
+  .meta({ id: 'IndexRow' });
+const seriesSummarySchema = z.strictObject({
+  latest: z.strictObject({ period: z.string(), rate: decimalString }).nullable(),
+  trailing12mMeanRate: decimalString.nullable(),
+  last12mRate: decimalString.nullable(),
+});
+const repricingSchema = z.strictObject({ runId: z.string(), job: z.string().meta({ description: 'link to the job' }) });
+const importResultSchema = z
+  .strictObject({
+    inserted: z.int(),
+    revised: z.int(),
+    unchanged: z.int(),
+    expectedChanged: z.boolean(),
+    revisions: z.array(z.strictObject({ series: z.enum(INDEX_SERIES), period: z.string(), previousRate: decimalString, rate: decimalString, revision: z.int() })),
+    repricing: repricingSchema.nullable(),
+  })
+  .meta({ id: 'IndexImportResult' });
+const csvQuery = z.strictObject({ series: z.enum(INDEX_SERIES).default('official'), source: z.string().trim().min(1).max(200).default('csv upload') });
+
 const summaryView = (s: Awaited<ReturnType<typeof summarizeIndex>>[keyof Awaited<ReturnType<typeof summarizeIndex>>]) => ({
   latest: s.latest && { period: s.latest.period, rate: formatPercent(s.latest.rateBp) },
   trailing12mMeanRate: s.trailing12mMeanBp === null ? null : formatPercent(s.trailing12mMeanBp),
@@ -40,7 +59,7 @@ const summaryView = (s: Awaited<ReturnType<typeof summarizeIndex>>[keyof Awaited
 
 /** `/v1/inflation-index`: the official and expected monthly series, JSON rows or CSV import. */
 export function inflationRouter({ db, producer, config }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/inflation-index');
 
   /** Stores rows in one transaction; a new effective expected rate starts repricing every product. */
   async function store(rows: IndexRow[]): Promise<ImportResult & { repricing: { runId: string; job: string } | null }> {
@@ -61,14 +80,22 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
     }
   }
 
-  router.get('/', async (req, res) => {
-    const f = parseInput(z.strictObject({ series: z.enum(INDEX_SERIES).optional(), from: periodSchema.optional(), to: periodSchema.optional() }), req.query, 'query');
+  api.route('get', '/', {
+    summary: 'Index rows (official = backward-looking, expected = forward-looking) and per series the latest rate against its trailing 12-month mean',
+    query: z.strictObject({ series: z.enum(INDEX_SERIES).optional(), from: periodSchema.optional(), to: periodSchema.optional() }),
+    responses: { 200: z.strictObject({ items: z.array(indexRowSchema), summary: z.strictObject({ official: seriesSummarySchema, expected: seriesSummarySchema }) }) },
+  }, async (_req, res, { query: f }) => {
     const [items, summary] = await Promise.all([listIndex(db, f), summarizeIndex(db)]);
     res.json({ items, summary: { official: summaryView(summary.official), expected: summaryView(summary.expected) } });
   });
 
-  router.post('/', requireRole('negocio'), async (req, res) => {
-    const input = parseInput(indexRowsSchema, req.body);
+  api.route('post', '/', {
+    summary: 'Add or revise monthly rows; a changed rate is a revision (old value kept). A new effective expected rate reprices every product',
+    roles: ['negocio'],
+    body: indexRowsSchema,
+    responses: { 200: importResultSchema },
+    errors: [503],
+  }, async (_req, res, { body: input }) => {
     const errors: { path: string; message: string }[] = [];
     const seen = new Set<string>();
     const rows = input.rows.map((r, i): IndexRow => {
@@ -82,8 +109,15 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
     res.json(await store(rows));
   });
 
-  router.post('/import', requireRole('negocio'), express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '1mb' }), async (req, res) => {
-    const q = parseInput(z.strictObject({ series: z.enum(INDEX_SERIES).default('official'), source: z.string().trim().min(1).max(200).default('csv upload') }), req.query, 'query');
+  api.route('post', '/import', {
+    summary: 'Import a CSV (header period + rate_pct|cpi_monthly_pct, optional series, source); ?series= is the default for rows without one',
+    roles: ['negocio'],
+    use: [express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '1mb' })],
+    query: csvQuery,
+    rawBody: { contentType: 'text/csv', schema: z.string(), description: 'CSV lines; bad lines are listed and nothing is imported' },
+    responses: { 200: importResultSchema },
+    errors: [413, 503],
+  }, async (req, res, { query: q }) => {
     if (typeof req.body !== 'string' || !req.body.trim()) {
       throw new ValidationError('send the CSV as the request body with Content-Type: text/csv', [{ path: '(body)', message: 'empty or not text/csv' }]);
     }
@@ -97,39 +131,42 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
     res.json(await store(rows));
   });
 
-  router.post('/apply', requireRole('negocio'), async (_req, res) => {
+  api.route('post', '/apply', {
+    summary: 'Reprice every product at the effective expected rate (idempotent per period and revision)',
+    roles: ['negocio'],
+    responses: { 202: z.strictObject({ repricing: repricingSchema }) },
+    errors: [409, 503],
+  }, async (_req, res) => {
     const repricing = await applyExpected();
     if (!repricing) throw new ConflictError('no_expected_rate', 'there is no expected series yet; POST rows with series "expected" first');
     res.status(202).json({ repricing });
   });
 
-  router.post('/import-now', requireRole('negocio'), async (_req, res) => {
+  api.route('post', '/import-now', {
+    summary: 'Run the scheduled import of the configured INFLATION_INDEX_SOURCE now',
+    roles: ['negocio'],
+    responses: { 202: z.strictObject({ job: z.strictObject({ queue: z.literal('inflation-updates'), id: z.string(), href: z.string() }) }) },
+    errors: [409],
+  }, async (_req, res) => {
     // Only the configured source: the API never reads an arbitrary path or URL a client names.
     if (!config.INFLATION_INDEX_SOURCE) throw new ConflictError('no_index_source', 'no INFLATION_INDEX_SOURCE is configured; upload the CSV to POST /v1/inflation-index/import instead');
     const job = await enqueueIndexImport(producer, { source: config.INFLATION_INDEX_SOURCE, series: config.INFLATION_INDEX_SOURCE_SERIES });
     res.status(202).json({ job: { queue: 'inflation-updates', id: job, href: `/v1/jobs/inflation-updates/${job}` } });
   });
 
-  router.get('/:series/:period/revisions', async (req, res) => {
-    const p = parseInput(z.strictObject({ series: z.enum(INDEX_SERIES), period: periodSchema }), req.params, 'path');
+  api.route('get', '/:series/:period/revisions', {
+    summary: 'Revisions of one published figure',
+    params: z.strictObject({ series: z.enum(INDEX_SERIES), period: periodSchema }),
+    responses: {
+      200: z.strictObject({
+        series: z.enum(INDEX_SERIES),
+        period: z.string(),
+        revisions: z.array(z.strictObject({ revision: z.int(), previousRate: decimalString, rate: decimalString, source: z.string(), recordedAt: timestamp })),
+      }),
+    },
+  }, async (_req, res, { params: p }) => {
     res.json({ series: p.series, period: p.period, revisions: await listRevisions(db, p.series, p.period) });
   });
 
-  return router;
+  return api.router;
 }
-
-registerOperations('/v1/inflation-index', {
-  get: { summary: 'Index rows (official = backward-looking, expected = forward-looking) and per series the latest rate against its trailing 12-month mean', query: ['series', 'from', 'to'], responses: { 200: 'rows and summary' } },
-  post: {
-    summary: 'Add or revise monthly rows; a changed rate is a revision (old value kept). A new effective expected rate reprices every product',
-    role: 'negocio',
-    body: indexRowsSchema,
-    responses: { 200: '{inserted, revised, unchanged, repricing}', 400: 'bad rows listed, nothing imported' },
-  },
-});
-registerOperations('/v1/inflation-index/import', {
-  post: { summary: 'Import a CSV (Content-Type: text/csv; header period + rate_pct|cpi_monthly_pct, optional series, source); ?series= default for rows without one', role: 'negocio', query: ['series', 'source'], responses: { 200: 'imported', 400: 'bad lines listed, nothing imported' } },
-});
-registerOperations('/v1/inflation-index/apply', { post: { summary: 'Reprice every product at the effective expected rate (idempotent per period and revision)', role: 'negocio', responses: { 202: 'queued', 409: 'no expected series' } } });
-registerOperations('/v1/inflation-index/import-now', { post: { summary: 'Run the scheduled import of the configured INFLATION_INDEX_SOURCE now', role: 'negocio', responses: { 202: 'queued', 409: 'no source configured' } } });
-registerOperations('/v1/inflation-index/{series}/{period}/revisions', { get: { summary: 'Revisions of one published figure', responses: { 200: 'revisions' } } });

@@ -1,26 +1,28 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
 import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
-import type { InvoiceStatus } from '../../shared/db/invoices.tables.js';
+import type { InvoiceStatus } from '../../shared/db/database.js';
 import {
   correctInvoice,
   getInvoiceFile,
   getInvoiceView,
   listInvoices,
   recordUpload,
+  requestPosting,
   type InvoiceMime,
 } from '../../shared/db/repositories/invoices.repository.js';
 import { logger } from '../../shared/logging.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { approvePrices, assertMayCorrect, assertMayPost, priceChangesOf } from '../../shared/use-cases/invoice-approvals.js';
+import { findLocationId } from '../../shared/db/repositories/catalog.repository.js';
+import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval, priceChangesOf } from '../../shared/use-cases/invoice-approvals.js';
 import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
 import { auditActorOf } from '../audit-actor.js';
 import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, timestamp } from '../openapi.js';
 
 const log = logger.child({ component: 'invoices-api' });
 
@@ -54,8 +56,8 @@ const patchSchema = z.strictObject({
         lineNo: z.number().int().min(1),
         sku: z.string().trim().min(1).optional(),
         packUnits: z.number().int().min(1).max(1000).optional(),
-        quantity: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal with up to 9 digits and 3 places').optional(),
-        unitPrice: z.string().regex(/^\d{1,11}(\.\d{1,2})?$/, 'an amount up to 100,000,000,000 with up to 2 places').optional(),
+        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
+        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
       }),
     )
     .max(500)
@@ -69,28 +71,57 @@ const listQuery = z.strictObject({
   before: z.uuid().optional(),
 });
 
-registerOperations('/v1/invoices', {
-  post: {
-    summary: 'Upload a supplier invoice (multipart field "file": PDF, JPEG, PNG or WebP; optional supplierCuit, location). Same bytes → same invoice',
-    role: 'deposito',
-    responses: { 202: '{id, status: queued}', 200: 'the invoice already recorded for these bytes', 400: 'no file, empty file or bad field', 413: 'file_too_large', 415: 'unsupported_file_type', 503: 'queue unreachable' },
-  },
-  get: { summary: 'List invoices, newest first', query: ['status', 'limit', 'before'], responses: { 200: '{items, next}' } },
-});
-registerOperations('/v1/invoices/{id}', {
-  get: { summary: 'An invoice: fields with source and confidence, lines with match and score, link to the file', responses: { 200: 'invoice', 404: 'not_found' } },
-  patch: { summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields', role: 'deposito', body: patchSchema, responses: { 200: 'invoice', 409: 'invoice_not_editable', 422: 'unknown_sku or unknown_line' } },
-});
-registerOperations('/v1/invoices/{id}/file', { get: { summary: 'The uploaded file as stored', responses: { 200: 'the file', 404: 'not_found' } } });
-registerOperations('/v1/invoices/{id}/approve-prices', {
-  post: { summary: 'Approve the cost changes of an invoice (past INVOICE_COST_BAND_PCT) so a stock role may post it', role: 'negocio', responses: { 200: 'invoice', 404: 'not_found', 409: 'invoice_not_editable' } },
-});
-registerOperations('/v1/invoices/{id}/post', {
-  post: { summary: 'Post a fully matched invoice: receipts, replacement costs, repricing', role: 'deposito', responses: { 202: 'posting', 200: 'already posted', 409: 'invoice_not_ready' } },
-});
+const statusSchema = z.enum(STATUSES);
+const idParams = z.strictObject({ id: idParam });
+const invoiceSchema = z
+  .strictObject({
+    id: z.uuid(),
+    status: statusSchema,
+    reason: z.string().nullable(),
+    duplicateOf: z.uuid().nullable(),
+    fields: z.record(z.string(), z.unknown()).meta({ description: 'extracted fields, each with its value, source and confidence' }),
+    lines: z.array(
+      z.strictObject({
+        lineNo: z.int(),
+        code: z.string().nullable(),
+        barcode: z.string().nullable(),
+        description: z.string(),
+        quantity: decimalString,
+        unit: z.string(),
+        unitPrice: decimalString,
+        ivaRate: z.string().nullable(),
+        amount: decimalString,
+        confidence: z.number(),
+        packUnits: z.int(),
+        match: z.strictObject({ sku: z.string(), score: z.number(), by: z.enum(['barcode', 'supplier_code', 'alias', 'fuzzy', 'manual']) }).nullable(),
+        flagged: z.boolean(),
+      }),
+    ),
+    confidence: z.number().nullable(),
+    extraction: z.unknown().meta({ description: 'how the fields were read (sources, timings)' }),
+    file: z.string(),
+    createdAt: timestamp,
+    postedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'Invoice' });
+const invoiceSummarySchema = z
+  .strictObject({
+    id: z.uuid(),
+    status: statusSchema,
+    reason: z.string().nullable(),
+    issuerCuit: z.string().nullable(),
+    type: z.string().nullable(),
+    pointOfSale: z.int().nullable(),
+    number: z.int().nullable(),
+    total: decimalString.nullable(),
+    confidence: z.number().nullable(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'InvoiceSummary' });
+const invoiceStateSchema = z.strictObject({ id: z.uuid(), status: statusSchema });
 
 export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/invoices');
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.INVOICE_MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   const saveOpts = { autoPostConfidence: config.INVOICE_AUTO_POST_CONFIDENCE, minMatchScore: config.INVOICE_MATCH_MIN_SCORE };
 
@@ -105,7 +136,20 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     });
   };
 
-  router.post('/', requireRole('deposito', 'negocio'), receiveFile, async (req, res) => {
+  api.route('post', '/', {
+    summary: 'Upload a supplier invoice (PDF, JPEG, PNG or WebP). Same bytes → same invoice',
+    roles: ['deposito', 'negocio'],
+    use: [receiveFile],
+    rawBody: {
+      contentType: 'multipart/form-data',
+      schema: z.object({ file: z.string().meta({ format: 'binary' }), supplierCuit: z.string().optional(), location: z.string().optional() }),
+    },
+    responses: {
+      202: { description: 'recorded and queued for extraction', schema: invoiceStateSchema, headers: { Location: 'the invoice' } },
+      200: { description: 'the invoice already recorded for these bytes', schema: invoiceStateSchema, headers: { Location: 'the invoice' } },
+    },
+    errors: [413, 415, 422, 503],
+  }, async (req, res) => {
     const file = req.file;
     if (!file) throw new ValidationError('send the invoice as multipart/form-data with the file in the field "file"');
     if (file.size === 0) throw new ValidationError('the file is empty');
@@ -114,9 +158,8 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     const fields = parseInput(uploadFields, req.body ?? {}, 'form fields');
     let locationId: number | null = null;
     if (fields.location) {
-      const loc = await db.selectFrom('locations').select('id').where('code', '=', fields.location).executeTakeFirst();
-      if (!loc) throw new UnprocessableError('unknown_location', `no location with code ${fields.location}`);
-      locationId = loc.id;
+      locationId = (await findLocationId(db, fields.location)) ?? null;
+      if (locationId === null) throw new UnprocessableError('unknown_location', `no location with code ${fields.location}`);
     }
     // Fail before storing anything: the client retries the same file, which maps to the same invoice.
     if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; send the file again later');
@@ -130,21 +173,35 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
       .json({ id: recorded.id, status: recorded.status });
   });
 
-  router.get('/', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
+  api.route('get', '/', {
+    summary: 'List invoices, newest first',
+    query: listQuery,
+    responses: { 200: z.strictObject({ items: z.array(invoiceSummarySchema), next: z.uuid().nullable().meta({ description: 'pass as before= for the next page' }) }) },
+  }, async (_req, res, { query: q }) => {
     res.json(await listInvoices(db, { status: q.status as InvoiceStatus | undefined, limit: q.limit, before: q.before }));
   });
 
-  router.get('/:id', async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'invoice id');
+  api.route('get', '/:id', {
+    summary: 'An invoice: fields with source and confidence, lines with match and score, link to the file',
+    params: idParams,
+    responses: { 200: invoiceSchema },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const { id } = params;
     const view = await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE);
     if (!view) throw new NotFoundError('invoice', id);
     res.json(view);
   });
 
   // Supplier files carry costs and supplier data: only the roles that handle invoices read them.
-  router.get('/:id/file', requireRole('deposito', 'negocio'), async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'invoice id');
+  api.route('get', '/:id/file', {
+    summary: 'The uploaded file as stored',
+    roles: ['deposito', 'negocio'],
+    params: idParams,
+    responses: { 200: { description: 'the file', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf', alternatives: { 'image/jpeg': z.string().meta({ format: 'binary' }), 'image/png': z.string().meta({ format: 'binary' }), 'image/webp': z.string().meta({ format: 'binary' }) } } },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const { id } = params;
     const file = await getInvoiceFile(db, id);
     if (!file) throw new NotFoundError('invoice', id);
     res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
@@ -152,12 +209,18 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.type(file.mime_type).send(file.content);
   });
 
-  router.patch('/:id', requireRole('deposito', 'negocio'), async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'invoice id');
-    const patch = parseInput(patchSchema, req.body);
+  api.route('patch', '/:id', {
+    summary: 'Correct lines (a hand-made match is learned as the supplier alias) and fields. A cost moved past INVOICE_COST_BAND_PCT needs a price role',
+    roles: ['deposito', 'negocio'],
+    params: idParams,
+    body: patchSchema,
+    responses: { 200: invoiceSchema },
+    errors: [404, 409, 422],
+  }, async (req, res, { params, body: patch }) => {
+    const { id } = params;
     const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
     const lineColumns = ['line_no', 'product_id', 'quantity', 'unit_price_cents', 'amount_cents', 'pack_units'] as const;
-    const result = await db.transaction().execute(async (trx) => {
+    const result = await withTransaction(db, async (trx) => {
       const before = await trx.selectFrom('invoice_lines').select(lineColumns).where('invoice_id', '=', id).orderBy('line_no').execute();
       const r = await correctInvoice(trx, id, patch, saveOpts);
       if (r !== 'ok') return r;
@@ -165,7 +228,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
       await recordAudit(trx, auditActorOf(req), { action: 'invoice.corrected', entityType: 'invoice', entityId: id, before: { lines: before }, after: { lines: after, fields: patch.fields ?? null } });
       // A deposito may fix matches and counts, not move costs (and so prices) past the band.
       await assertMayCorrect(trx, id, req.principal!.role, config.INVOICE_COST_BAND_PCT, touched);
-      if (touched.length) await trx.updateTable('invoices').set({ prices_approved_by: null, prices_approved_at: null }).where('id', '=', id).execute();
+      if (touched.length) await clearPriceApproval(trx, id);
       return r;
     });
     if (result === 'not_found') throw new NotFoundError('invoice', id);
@@ -175,42 +238,48 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
   });
 
-  router.post('/:id/approve-prices', requireRole('negocio'), async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'invoice id');
-    const approved = await db.transaction().execute(async (trx) => {
-      if (!(await approvePrices(trx, id, req.principal!.name))) return false;
-      const changes = await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT);
-      await recordAudit(trx, auditActorOf(req), { action: 'invoice.prices_approved', entityType: 'invoice', entityId: id, after: { priceChanges: changes } });
-      return true;
+  api.route('post', '/:id/approve-prices', {
+    summary: 'Approve the cost changes of an invoice (past INVOICE_COST_BAND_PCT) so a stock role may post it',
+    roles: ['negocio'],
+    params: idParams,
+    responses: { 200: invoiceSchema },
+    errors: [404, 409],
+  }, async (req, res, { params }) => {
+    const { id } = params;
+    const approval = await withTransaction(db, async (trx) => {
+      const a = await approvePrices(trx, id, req.principal!.name);
+      if (a.kind === 'ok') await recordAudit(trx, auditActorOf(req), { action: 'invoice.prices_approved', entityType: 'invoice', entityId: id, after: { priceChanges: await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT) } });
+      return a;
     });
-    if (!approved) {
-      const exists = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
-      if (!exists) throw new NotFoundError('invoice', id);
-      throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${exists.status})`);
-    }
+    if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
+    if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
     res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
   });
 
-  router.post('/:id/post', requireRole('deposito'), async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'invoice id');
+  api.route('post', '/:id/post', {
+    summary: 'Post a fully matched invoice: receipts, replacement costs, repricing. Receiving stock needs a stock role; costs past INVOICE_COST_BAND_PCT a price role or its approval',
+    roles: ['deposito'],
+    params: idParams,
+    responses: { 202: { description: 'posting', schema: invoiceStateSchema }, 200: { description: 'already posted', schema: invoiceStateSchema } },
+    errors: [404, 409, 503],
+  }, async (req, res, { params }) => {
+    const { id } = params;
     await assertMayPost(db, id, req.principal!.role, config.INVOICE_COST_BAND_PCT);
     if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
-    const inv = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
-    if (!inv) throw new NotFoundError('invoice', id);
-    if (inv.status === 'posted' || inv.status === 'posting') return void res.status(inv.status === 'posted' ? 200 : 202).json({ id, status: inv.status });
-    const unmatched = await db.selectFrom('invoice_lines').select(db.fn.countAll<number>().as('n')).where('invoice_id', '=', id).where('product_id', 'is', null).executeTakeFirstOrThrow();
-    const lines = await db.selectFrom('invoice_lines').select(db.fn.countAll<number>().as('n')).where('invoice_id', '=', id).executeTakeFirstOrThrow();
-    if ((inv.status !== 'ready' && inv.status !== 'needs_review') || Number(unmatched.n) > 0 || Number(lines.n) === 0) {
-      throw new ConflictError('invoice_not_ready', `an invoice is posted from needs_review or ready with every line matched to a product (status ${inv.status}, ${unmatched.n} unmatched lines); correct it with PATCH first`);
+    const request = await withTransaction(db, async (trx) => {
+      const r = await requestPosting(trx, id);
+      if (r.kind === 'posting') await recordAudit(trx, auditActorOf(req), { action: 'invoice.posted', entityType: 'invoice', entityId: id, after: { status: 'posting', postedBy: req.principal!.name, priceChanges: await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT) } });
+      return r;
+    });
+    if (request.kind === 'not_found') throw new NotFoundError('invoice', id);
+    if (request.kind === 'already') return void res.status(request.status === 'posted' ? 200 : 202).json({ id, status: request.status });
+    if (request.kind === 'not_ready') {
+      throw new ConflictError('invoice_not_ready', `an invoice is posted from needs_review or ready with every line matched to a product (status ${request.status}, ${request.unmatched} unmatched lines); correct it with PATCH first`);
     }
     // The explicit command of a reviewer: every line has a product, so it goes out as is.
-    await db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).executeTakeFirst();
-      if (Number(r.numUpdatedRows)) await recordAudit(trx, auditActorOf(req), { action: 'invoice.posted', entityType: 'invoice', entityId: id, before: { status: inv.status }, after: { status: 'posting', priceChanges: await priceChangesOf(trx, id, config.INVOICE_COST_BAND_PCT) } });
-    });
     await enqueuePosting(producer, id);
     res.status(202).json({ id, status: 'posting' });
   });
 
-  return router;
+  return api.router;
 }

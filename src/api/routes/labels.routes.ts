@@ -1,11 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { csvField } from '../../shared/csv.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { getLabelBatch, listLabelBatches, listLabelItems, type LabelItem } from '../../shared/db/repositories/pricing-views.repository.js';
 import type { ApiDeps } from '../deps.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const CSV_COLUMNS: [string, (i: LabelItem) => string | null][] = [
@@ -23,25 +22,56 @@ const CSV_COLUMNS: [string, (i: LabelItem) => string | null][] = [
 ];
 
 
+const batchSchema = z
+  .strictObject({ id: z.int(), runId: z.string(), reason: z.string(), trigger: z.string(), productCount: z.int(), createdAt: timestamp })
+  .meta({ id: 'LabelBatch' });
+const labelSchema = z
+  .strictObject({
+    sku: z.string(),
+    barcode: z.string().nullable(),
+    name: z.string(),
+    unit: z.enum(['unit', 'kg', 'l']),
+    price: decimalString,
+    priceWithoutNationalTaxes: decimalString,
+    ivaContained: decimalString,
+    internalTaxesContained: decimalString,
+    unitPrice: decimalString.nullable(),
+    unitPricePer: z.enum(['kg', 'l']).nullable(),
+    previousPrice: decimalString.nullable(),
+    changedAt: timestamp,
+  })
+  .meta({ id: 'Label' });
+
 /** `/v1/label-batches`: shelf labels of each repricing run, as JSON pages or one CSV. */
 export function labelsRouter({ db }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/label-batches');
 
-  router.get('/', async (req, res) => {
-    const f = parseInput(z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() }), req.query, 'query');
+  api.route('get', '/', {
+    summary: 'Label batches (one per repricing run), newest first',
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() }),
+    responses: { 200: z.strictObject({ items: z.array(batchSchema.extend({ href: z.string(), csv: z.string() })), nextCursor }) },
+  }, async (_req, res, { query: f }) => {
     const page = await listLabelBatches(db, { limit: f.limit, beforeId: decodeCursor(f.cursor) });
     res.json({ items: page.items.map((b) => ({ ...b, href: `/v1/label-batches/${b.id}`, csv: `/v1/label-batches/${b.id}?format=csv` })), nextCursor: encodeCursor(page.lastId, page.more) });
   });
 
-  router.get('/:id', async (req, res) => {
-    const f = parseInput(
-      z.strictObject({ format: z.enum(['json', 'csv']).optional(), limit: z.coerce.number().int().min(1).max(5000).default(1000), cursor: z.string().optional() }),
-      req.query,
-      'query',
-    );
-    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+  api.route('get', '/:id', {
+    summary: 'Shelf labels of a batch (Ley 27.743): final price, price without national taxes, IVA and internal taxes contained, price per kg/l',
+    description: 'JSON pages, or one CSV with ?format=csv or Accept: text/csv.',
+    params: z.strictObject({ id: z.string().meta({ description: 'the numeric batch id' }) }),
+    query: z.strictObject({ format: z.enum(['json', 'csv']).optional(), limit: z.coerce.number().int().min(1).max(5000).default(1000), cursor: z.string().optional() }),
+    responses: {
+      200: {
+        description: 'the labels (JSON page or CSV)',
+        schema: batchSchema.extend({ items: z.array(labelSchema), nextCursor }),
+        alternatives: { 'text/csv': z.string().meta({ description: `every label; columns ${CSV_COLUMNS.map(([name]) => name).join(', ')}` }) },
+      },
+    },
+    errors: [404],
+  }, async (req, res, { params, query: f }) => {
+    const id = /^\d{1,15}$/.test(params.id) ? Number(params.id) : undefined;
     const batch = id === undefined ? undefined : await getLabelBatch(db, id);
-    if (!batch) throw new NotFoundError('label batch', req.params.id);
+    if (!batch) throw new NotFoundError('label batch', params.id);
     const csv = f.format === 'csv' || (f.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (!csv) {
       const page = await listLabelItems(db, batch.runId, { limit: f.limit, afterProductId: decodeCursor(f.cursor) });
@@ -61,14 +91,5 @@ export function labelsRouter({ db }: ApiDeps): Router {
     res.end();
   });
 
-  return router;
+  return api.router;
 }
-
-registerOperations('/v1/label-batches', { get: { summary: 'Label batches (one per repricing run), newest first', query: ['limit', 'cursor'], responses: { 200: 'page of batches' } } });
-registerOperations('/v1/label-batches/{id}', {
-  get: {
-    summary: 'Shelf labels of a batch (Ley 27.743): final price, price without national taxes, IVA and internal taxes contained, price per kg/l. JSON pages, or CSV with ?format=csv or Accept: text/csv',
-    query: ['format', 'limit', 'cursor'],
-    responses: { 200: 'labels', 404: 'not_found' },
-  },
-});

@@ -1,36 +1,35 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { ConflictError } from '../../shared/errors.js';
-import { pgErrorCode } from '../../shared/db/transaction.js';
+import { createLocation, listLocations } from '../../shared/db/repositories/catalog.repository.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { ApiRouter, timestamp } from '../openapi.js';
 
 export const createLocationSchema = z.strictObject({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{1,32}$/, '1 to 32 letters, digits, "_" or "-"'),
   name: z.string().trim().min(1).max(120),
 });
 
-const view = (l: { code: string; name: string; created_at: Date }) => ({ code: l.code, name: l.name, createdAt: l.created_at });
+const locationSchema = z.strictObject({ code: z.string(), name: z.string(), createdAt: timestamp }).meta({ id: 'Location' });
 
 export function locationsRouter({ db }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/locations');
 
-  router.get('/', async (_req, res) => {
-    const rows = await db.selectFrom('locations').select(['code', 'name', 'created_at']).orderBy('id').execute();
-    res.json({ items: rows.map(view) });
+  api.route('get', '/', { summary: 'List locations', responses: { 200: z.strictObject({ items: z.array(locationSchema) }) } }, async (_req, res) => {
+    res.json({ items: await listLocations(db) });
   });
 
-  router.post('/', requireRole('deposito'), async (req, res) => {
-    const l = parseInput(createLocationSchema, req.body);
-    try {
-      const row = await db.insertInto('locations').values(l).returning(['code', 'name', 'created_at']).executeTakeFirstOrThrow();
-      res.status(201).location(`/v1/locations/${row.code}`).json(view(row));
-    } catch (err) {
-      if (pgErrorCode(err) === '23505') throw new ConflictError('location_code_taken', `a location with code ${l.code} already exists`);
-      throw err;
-    }
+  api.route('post', '/', {
+    summary: 'Create a location',
+    roles: ['deposito'],
+    body: createLocationSchema,
+    responses: { 201: locationSchema },
+    errors: [409],
+  }, async (_req, res, { body: l }) => {
+    const row = await createLocation(db, l);
+    if (!row) throw new ConflictError('location_code_taken', `a location with code ${l.code} already exists`);
+    res.status(201).location(`/v1/locations/${row.code}`).json(row);
   });
 
-  return router;
+  return api.router;
 }

@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
+import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
 import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
 import { auditActorOf } from '../audit-actor.js';
-import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
 import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 import { recordReplacementCost, listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
 import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
 import { createRun, getRun, listRuns, markEnqueued, runMatches, type RunScope } from '../../shared/db/repositories/pricing-runs.repository.js';
-import { getProductPricing, listMargins, listPriceHistory } from '../../shared/db/repositories/pricing-views.repository.js';
+import { getProductPricing, listMargins, listPriceHistory, updateProductTaxes } from '../../shared/db/repositories/pricing-views.repository.js';
+import { findProductId, findProductIdsBySku } from '../../shared/db/repositories/catalog.repository.js';
 import { parsePercentBp, formatPercent } from '../../shared/domain/pricing/rates.js';
 import { parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
 import { priceRecalculationsContract, runIdSchema, runJobId } from '../../shared/jobs/price-recalculations.contract.js';
 import { enqueueRepricing, enqueueRunFlow } from '../../producers/price-recalculations.producer.js';
 import type { ApiDeps } from '../deps.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
-import { registerOperations } from '../openapi.js';
+import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const log = logger.child({ component: 'api' });
@@ -88,6 +87,117 @@ export const ruleSchema = z
 
 const pageSchema = { limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() };
 
+const money = decimalString.meta({ description: 'pesos, 2 decimals' });
+const percentOut = decimalString.meta({ description: 'percent' });
+
+const pricingSchema = z
+  .strictObject({
+    sku: z.string(),
+    name: z.string(),
+    category: z.string(),
+    unit: z.enum(['unit', 'kg', 'l']),
+    replacementCost: money.nullable(),
+    ivaRatePct: percentOut,
+    internalTaxPct: percentOut,
+    price: money.nullable(),
+    priceWithoutNationalTaxes: money.nullable(),
+    ivaContained: money.nullable(),
+    internalTaxesContained: money.nullable(),
+    unitPrice: z.strictObject({ price: money, per: z.enum(['kg', 'l']) }).nullable(),
+    netContent: z.strictObject({ quantity: decimalString, unit: z.enum(['kg', 'l']) }).nullable(),
+    marginPct: percentOut.nullable(),
+    minMarginPct: percentOut,
+    belowMinimumMargin: z.boolean(),
+    costUpdatedAt: timestamp.nullable(),
+    priceUpdatedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'ProductPricing' });
+
+const runSchema = z
+  .strictObject({
+    id: z.string(),
+    trigger: z.enum(['api', 'invoice', 'index', 'seed']),
+    status: z.enum(['planned', 'running', 'completed', 'failed']),
+    scope: z.strictObject({ kind: z.enum(['all', 'category', 'products']), category: z.string().optional(), products: z.int().optional() }),
+    reason: z.string(),
+    forced: z.boolean(),
+    forwardRate: z.strictObject({ period: z.string(), ratePct: percentOut }).nullable(),
+    chunks: z.strictObject({ total: z.int(), done: z.int() }),
+    progress: z.int().min(0).max(100),
+    productsExamined: z.int(),
+    productsChanged: z.int(),
+    labelBatchId: z.int().nullable(),
+    requestedBy: z.string().nullable(),
+    createdAt: timestamp,
+    completedAt: timestamp.nullable(),
+    failure: z.strictObject({ reason: z.string(), at: timestamp }).nullable(),
+  })
+  .meta({ id: 'PriceRun' });
+
+const jobLinkSchema = z.strictObject({ queue: z.literal('price-recalculations'), id: z.string(), href: z.string() });
+
+const historySchema = z
+  .strictObject({
+    id: z.int(),
+    runId: z.string(),
+    oldPrice: money.nullable(),
+    newPrice: money,
+    cost: money,
+    reason: z.string(),
+    ruleCategory: z.string().nullable(),
+    priceWithoutNationalTaxes: money,
+    changedAt: timestamp,
+  })
+  .meta({ id: 'PriceChange' });
+
+const ruleViewSchema = z
+  .strictObject({
+    category: z.string(),
+    isDefault: z.boolean(),
+    markupPct: percentOut,
+    minMarginPct: percentOut,
+    roundingStep: money,
+    ending: money,
+    maxChangePct: percentOut.nullable(),
+    priceAheadDays: z.int().nullable(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'PricingRule' });
+
+const marginSchema = z.strictObject({
+  sku: z.string(),
+  name: z.string(),
+  category: z.string(),
+  replacementCost: money.nullable(),
+  price: money.nullable(),
+  priceWithoutNationalTaxes: money.nullable(),
+  marginPct: percentOut.nullable(),
+  minMarginPct: percentOut,
+  belowMinimumMargin: z.boolean(),
+});
+const categoryMarginSchema = z.strictObject({ category: z.string(), products: z.int(), marginPct: percentOut.nullable(), minMarginPct: percentOut, belowMinimum: z.int() });
+
+const costAlertSchema = z
+  .strictObject({
+    id: z.int(),
+    sku: z.string(),
+    name: z.string(),
+    category: z.string(),
+    previousCost: money.nullable(),
+    newCost: money,
+    changePct: percentOut.nullable(),
+    bandPct: z.int().nullable(),
+    sellingAtLoss: z.boolean(),
+    price: money.nullable(),
+    source: z.string(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'CostAlert' });
+
+const skuParams = z.strictObject({ sku: z.string() });
+const categoryParams = z.strictObject({ category: z.string().meta({ description: 'a category, or "default"' }) });
+const keyHeader = z.strictObject({ 'Idempotency-Key': z.string().optional().meta({ description: 'same key → same run' }) });
+
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.header('idempotency-key');
   if (key === undefined) return undefined;
@@ -102,20 +212,26 @@ const jobLink = (runId: string) => {
 
 /** `/v1/prices`: repricing runs, a product's pricing and its history. */
 export function pricesRouter({ db, producer, config }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/prices');
 
-  router.post('/recalculate', requireRole('negocio'), async (req, res) => {
-    const input = parseInput(recalculateSchema, req.body);
+  api.route('post', '/recalculate', {
+    summary: 'Start a repricing run over skus, a category or all products',
+    description: 'Header Idempotency-Key (or body runId): same key → same run. Answers 202 with the run and its job (progress at /v1/jobs/…).',
+    roles: ['negocio'],
+    headers: keyHeader,
+    body: recalculateSchema,
+    responses: { 202: { description: 'run planned and queued', schema: z.strictObject({ run: runSchema, job: jobLinkSchema }), headers: { Location: 'the run', 'Idempotent-Replayed': 'true when the key or runId was seen before' } } },
+    errors: [422, 503],
+  }, async (req, res, { body: input }) => {
     const key = idempotencyKeyOf(req);
     if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry with the same Idempotency-Key');
     let scope: RunScope;
     if (input.skus) {
       const skus = [...new Set(input.skus)];
-      const found = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
-      const known = new Set(found.map((p) => p.sku));
-      const missing = skus.filter((s) => !known.has(s));
+      const found = await findProductIdsBySku(db, skus);
+      const missing = skus.filter((s) => !found.has(s));
       if (missing.length) throw new UnprocessableError('unknown_sku', `no products with sku ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`, { missing });
-      scope = { kind: 'products', productIds: found.map((p) => p.id) };
+      scope = { kind: 'products', productIds: [...found.values()] };
     } else if (input.category) scope = { kind: 'category', category: input.category };
     else scope = { kind: 'all' };
 
@@ -142,29 +258,43 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
     res.status(202).location(`/v1/price-runs/${plan.id}`).json({ run: await getRun(db, plan.id), job: jobLink(plan.id) });
   });
 
-  router.get('/:sku', async (req, res) => {
-    const view = await getProductPricing(db, req.params.sku);
-    if (!view) throw new NotFoundError('product', req.params.sku);
+  api.route('get', '/:sku', {
+    summary: "A product's cost, taxes, price, price without national taxes, unit price and margin",
+    params: skuParams,
+    responses: { 200: pricingSchema },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const view = await getProductPricing(db, params.sku);
+    if (!view) throw new NotFoundError('product', params.sku);
     const { id: _id, ...rest } = view;
     res.json(rest);
   });
 
-  router.patch('/:sku', requireRole('negocio'), async (req, res) => {
-    const sku = String(req.params.sku);
-    const p = parseInput(productPricingSchema, req.body);
-    const product = await db.selectFrom('products').select('id').where('sku', '=', sku).executeTakeFirst();
-    if (!product) throw new NotFoundError('product', sku);
+  api.route('patch', '/:sku', {
+    summary: 'Set replacement cost (records cost history and alerts), IVA, internal taxes or net content; reprice: true reprices now',
+    roles: ['negocio'],
+    params: skuParams,
+    body: productPricingSchema,
+    responses: {
+      200: pricingSchema.extend({
+        costAlert: z.strictObject({ id: z.int(), bandPct: z.int().nullable(), sellingAtLoss: z.boolean() }).nullable(),
+        repricing: z.strictObject({ runId: z.string(), href: z.string() }).nullable(),
+      }),
+    },
+    errors: [404, 503],
+  }, async (req, res, { params: { sku }, body: p }) => {
+    const productId = await findProductId(db, sku);
+    if (productId === undefined) throw new NotFoundError('product', sku);
     const pricingColumns = ['replacement_cost_cents', 'iva_rate_pct', 'internal_tax_pct', 'net_content', 'net_content_unit'] as const;
     const recorded = await withTransaction(db, async (trx) => {
-      const before = await trx.selectFrom('products').select(pricingColumns).where('id', '=', product.id).forUpdate().executeTakeFirstOrThrow();
-      const set = {
-        ...(p.ivaRate !== undefined && { iva_rate_pct: formatPercent(p.ivaRate) }),
-        ...(p.internalTaxRate !== undefined && { internal_tax_pct: formatPercent(p.internalTaxRate) }),
-        ...(p.netContent !== undefined && { net_content: p.netContent === null ? null : String(p.netContent.quantity), net_content_unit: p.netContent?.unit ?? null }),
-      };
-      if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', product.id).execute();
-      const cost = p.replacementCost === undefined ? null : await recordReplacementCost(trx, product.id, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
-      const after = await trx.selectFrom('products').select(pricingColumns).where('id', '=', product.id).executeTakeFirstOrThrow();
+      const before = await trx.selectFrom('products').select(pricingColumns).where('id', '=', productId).forUpdate().executeTakeFirstOrThrow();
+      await updateProductTaxes(trx, productId, {
+        ...(p.ivaRate !== undefined && { ivaRatePct: formatPercent(p.ivaRate) }),
+        ...(p.internalTaxRate !== undefined && { internalTaxPct: formatPercent(p.internalTaxRate) }),
+        ...(p.netContent !== undefined && { netContent: p.netContent === null ? null : { quantity: String(p.netContent.quantity), unit: p.netContent.unit } }),
+      });
+      const cost = p.replacementCost === undefined ? null : await recordReplacementCost(trx, productId, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
+      const after = await trx.selectFrom('products').select(pricingColumns).where('id', '=', productId).executeTakeFirstOrThrow();
       await recordAudit(trx, auditActorOf(req), { action: 'product_pricing.changed', entityType: 'product', entityId: sku, before, after });
       return cost;
     });
@@ -172,40 +302,58 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
     if (p.reprice) {
       if (!producer.isReady()) throw new ServiceUnavailableError('saved, but the job queue is unreachable to reprice now; send reprice again or run POST /v1/prices/recalculate');
       const runId = `manual-${randomUUID()}`;
-      await enqueueRepricing(producer, { productIds: [product.id], reason: `manual change of ${sku}`, runId });
+      await enqueueRepricing(producer, { productIds: [productId], reason: `manual change of ${sku}`, runId });
       repricing = { runId, href: `/v1/price-runs/${runId}` };
     }
     const { id: _id, ...view } = (await getProductPricing(db, sku))!;
     res.json({ ...view, costAlert: recorded?.alertId ? { id: recorded.alertId, bandPct: recorded.change.bandPct, sellingAtLoss: recorded.change.sellingAtLoss } : null, repricing });
   });
 
-  router.get('/:sku/history', async (req, res) => {
-    const f = parseInput(z.strictObject(pageSchema), req.query, 'query');
-    const product = await db.selectFrom('products').select('id').where('sku', '=', req.params.sku).executeTakeFirst();
-    if (!product) throw new NotFoundError('product', req.params.sku);
-    const page = await listPriceHistory(db, product.id, { limit: f.limit, beforeId: decodeCursor(f.cursor) });
+  api.route('get', '/:sku/history', {
+    summary: 'Price changes of a product, newest first (old, new, reason, rule, run)',
+    params: skuParams,
+    query: z.strictObject(pageSchema),
+    responses: { 200: z.strictObject({ items: z.array(historySchema), nextCursor }) },
+    errors: [404],
+  }, async (_req, res, { params, query: f }) => {
+    const productId = await findProductId(db, params.sku);
+    if (productId === undefined) throw new NotFoundError('product', params.sku);
+    const page = await listPriceHistory(db, productId, { limit: f.limit, beforeId: decodeCursor(f.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
 
-  return router;
+  return api.router;
 }
 
 /** `/v1/price-runs`: what a run did and how far it is. */
 export function priceRunsRouter({ db, producer }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const f = parseInput(z.strictObject({ status: z.enum(['planned', 'running', 'completed', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), req.query, 'query');
+  const api = new ApiRouter('/v1/price-runs');
+  api.route('get', '/', {
+    summary: 'Repricing runs, newest first',
+    query: z.strictObject({ status: z.enum(['planned', 'running', 'completed', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    responses: { 200: z.strictObject({ items: z.array(runSchema) }) },
+  }, async (_req, res, { query: f }) => {
     res.json({ items: await listRuns(db, f) });
   });
-  router.get('/:id', async (req, res) => {
-    const run = await getRun(db, req.params.id);
-    if (!run) throw new NotFoundError('price run', req.params.id);
+  api.route('get', '/:id', {
+    summary: 'A run: status, chunks done, products changed, label batch; a failed run says why (failure.reason)',
+    params: z.strictObject({ id: z.string() }),
+    responses: {
+      200: runSchema.extend({
+        job: jobLinkSchema.extend({ state: z.string().nullable().meta({ description: 'the job state; null once the run completed' }) }),
+        labelBatch: z.string().nullable(),
+      }),
+    },
+    errors: [404],
+  }, async (_req, res, { params }) => {
+    const run = await getRun(db, params.id);
+    if (!run) throw new NotFoundError('price run', params.id);
     // The run row is the record; the job state tells a run whose chunk failed for good (the parent fails with it).
     const job = run.status === 'completed' ? undefined : await producer.queue(priceRecalculationsContract).getJob(runJobId(run.id)).catch(() => undefined);
     const jobState = job ? await job.getState().catch(() => 'unknown') : null;
     res.json({ ...run, job: { ...jobLink(run.id), state: jobState }, labelBatch: run.labelBatchId === null ? null : `/v1/label-batches/${run.labelBatchId}` });
   });
-  return router;
+  return api.router;
 }
 
 const categoryParam = (raw: string) => {
@@ -217,13 +365,18 @@ const categoryParam = (raw: string) => {
 
 /** `/v1/pricing-rules`: one rule per category; `default` applies to every other category. */
 export function pricingRulesRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (_req, res) => {
+  const api = new ApiRouter('/v1/pricing-rules');
+  api.route('get', '/', { summary: 'Pricing rules per category and the default', responses: { 200: z.strictObject({ items: z.array(ruleViewSchema) }) } }, async (_req, res) => {
     res.json({ items: await listRules(db) });
   });
-  router.put('/:category', requireRole('negocio'), async (req, res) => {
-    const category = categoryParam(String(req.params.category));
-    const r = parseInput(ruleSchema, req.body);
+  api.route('put', '/:category', {
+    summary: 'Create or replace the rule of a category ("default" for the default rule)',
+    roles: ['negocio'],
+    params: categoryParams,
+    body: ruleSchema,
+    responses: { 200: ruleViewSchema },
+  }, async (req, res, { params, body: r }) => {
+    const category = categoryParam(params.category);
     await withTransaction(db, async (trx) => {
       const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
       await upsertRule(trx, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
@@ -233,8 +386,14 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
     res.json(view);
   });
-  router.delete('/:category', requireRole('negocio'), async (req, res) => {
-    const category = categoryParam(String(req.params.category));
+  api.route('delete', '/:category', {
+    summary: 'Delete a category rule (its products fall back to the default)',
+    roles: ['negocio'],
+    params: categoryParams,
+    responses: { 204: { description: 'deleted' } },
+    errors: [404, 422],
+  }, async (req, res, { params }) => {
+    const category = categoryParam(params.category);
     if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
     const deleted = await withTransaction(db, async (trx) => {
       const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
@@ -245,63 +404,38 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     if (!deleted) throw new NotFoundError('pricing rule', category);
     res.status(204).end();
   });
-  return router;
+  return api.router;
 }
 
 /** `/v1/margins`: current margin per product and category; `belowMinimum=true` lists the products under their rule's minimum. */
 export function marginsRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const f = parseInput(
-      z.strictObject({ category: z.string().trim().toLowerCase().optional(), belowMinimum: z.enum(['true', 'false']).transform((v) => v === 'true').optional(), ...pageSchema }),
-      req.query,
-      'query',
-    );
+  const api = new ApiRouter('/v1/margins');
+  api.route('get', '/', {
+    summary: 'Current margin per product and per category; belowMinimum=true lists products under their minimum margin',
+    query: z.strictObject({ category: z.string().trim().toLowerCase().optional(), belowMinimum: z.enum(['true', 'false']).transform((v) => v === 'true').optional(), ...pageSchema }),
+    responses: { 200: z.strictObject({ items: z.array(marginSchema), categories: z.array(categoryMarginSchema), nextCursor }) },
+  }, async (_req, res, { query: f }) => {
     const page = await listMargins(db, { ...f, afterId: decodeCursor(f.cursor) });
     res.json({ items: page.items, categories: page.categories, nextCursor: encodeCursor(page.lastId, page.more) });
   });
-  return router;
+  return api.router;
 }
 
 /** `/v1/cost-alerts`: replacement costs that moved past a band or above the price. */
 export function costAlertsRouter({ db }: ApiDeps): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const f = parseInput(
-      z.strictObject({
-        band: z.coerce.number().int().min(1).optional(),
-        sellingAtLoss: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-        sku: z.string().trim().optional(),
-        ...pageSchema,
-      }),
-      req.query,
-      'query',
-    );
+  const api = new ApiRouter('/v1/cost-alerts');
+  api.route('get', '/', {
+    summary: 'Cost alerts (band reached, selling at a loss), newest first',
+    query: z.strictObject({
+      band: z.coerce.number().int().min(1).optional(),
+      sellingAtLoss: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      sku: z.string().trim().optional(),
+      ...pageSchema,
+    }),
+    responses: { 200: z.strictObject({ items: z.array(costAlertSchema), nextCursor }) },
+  }, async (_req, res, { query: f }) => {
     const page = await listCostAlerts(db, { bandPct: f.band, sellingAtLoss: f.sellingAtLoss, sku: f.sku, limit: f.limit, beforeId: decodeCursor(f.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
-  return router;
+  return api.router;
 }
-
-registerOperations('/v1/prices/recalculate', {
-  post: {
-    summary: 'Start a repricing run over skus, a category or all products. Header Idempotency-Key (or body runId): same key → same run. Answers 202 with the run and its job (progress at /v1/jobs/…)',
-    role: 'negocio',
-    body: recalculateSchema,
-    responses: { 202: 'run planned and queued', 400: 'invalid input', 422: 'unknown sku, or the key/runId was used for a different run', 503: 'queue unreachable' },
-  },
-});
-registerOperations('/v1/prices/{sku}', {
-  get: { summary: "A product's cost, taxes, price, price without national taxes, unit price and margin", responses: { 200: 'pricing', 404: 'not_found' } },
-  patch: { summary: 'Set replacement cost (records cost history and alerts), IVA, internal taxes or net content; reprice: true reprices now', role: 'negocio', body: productPricingSchema, responses: { 200: 'pricing', 404: 'not_found' } },
-});
-registerOperations('/v1/prices/{sku}/history', { get: { summary: 'Price changes of a product, newest first (old, new, reason, rule, run)', query: ['limit', 'cursor'], responses: { 200: 'page of changes' } } });
-registerOperations('/v1/price-runs', { get: { summary: 'Repricing runs, newest first', query: ['status', 'limit'], responses: { 200: 'runs' } } });
-registerOperations('/v1/price-runs/{id}', { get: { summary: 'A run: status, chunks done, products changed, label batch; a failed run says why (failure.reason)', responses: { 200: 'run', 404: 'not_found' } } });
-registerOperations('/v1/pricing-rules', { get: { summary: 'Pricing rules per category and the default', responses: { 200: 'rules' } } });
-registerOperations('/v1/pricing-rules/{category}', {
-  put: { summary: 'Create or replace the rule of a category ("default" for the default rule)', role: 'negocio', body: ruleSchema, responses: { 200: 'rule', 400: 'invalid' } },
-  delete: { summary: 'Delete a category rule (its products fall back to the default)', role: 'negocio', responses: { 204: 'deleted', 404: 'not_found' } },
-});
-registerOperations('/v1/margins', { get: { summary: 'Current margin per product and per category; belowMinimum=true lists products under their minimum margin', query: ['category', 'belowMinimum', 'limit', 'cursor'], responses: { 200: 'page of margins with category summary' } } });
-registerOperations('/v1/cost-alerts', { get: { summary: 'Cost alerts (band reached, selling at a loss), newest first', query: ['band', 'sellingAtLoss', 'sku', 'limit', 'cursor'], responses: { 200: 'page of alerts' } } });

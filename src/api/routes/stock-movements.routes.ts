@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { isoDateTime, MAX_MONEY_CENTS, MAX_MONEY_PESOS, MAX_MOVEMENT_QUANTITY } from '../../shared/validation.js';
 
@@ -8,6 +8,7 @@ import { ServiceUnavailableError, UnprocessableError, ValidationError, NotFoundE
 import { logger } from '../../shared/logging.js';
 import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.repository.js';
 import {
+  getBatch,
   getBatchMovements,
   getMovement,
   listLedger,
@@ -22,8 +23,7 @@ import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.con
 import { enqueueBatch, enqueueMovement } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { createMovementIntake } from '../movement-intake.js';
-import { requireRole } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 const log = logger.child({ component: 'api' });
@@ -78,6 +78,68 @@ const ledgerQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().optional(),
 });
+
+const movementSchema = z
+  .strictObject({
+    id: z.uuid(),
+    idempotencyKey: z.string(),
+    batchId: z.uuid().nullable(),
+    status: z.enum(['queued', 'applied', 'rejected']),
+    reason: z.string().nullable().meta({ description: 'why it was rejected (insufficient_stock, batch_rejected), else null' }),
+    detail: z.record(z.string(), z.unknown()).nullable(),
+    type: z.enum(MOVEMENT_TYPES),
+    sku: z.string(),
+    location: z.string(),
+    toLocation: z.string().nullable(),
+    quantity: decimalString,
+    unitCost: decimalString.nullable(),
+    adjustmentReason: z.string().nullable(),
+    reference: z.string().nullable(),
+    occurredAt: timestamp,
+    createdAt: timestamp,
+    processedAt: timestamp.nullable(),
+    balanceAfter: decimalString.nullable(),
+    toBalanceAfter: decimalString.nullable(),
+  })
+  .meta({ id: 'Movement' });
+
+const batchSchema = z
+  .strictObject({
+    id: z.uuid(),
+    status: z.enum(['queued', 'completed']),
+    atomic: z.boolean(),
+    count: z.int(),
+    applied: z.int(),
+    rejected: z.int(),
+    movements: z.array(
+      z.strictObject({ id: z.uuid(), seq: z.int(), status: z.enum(['queued', 'applied', 'rejected']), reason: z.string().nullable(), detail: z.record(z.string(), z.unknown()).nullable(), sku: z.string(), balanceAfter: decimalString.nullable() }),
+    ),
+  })
+  .meta({ id: 'MovementBatch' });
+
+const ledgerRowSchema = z
+  .strictObject({
+    ledgerId: z.int(),
+    movementId: z.uuid(),
+    leg: z.int(),
+    type: z.enum(MOVEMENT_TYPES),
+    sku: z.string(),
+    location: z.string(),
+    quantity: decimalString,
+    unitCost: decimalString.nullable(),
+    reason: z.string().nullable(),
+    reference: z.string().nullable(),
+    occurredAt: timestamp,
+    recordedAt: timestamp,
+  })
+  .meta({ id: 'LedgerRow' });
+
+const intakeHeaders = z.strictObject({
+  'Idempotency-Key': z.string().optional().meta({ description: 'same key → same movement; 1 to 200 visible ASCII characters' }),
+  Prefer: z.string().optional().meta({ description: 'wait=N: wait up to N seconds (capped) for the outcome' }),
+});
+const intakeResponseHeaders = { Location: 'where the movement can be read', 'Idempotent-Replayed': 'true when the key was seen before', 'Preference-Applied': 'wait=N when the request waited' };
+const idParams = z.strictObject({ id: z.string().meta({ description: 'UUID' }) });
 
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.header('idempotency-key');
@@ -176,7 +238,7 @@ function batchView(id: string, atomic: boolean | undefined, movements: MovementV
 }
 
 export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps): Router {
-  const router = Router();
+  const api = new ApiRouter('/v1/stock-movements');
   const intake = createMovementIntake(db, producer);
 
   const requireRedis = () => {
@@ -198,8 +260,19 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     await waiter.waitFor(jobId, wait * 1000, async () => ((await check()) ? true : undefined));
   };
 
-  router.post('/', requireRole('deposito'), async (req, res) => {
-    const input = parseInput(movementInputSchema, req.body);
+  api.route('post', '/', {
+    summary: 'Submit a movement',
+    description: 'Answers 202 (queued) at once; with `Prefer: wait=N` 201 (applied) or 409 (rejected, with the reason) once the worker decided.',
+    roles: ['deposito'],
+    headers: intakeHeaders,
+    body: movementInputSchema,
+    responses: {
+      201: { description: 'applied (with Prefer: wait)', schema: movementSchema, headers: intakeResponseHeaders },
+      202: { description: 'queued', schema: movementSchema, headers: intakeResponseHeaders },
+      409: { description: 'rejected, with the reason (with Prefer: wait)', schema: movementSchema, headers: intakeResponseHeaders },
+    },
+    errors: [422, 503],
+  }, async (req, res, { body: input }) => {
     const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
     requireRedis();
     const submitted = toSubmitted(input);
@@ -227,8 +300,17 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     res.status(statusCode(view)).location(`/v1/stock-movements/${id}`).json(view);
   });
 
-  router.post('/batch', requireRole('deposito'), async (req, res) => {
-    const input = parseInput(batchInputSchema, req.body);
+  api.route('post', '/batch', {
+    summary: 'Submit up to 1000 movements as one job; atomic: true makes it all-or-nothing',
+    roles: ['deposito'],
+    headers: intakeHeaders,
+    body: batchInputSchema,
+    responses: {
+      200: { description: 'completed (with Prefer: wait)', schema: batchSchema, headers: intakeResponseHeaders },
+      202: { description: 'queued', schema: batchSchema, headers: intakeResponseHeaders },
+    },
+    errors: [422, 503],
+  }, async (req, res, { body: input }) => {
     const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
     requireRedis();
     const movements = await resolve(db, input.movements, (i) => `movements.${i}.`);
@@ -245,25 +327,36 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     res.status(view.status === 'queued' ? 202 : 200).location(`/v1/stock-movements/batches/${id}`).json(view);
   });
 
-  router.get('/batches/:id', async (req, res) => {
-    const id = String(req.params.id);
-    const batch = z.uuid().safeParse(id).success ? await db.selectFrom('movement_batches').select(['id', 'atomic']).where('id', '=', id).executeTakeFirst() : undefined;
+  api.route('get', '/batches/:id', {
+    summary: 'A batch and the outcome of each movement',
+    params: idParams,
+    responses: { 200: batchSchema },
+    errors: [404],
+  }, async (_req, res, { params: { id } }) => {
+    const batch = z.uuid().safeParse(id).success ? await getBatch(db, id) : undefined;
     if (!batch) throw new NotFoundError('batch', id);
     res.json(batchView(batch.id, batch.atomic, await getBatchMovements(db, id)));
   });
 
-  router.get('/', async (req, res) => {
-    const f = parseInput(ledgerQuerySchema, req.query, 'query');
+  api.route('get', '/', {
+    summary: 'The ledger, oldest first (filters: sku, location, type, from, to; cursor pagination)',
+    query: ledgerQuerySchema,
+    responses: { 200: z.strictObject({ items: z.array(ledgerRowSchema), nextCursor }) },
+  }, async (_req, res, { query: f }) => {
     const page = await listLedger(db, { ...f, afterId: decodeCursor(f.cursor) });
     res.json({ items: page.items, nextCursor: encodeCursor(page.lastId, page.more) });
   });
 
-  router.get('/:id', async (req, res) => {
-    const id = String(req.params.id);
+  api.route('get', '/:id', {
+    summary: 'A movement: status, reason, balance after',
+    params: idParams,
+    responses: { 200: movementSchema },
+    errors: [404],
+  }, async (_req, res, { params: { id } }) => {
     const view = z.uuid().safeParse(id).success ? await getMovement(db, id) : undefined;
     if (!view) throw new NotFoundError('stock movement', id);
     res.json(view);
   });
 
-  return router;
+  return api.router;
 }

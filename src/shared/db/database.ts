@@ -1,138 +1,26 @@
-import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { logger } from '../logging.js';
+import type { CoreTables } from './tables/core.js';
+import type { ForecastTables } from './tables/forecasts.js';
+import type { InvoiceTables } from './tables/invoices.js';
+import type { PricingTables } from './tables/pricing.js';
+import type { UserTables } from './tables/users.js';
 
 // int8 (ids, centavos, counts) as JS numbers: every value we store is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // `date` columns are calendar days, not instants: read them as 'YYYY-MM-DD' strings.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-/** Numeric columns: read as exact decimal strings, written as strings or numbers. */
-export type Decimal = ColumnType<string, string | number, string | number>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type * from './tables/columns.js';
+export type * from './tables/core.js';
+export type * from './tables/pricing.js';
+export type * from './tables/invoices.js';
+export type * from './tables/forecasts.js';
+export type * from './tables/users.js';
 
-export type Role = 'admin' | 'deposito' | 'negocio' | 'ml_service' | 'viewer';
-export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
-export type MovementStatus = 'queued' | 'applied' | 'rejected';
-export type Unit = 'unit' | 'kg' | 'l';
-
-export interface ApiKeysTable {
-  id: Generated<number>;
-  name: string;
-  role: Role;
-  key_hash: string;
-  key_prefix: string;
-  created_at: CreatedAt;
-  revoked_at: Timestamp | null;
-}
-
-export interface LocationsTable {
-  id: Generated<number>;
-  code: string;
-  name: string;
-  created_at: CreatedAt;
-}
-
-export interface ProductsTable {
-  id: Generated<number>;
-  sku: string;
-  barcode: string | null;
-  name: string;
-  category: string;
-  unit: Unit;
-  reorder_point: ColumnType<string, string | number | undefined, string | number>;
-  allow_negative_stock: ColumnType<boolean, boolean | undefined, boolean>;
-  created_at: CreatedAt;
-  updated_at: Timestamp;
-}
-
-export interface MovementBatchesTable {
-  id: string;
-  idempotency_key: string;
-  atomic: boolean;
-  movement_count: number;
-  created_at: CreatedAt;
-}
-
-export interface MovementRequestsTable {
-  id: string;
-  idempotency_key: string;
-  batch_id: string | null;
-  batch_seq: number | null;
-  type: MovementType;
-  product_id: number;
-  location_id: number;
-  to_location_id: number | null;
-  quantity: Decimal;
-  unit_cost_cents: number | null;
-  reason: string | null;
-  reference: string | null;
-  occurred_at: Timestamp;
-  status: ColumnType<MovementStatus, MovementStatus | undefined, MovementStatus>;
-  rejection_reason: string | null;
-  rejection_detail: ColumnType<Record<string, unknown> | null, string | null, string | null>;
-  balance_after: ColumnType<string | null, string | null, string | null>;
-  to_balance_after: ColumnType<string | null, string | null, string | null>;
-  created_at: CreatedAt;
-  processed_at: Timestamp | null;
-}
-
-export interface StockLevelsTable {
-  product_id: number;
-  location_id: number;
-  quantity: Decimal;
-  updated_at: Timestamp;
-}
-
-export interface StockMovementsTable {
-  id: Generated<number>;
-  movement_id: string;
-  leg: number;
-  idempotency_key: string;
-  type: MovementType;
-  product_id: number;
-  location_id: number;
-  quantity: Decimal;
-  unit_cost_cents: number | null;
-  reason: string | null;
-  reference: string | null;
-  occurred_at: Timestamp;
-  recorded_at: CreatedAt;
-}
-
-export interface ProcessedJobsTable {
-  queue: string;
-  job_key: string;
-  result: ColumnType<unknown, string | null, never>;
-  processed_at: CreatedAt;
-}
-
-export interface OutboxTable {
-  id: Generated<number>;
-  queue: string;
-  job_name: string;
-  job_id: string;
-  payload: ColumnType<unknown, string, never>;
-  created_at: CreatedAt;
-  relayed_at: Timestamp | null;
-}
-
-/**
- * Kysely table map. Other capabilities extend it through declaration merging in their own
- * files (`declare module './database.js' { interface DB { … } }`), so no one edits this list.
- */
-export interface DB {
-  api_keys: ApiKeysTable;
-  locations: LocationsTable;
-  products: ProductsTable;
-  movement_batches: MovementBatchesTable;
-  movement_requests: MovementRequestsTable;
-  stock_levels: StockLevelsTable;
-  stock_movements: StockMovementsTable;
-  processed_jobs: ProcessedJobsTable;
-  outbox: OutboxTable;
-}
+/** Kysely's table map: every table, each declared once in `tables/<capability>.ts`. */
+export interface DB extends CoreTables, PricingTables, InvoiceTables, ForecastTables, UserTables {}
 
 export type Database = Kysely<DB>;
 

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Database, DB } from './database.js';
 import { transactionRetries } from '../metrics.js';
 
 const RETRYABLE: Record<string, string> = { '40001': 'serialization', '40P01': 'deadlock' };
@@ -6,6 +7,12 @@ const RETRYABLE: Record<string, string> = { '40001': 'serialization', '40P01': '
 export function pgErrorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The constraint (or trigger, for the checks triggers make) a PostgreSQL error names. */
+export function pgConstraint(err: unknown): string | undefined {
+  const constraint = (err as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
 }
 
 /** Errors that mean "the database is not there right now": worth retrying later. */
@@ -17,22 +24,26 @@ export function isConnectionError(err: unknown): boolean {
 
 export interface TransactionOptions {
   isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /** A read-only transaction (consistent reports: with `isolation: 'repeatable read'`, one snapshot). */
+  readOnly?: boolean;
   /** Attempts in all, including the first. */
   attempts?: number;
 }
 
 /**
- * Runs `fn` in one transaction. Retries only serialization failures and deadlocks (40001,
+ * Runs `fn` in one transaction: the one way the code base opens one. Retries only serialization failures and deadlocks (40001,
  * 40P01), with a short jittered pause, and counts each retry; every other error is rethrown.
  */
-export async function withTransaction<DB, T>(
-  db: Kysely<DB>,
+export async function withTransaction<T>(
+  db: Database,
   fn: (trx: Transaction<DB>) => Promise<T>,
-  { isolation, attempts = 5 }: TransactionOptions = {},
+  { isolation, readOnly = false, attempts = 5 }: TransactionOptions = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const builder = isolation ? db.transaction().setIsolationLevel(isolation) : db.transaction();
+      let builder = db.transaction();
+      if (isolation) builder = builder.setIsolationLevel(isolation);
+      if (readOnly) builder = builder.setAccessMode('read only');
       return await builder.execute(fn);
     } catch (err) {
       const reason = RETRYABLE[pgErrorCode(err) ?? ''];

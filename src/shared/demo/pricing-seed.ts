@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import '../db/pricing.tables.js';
 import { withTransaction } from '../db/transaction.js';
 import { importIndexRows } from '../db/repositories/pricing-index.repository.js';
 import { runRepricingInline } from '../db/repositories/pricing-runs.repository.js';

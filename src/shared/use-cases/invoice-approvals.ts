@@ -62,7 +62,14 @@ export async function assertMayPost(db: Database, invoiceId: string, role: Role,
 }
 
 /** Records a price role's approval of the invoice's costs. */
-export async function approvePrices(db: Database | Transaction<DB>, invoiceId: string, approvedBy: string): Promise<boolean> {
+export async function approvePrices(db: Database | Transaction<DB>, invoiceId: string, approvedBy: string): Promise<{ kind: 'ok' } | { kind: 'not_found' } | { kind: 'not_editable'; status: string }> {
   const r = await db.updateTable('invoices').set({ prices_approved_by: approvedBy, prices_approved_at: new Date() }).where('id', '=', invoiceId).where('status', 'in', ['needs_review', 'ready']).executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  if (Number(r.numUpdatedRows) > 0) return { kind: 'ok' };
+  const inv = await db.selectFrom('invoices').select('status').where('id', '=', invoiceId).executeTakeFirst();
+  return inv ? { kind: 'not_editable', status: inv.status } : { kind: 'not_found' };
+}
+
+/** A corrected cost voids an earlier approval: the new one needs its own. */
+export async function clearPriceApproval(trx: Transaction<DB>, invoiceId: string): Promise<void> {
+  await trx.updateTable('invoices').set({ prices_approved_by: null, prices_approved_at: null }).where('id', '=', invoiceId).execute();
 }

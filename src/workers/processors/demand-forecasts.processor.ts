@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import { sql, type Insertable } from 'kysely';
+import type { DB, Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
 import {
   activateModelVersion,
   getActiveModelVersion,
@@ -12,8 +12,6 @@ import {
   refreshDailySales,
   SHOP_TIME_ZONE,
   type ForecastTarget,
-  type ForecastsTable,
-  type ReorderSuggestionsTable,
 } from '../../shared/db/repositories/forecasts.repository.js';
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
@@ -27,6 +25,7 @@ import { PermanentError } from '../../shared/errors.js';
 import { forecastDrift, forecastModelTrainings, forecastRows } from '../../shared/metrics.js';
 import { FORECAST_CHUNK_SIZE } from '../../shared/jobs/demand-forecasts.contract.js';
 import { TrainingThreads } from './demand-forecasts.threads.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 
 /** Days of history a forecast or a training reads (a year, so yearly events are in it). */
 export const HISTORY_DAYS = 365;
@@ -96,7 +95,7 @@ export interface TrainOutcome {
  * the CPU work (validation, fit, export) runs in a worker thread, and nothing is written until
  * it has finished: a training abandoned at shutdown leaves no row behind.
  */
-export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promise<TrainOutcome> {
+export async function trainModel(db: Database, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
   const folds = opts.folds ?? 2;
   await refreshDailySales(db);
@@ -137,7 +136,7 @@ export async function trainModel(db: Kysely<DB>, opts: TrainOptions = {}): Promi
   const activate = parityOk && validation.activate;
   const reason = !parityOk ? 'onnx_parity_failed' : validation.activate ? 'beats_best_baseline' : 'baseline_better';
 
-  const created = await db.transaction().execute(async (trx) => {
+  const created = await withTransaction(db, async (trx) => {
     const inserted = await trx
       .insertInto('model_versions')
       .values({
@@ -175,7 +174,7 @@ interface Serving {
 
 const sessions = new Map<string, Promise<Serving>>();
 
-async function loadServing(db: Kysely<DB>, version: string): Promise<Serving> {
+async function loadServing(db: Database, version: string): Promise<Serving> {
   if (version === BASELINE_VERSION) {
     // The latest validation's per-class baseline choice, when one exists.
     const latest = await db.selectFrom('model_versions').select(['serving_plan', 'validation']).orderBy('id', 'desc').limit(1).executeTakeFirst();
@@ -235,7 +234,7 @@ export interface PlannedRun {
  * version (or baselines), splits the products that sold in the last year into chunks, and
  * measures drift (recent WAPE of the version's own forecasts vs its validation WAPE).
  */
-export async function planForecastRun(db: Kysely<DB>, opts: { originDay?: string; now?: Date; chunkSize?: number } = {}): Promise<PlannedRun> {
+export async function planForecastRun(db: Database, opts: { originDay?: string; now?: Date; chunkSize?: number } = {}): Promise<PlannedRun> {
   const originDay = opts.originDay ?? lastCompleteDay(opts.now);
   await refreshDailySales(db);
   const active = await getActiveModelVersion(db);
@@ -280,7 +279,7 @@ const qty = (x: number): string => (Math.round(x * 1000) / 1000).toFixed(3);
  * writes forecasts, suggestions and the chunk marker in one transaction. Re-running a chunk
  * overwrites the same rows (unique keys) and counts progress once.
  */
-export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<{ forecasts: number; suggestions: number }> {
+export async function forecastChunk(db: Database, input: ChunkInput): Promise<{ forecasts: number; suggestions: number }> {
   const serving = await loadServing(db, input.modelVersion);
   const origin = epochDay(input.originDay);
   const fromDay = isoDay(origin - HISTORY_DAYS + 1);
@@ -347,7 +346,7 @@ export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<
     });
   }
 
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     for (let i = 0; i < forecastRowsOut.length; i += 2000) {
       await trx
         .insertInto('forecasts')
@@ -412,7 +411,7 @@ export async function forecastChunk(db: Kysely<DB>, input: ChunkInput): Promise<
  * Plans a run and forecasts every chunk in this process (no queue): for scripts, the demo
  * seed and tests. The queue path does the same work spread over workers.
  */
-export async function runForecastNow(db: Kysely<DB>, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
+export async function runForecastNow(db: Database, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
   const run = await planForecastRun(db, opts);
   let forecasts = 0;
   for (const c of run.chunks) {

@@ -2,14 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { TrainingRequest, TrainingResult } from '../../shared/domain/forecast/training.js';
+import { TrainingAbandonedError } from '../../shared/errors.js';
 
 /** What a training thread posts: that it started, then the result or the error it threw (as plain data). */
 export type ThreadMessage = { started: true } | { ok: true; result: TrainingResult } | { ok: false; error: { name: string; message: string; stack?: string } };
-
-/** A training whose thread was terminated by `abandon()` (shutdown): nothing was stored; run it again. */
-export class TrainingAbandonedError extends Error {
-  override name = 'TrainingAbandonedError';
-}
 
 const BOOTSTRAP = new URL('./demand-forecasts.bootstrap.mjs', import.meta.url);
 // This module's own extension tells whether it runs compiled (dist/) or through the TypeScript loader.

@@ -8,8 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { getConfig } from '../../shared/config.js';
-import { extractInvoice, ExtractionTimeoutError, UnreadableFileError, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
+import { extractInvoice, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
 import { OcrPool } from './invoice-ingest/ocr-pool.js';
+import { ExtractionTimeoutError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
 import { FileTooLargeError } from './invoice-ingest/limits.js';
 
 export interface ExtractRequest {
@@ -27,7 +28,7 @@ export interface ExtractResponse {
   rssKb: number;
 }
 
-export type ExtractFailure = { code: 'extraction_timeout' | 'unreadable_file' | 'extraction_error'; message: string };
+export type { ExtractFailure };
 
 let pool: OcrPool | undefined;
 

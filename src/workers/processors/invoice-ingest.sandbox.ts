@@ -1,17 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { childProcessEnv } from '../../shared/config.js';
 import { fileURLToPath } from 'node:url';
-import type { ExtractFailure, ExtractRequest, ExtractResponse } from './invoice-ingest.processor.js';
+import type { ExtractRequest, ExtractResponse } from './invoice-ingest.processor.js';
+import { ExtractionFailedError, type ExtractFailure } from '../../shared/errors.js';
 
 /** Extra time the child gets past the deadline to report its own timeout before it is killed. */
 const KILL_GRACE_MS = 3000;
-
-export class ExtractionFailedError extends Error {
-  constructor(readonly failure: ExtractFailure) {
-    super(`${failure.code}: ${failure.message}`);
-    this.name = 'ExtractionFailedError';
-  }
-}
 
 interface Pending {
   resolve: (r: ExtractResponse) => void;

@@ -34,6 +34,7 @@ test('signing in answers 201 with the user and a CSRF token, and sets an HttpOnl
   const me = await sessionFetch(sys.baseUrl, res.session!, '/v1/me');
   t.is(me.status, 200);
   t.deepEqual(me.body, { user: res.body.user, csrfToken: res.body.csrfToken });
+  t.regex(me.headers.get('ratelimit-policy') ?? '', /"per-user"/, 'a session is rate-limited as its user');
   const row = await sys.database.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
   t.regex(row.password_hash, /^\$argon2id\$/);
   const session = await sys.database.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import test from 'ava';
-import '../../../src/shared/db/invoices.tables.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newApiKey, newLocation, newProduct } from '../../helpers/factories.js';
 

@@ -5,7 +5,8 @@ import { categoryIndexer } from '../../../src/shared/domain/forecast/model.js';
 import { loadOnnxForecaster } from '../../../src/shared/domain/forecast/onnx-runner.js';
 import { SIM_CATEGORIES, simulateCatalog, simulateSalesHistory } from '../../../src/shared/domain/forecast/simulate.js';
 import { packHistory, trainAndExport, unpackHistory, type TrainingRequest } from '../../../src/shared/domain/forecast/training.js';
-import { TrainingAbandonedError, TrainingThreads } from '../../../src/workers/processors/demand-forecasts.threads.js';
+import { TrainingThreads } from '../../../src/workers/processors/demand-forecasts.threads.js';
+import { TrainingAbandonedError } from '../../../src/shared/errors.js';
 
 function request(products: number, days: number, params?: TrainingRequest['params']): TrainingRequest {
   const history = simulateSalesHistory({ products: simulateCatalog({ count: products, seed: 5 }), start: '2025-01-01', days, seed: 5 });

@@ -1,5 +1,4 @@
 import type { Database } from '../../../src/shared/db/database.js';
-import '../../../src/shared/db/invoices.tables.js';
 import { CATALOG } from '../../helpers/invoice-corpus/catalog.js';
 import type { TestSystem } from '../../helpers/system.js';
 

@@ -14,7 +14,7 @@ test.after.always(async () => {
   await database?.drop();
 });
 
-test('the demo shop gets rules, costs, taxes, both index series and initial prices that keep every minimum margin', async (t) => {
+test('the demo shop gets rules, costs, taxes, both index series, initial prices that keep every minimum margin, and whole units of unit-counted products', async (t) => {
   const db = database.db;
   await seedDemoData(db, { createAdminKey: false });
   const products = await db.selectFrom('products').select(['category', 'replacement_cost_cents', 'iva_rate_pct', 'internal_tax_pct', 'price_cents', 'net_content']).execute();
@@ -34,6 +34,16 @@ test('the demo shop gets rules, costs, taxes, both index series and initial pric
   t.deepEqual(series.rows, [{ series: 'expected', n: 2 }, { series: 'official', n: 37 }]);
   const batch = await db.selectFrom('label_batches').select('product_count').where('run_id', '=', 'seed-initial-prices').executeTakeFirstOrThrow();
   t.is(batch.product_count, products.length);
+
+  // Products counted in units hold whole units after a year of simulated sales and receipts.
+  const unitBalances = await db.selectFrom('stock_levels as s').innerJoin('products as p', 'p.id', 's.product_id').select(['p.sku', 's.quantity']).where('p.unit', '=', 'unit').execute();
+  t.true(unitBalances.length > 100);
+  t.deepEqual(unitBalances.filter((b) => !/^-?\d+(\.0+)?$/.test(b.quantity)), []);
+  const fractions = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM stock_movements m JOIN products p ON p.id = m.product_id WHERE p.unit = 'unit' AND m.quantity <> trunc(m.quantity)`.execute(db);
+  t.is(fractions.rows[0]!.n, 0);
+  const sales = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_movements WHERE type = 'sale'`.execute(db);
+  t.true(sales.rows[0]!.n > 1000, 'the demo carries a sales history');
 });
 
 test('net content is read from product names', (t) => {

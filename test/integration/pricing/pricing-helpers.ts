@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../../../src/shared/db/database.js';
-import '../../../src/shared/db/pricing.tables.js';
 import type { TestSystem } from '../../helpers/system.js';
 
 /** Polls `check` every `intervalMs` until it returns a value (a guard against hanging, not a timing assertion). */

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { decodeBase64Loose, decodeFiscalQr, encodeFiscalQr, FiscalQrError } from '../../../src/shared/domain/invoice/fiscal-qr.js';
+import { decodeBase64Loose, decodeFiscalQr, encodeFiscalQr } from '../../../src/shared/domain/invoice/fiscal-qr.js';
+import { FiscalQrError } from '../../../src/shared/errors.js';
 
 const data = {
   ver: 1, fecha: '2023-02-18', cuit: 23100588994, ptoVta: 3, tipoCmp: 11, nroCmp: 128, importe: 178000, moneda: 'PES', ctz: 1,

@@ -15,3 +15,23 @@ export async function createApiKey(db: Database, name: string, role: Role): Prom
   const row = await db.insertInto('api_keys').values({ name, role, key_hash: hash, key_prefix: prefix }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
   return { id: row.id, key, createdAt: row.created_at };
 }
+
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export async function listApiKeys(db: Database): Promise<ApiKeyView[]> {
+  const rows = await db.selectFrom('api_keys').select(['id', 'name', 'role', 'key_prefix', 'created_at', 'revoked_at']).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, prefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/** Revokes an active key; false when there is no active key with this id. */
+export async function revokeApiKey(db: Database, id: number): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

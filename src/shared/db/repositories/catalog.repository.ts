@@ -3,8 +3,6 @@ import type { Database, Unit } from '../database.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
 import { marginBp } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
-import '../pricing.tables.js';
-import '../tables/search.js';
 
 export interface ProductView {
   sku: string;
@@ -79,29 +77,44 @@ function toView(r: ProductRow): ProductView {
   };
 }
 
+/**
+ * What a person typed, as products.search_name holds names: lower case, accents removed (the
+ * same result as PostgreSQL's unaccent for Spanish text: á→a, ñ→n, ü→u).
+ */
+export const searchText = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Products, filtered. With `q` (search as you type) the rows are ranked: exact SKU or barcode,
  * then names starting with the query, SKU/barcode prefixes, names with a word starting with it,
- * then names containing every word (accents and case ignored: "azucar" finds "Azúcar").
+ * then names containing every word (accents and case ignored: "azucar" finds "Azúcar"). One or
+ * two characters match prefixes only.
  */
 export async function listProducts(db: Database, f: ProductFilter): Promise<{ items: ProductView[]; lastId: number | null; more: boolean }> {
   let q = productQuery(db);
   let rank: ReturnType<typeof sql<number>> | undefined;
+  let order: 'rank' | 'name' | 'id' = 'id';
   if (f.q) {
     const raw = f.q.trim();
-    const words = raw.split(/\s+/).filter(Boolean).map(likeEscape);
-    const whole = likeEscape(raw);
-    const norm = (s: string) => sql`lower(unaccent(${s}))`;
-    const contains = sql.join(words.map((w) => sql`p.search_name LIKE '%' || ${norm(w)} || '%'`), sql` AND `);
-    q = q.where(sql<boolean>`((${contains}) OR lower(p.sku) LIKE '%' || lower(${whole}) || '%' OR p.barcode LIKE ${whole} || '%')`);
-    rank = sql<number>`CASE
-      WHEN p.sku = ${raw} OR p.barcode = ${raw} THEN 0
-      WHEN p.search_name LIKE ${norm(whole)} || '%' THEN 1
-      WHEN lower(p.sku) LIKE lower(${whole}) || '%' OR p.barcode LIKE ${whole} || '%' THEN 2
-      WHEN p.search_name LIKE '% ' || ${norm(words[0]!)} || '%' THEN 3
-      ELSE 4 END`;
+    const typed = searchText(raw);
+    if (typed.length < 3) {
+      // The first keystrokes: name prefixes only, straight off the byte-order index (one page read).
+      q = q.where(sql<boolean>`p.search_name COLLATE "C" LIKE ${`${likeEscape(typed)}%`}`);
+      order = 'name';
+    } else {
+      const words = typed.split(/\s+/).filter(Boolean).map(likeEscape);
+      const whole = likeEscape(raw.toLowerCase());
+      const contains = sql.join(words.map((w) => sql`p.search_name LIKE ${`%${w}%`}`), sql` AND `);
+      q = q.where(sql<boolean>`((${contains}) OR lower(p.sku) LIKE ${`%${whole}%`} OR p.barcode LIKE ${`${likeEscape(raw)}%`})`);
+      rank = sql<number>`CASE
+        WHEN p.sku = ${raw} OR p.barcode = ${raw} THEN 0
+        WHEN p.search_name LIKE ${`${likeEscape(typed)}%`} THEN 1
+        WHEN lower(p.sku) LIKE ${`${whole}%`} OR p.barcode LIKE ${`${likeEscape(raw)}%`} THEN 2
+        WHEN p.search_name LIKE ${`% ${words[0]}%`} THEN 3
+        ELSE 4 END`;
+      order = 'rank';
+    }
   }
   if (f.barcode) q = q.where('p.barcode', '=', f.barcode);
   if (f.category) q = q.where('p.category', '=', f.category);
@@ -110,9 +123,10 @@ export async function listProducts(db: Database, f: ProductFilter): Promise<{ it
     q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM stock_levels s JOIN locations l ON l.id = s.location_id WHERE s.product_id = p.id AND l.code = ${code})`);
   }
   if (f.belowReorderPoint) q = q.where(sql<boolean>`${onHand} < p.reorder_point`);
-  if (rank) {
+  if (order !== 'id') {
     const offset = f.offset ?? 0;
-    const rows = await q.orderBy(rank).orderBy('p.search_name').orderBy('p.id').limit(f.limit + 1).offset(offset).execute();
+    const ordered = rank ? q.orderBy(rank).orderBy('p.search_name') : q.orderBy(sql`p.search_name COLLATE "C"`);
+    const rows = await ordered.orderBy('p.id').limit(f.limit + 1).offset(offset).execute();
     const page = rows.slice(0, f.limit);
     return { items: page.map(toView), lastId: offset + page.length, more: rows.length > f.limit };
   }
@@ -142,4 +156,83 @@ export async function resolveCatalogRefs(db: Database, skus: string[], codes: st
     products: new Map(products.map((p) => [p.sku, { id: p.id, unit: p.unit }])),
     locations: new Map(locations.map((l) => [l.code, l.id])),
   };
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  category: string;
+  unit: Unit;
+  barcode: string | null;
+  reorderPoint: string;
+  allowNegativeStock: boolean;
+}
+
+/** Inserts a product; false when the SKU is taken. */
+export async function createProduct(db: Database, p: NewProduct): Promise<boolean> {
+  const row = await db
+    .insertInto('products')
+    .values({ sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode, reorder_point: p.reorderPoint, allow_negative_stock: p.allowNegativeStock })
+    .onConflict((oc) => oc.column('sku').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type ProductChange = Partial<Pick<NewProduct, 'name' | 'category' | 'barcode' | 'reorderPoint' | 'allowNegativeStock'>>;
+
+/** Changes the given fields; false when there is no such product. */
+export async function updateProduct(db: Database, sku: string, p: ProductChange): Promise<boolean> {
+  const updated = await db
+    .updateTable('products')
+    .set({
+      ...(p.name !== undefined && { name: p.name }),
+      ...(p.category !== undefined && { category: p.category }),
+      ...(p.barcode !== undefined && { barcode: p.barcode }),
+      ...(p.reorderPoint !== undefined && { reorder_point: p.reorderPoint }),
+      ...(p.allowNegativeStock !== undefined && { allow_negative_stock: p.allowNegativeStock }),
+      updated_at: new Date(),
+    })
+    .where('sku', '=', sku)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
+export interface LocationView {
+  code: string;
+  name: string;
+  createdAt: Date;
+}
+
+export async function listLocations(db: Database): Promise<LocationView[]> {
+  const rows = await db.selectFrom('locations').select(['code', 'name', 'created_at']).orderBy('id').execute();
+  return rows.map((l) => ({ code: l.code, name: l.name, createdAt: l.created_at }));
+}
+
+/** Inserts a location; undefined when the code is taken. */
+export async function createLocation(db: Database, l: { code: string; name: string }): Promise<LocationView | undefined> {
+  const row = await db.insertInto('locations').values(l).onConflict((oc) => oc.column('code').doNothing()).returning(['code', 'name', 'created_at']).executeTakeFirst();
+  return row && { code: row.code, name: row.name, createdAt: row.created_at };
+}
+
+/** The id of a location by code, or undefined. */
+export async function findLocationId(db: Database, code: string): Promise<number | undefined> {
+  return (await db.selectFrom('locations').select('id').where('code', '=', code).executeTakeFirst())?.id;
+}
+
+/** The id of a product by SKU, or undefined. */
+export async function findProductId(db: Database, sku: string): Promise<number | undefined> {
+  return (await db.selectFrom('products').select('id').where('sku', '=', sku).executeTakeFirst())?.id;
+}
+
+/** Id, name and unit of a product by SKU, or undefined. */
+export async function findProductSummary(db: Database, sku: string): Promise<{ id: number; sku: string; name: string; unit: Unit } | undefined> {
+  return db.selectFrom('products').select(['id', 'sku', 'name', 'unit']).where('sku', '=', sku).executeTakeFirst();
+}
+
+/** SKU → product id for the SKUs that exist. */
+export async function findProductIdsBySku(db: Database, skus: string[]): Promise<Map<string, number>> {
+  if (!skus.length) return new Map();
+  const rows = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
+  return new Map(rows.map((r) => [r.sku, r.id]));
 }

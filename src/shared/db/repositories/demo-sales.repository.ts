@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../database.js';
+import { sql } from 'kysely';
+import type { DB, Database } from '../database.js';
 import { epochDay, isoDay } from '../../domain/forecast/calendar.js';
 import { simulateSalesHistory } from '../../domain/forecast/simulate.js';
 import { SHOP_TIME_ZONE } from './forecasts.repository.js';
+import { withTransaction } from '../transaction.js';
 
 /** Supplier and pack size by category for the demo catalog (products without a supplier yet). */
 const DEMO_SUPPLY: Record<string, { supplier: string; pack: number; leadTime: number }> = {
@@ -42,7 +43,7 @@ export interface SeedSalesResult {
  * stock-outs appear as in a real shop), `stock_levels` ends equal to the ledger sum, and every
  * row is a normal applied movement. Skips when demo sales already exist at the location.
  */
-export async function seedSimulatedSales(db: Kysely<DB>, opts: SeedSalesOptions): Promise<SeedSalesResult> {
+export async function seedSimulatedSales(db: Database, opts: SeedSalesOptions): Promise<SeedSalesResult> {
   const days = opts.days ?? 365;
   const end = opts.endDay ? epochDay(opts.endDay) : epochDay(new Date().toISOString()) - 1;
   const start = end - days + 1;
@@ -73,7 +74,9 @@ export async function seedSimulatedSales(db: Kysely<DB>, opts: SeedSalesOptions)
         const from = Math.max(0, i - 28);
         const recent = i === 0 ? s.quantity.slice(0, 28) : s.quantity.slice(from, i);
         const avg = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
-        const target = milli(avg * 14 * 1.3 + (product.unit === 'kg' ? 1 : 2));
+        const want = avg * 14 * 1.3 + (product.unit === 'kg' ? 1 : 2);
+        // Products counted in units arrive in whole units (the database refuses anything else).
+        const target = product.unit === 'unit' ? Math.ceil(want) * 1000 : milli(want);
         if (target > stock) {
           const receipt = target - stock;
           stock += receipt;
@@ -89,7 +92,7 @@ export async function seedSimulatedSales(db: Kysely<DB>, opts: SeedSalesOptions)
     finalStock.set(product.id, stock / 1000);
   });
 
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     for (let i = 0; i < rows.length; i += 5000) {
       const part = rows.slice(i, i + 5000);
       const ids = part.map((r) => r.id);

@@ -1,133 +1,6 @@
-import { sql, type ColumnType, type Generated, type Kysely, type Transaction } from 'kysely';
-import type { DB, Decimal } from '../database.js';
-
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type DateColumn = ColumnType<string, string, string>;
-
-export interface DailySalesTable {
-  product_id: number;
-  location_id: number;
-  day: DateColumn;
-  quantity: Decimal;
-}
-
-export interface ForecastWatermarksTable {
-  name: string;
-  last_movement_id: ColumnType<number, number | undefined, number>;
-  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-}
-
-export interface ModelVersionsTable {
-  id: Generated<number>;
-  version: string;
-  kind: ColumnType<string, string | undefined, string>;
-  trained_from: DateColumn;
-  trained_through: DateColumn;
-  training_rows: number;
-  training_ms: number;
-  feature_names: string[];
-  validation: ColumnType<unknown, string, string>;
-  serving_plan: ColumnType<unknown, string, string>;
-  model: ColumnType<unknown, string, string>;
-  onnx: Buffer;
-  onnx_sha256: string;
-  active: ColumnType<boolean, boolean | undefined, boolean>;
-  activation_reason: string;
-  created_at: CreatedAt;
-  activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-}
-
-export interface ForecastRunsTable {
-  id: Generated<number>;
-  run_key: string;
-  origin_day: DateColumn;
-  model_version: string;
-  chunks_total: number;
-  chunks_done: ColumnType<number, number | undefined, number>;
-  recent_wape: ColumnType<string | null, string | number | null | undefined, string | number | null>;
-  started_at: CreatedAt;
-  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-}
-
-export interface ForecastRunChunksTable {
-  run_id: number;
-  chunk: number;
-  rows_written: number;
-  done_at: CreatedAt;
-}
-
-export interface ForecastsTable {
-  id: Generated<number>;
-  model_version: string;
-  product_id: number;
-  location_id: number;
-  day: DateColumn;
-  origin_day: DateColumn;
-  horizon: number;
-  method: string;
-  product_class: string;
-  mean: Decimal;
-  p50: Decimal;
-  p90: Decimal;
-  created_at: CreatedAt;
-}
-
-export interface ReorderSuggestionsTable {
-  id: Generated<number>;
-  product_id: number;
-  location_id: number;
-  origin_day: DateColumn;
-  model_version: string;
-  supplier_code: string | null;
-  demand: Decimal;
-  safety_stock: Decimal;
-  on_hand: Decimal;
-  on_order: Decimal;
-  pack_size: Decimal;
-  packs: number;
-  quantity: Decimal;
-  created_at: CreatedAt;
-}
-
-export interface PurchaseOrderDraftsTable {
-  id: Generated<number>;
-  draft_key: string;
-  supplier_code: string;
-  location_id: number;
-  origin_day: DateColumn;
-  status: ColumnType<'draft' | 'ordered' | 'received' | 'cancelled', 'draft' | 'ordered' | 'received' | 'cancelled' | undefined, 'draft' | 'ordered' | 'received' | 'cancelled'>;
-  created_at: CreatedAt;
-}
-
-export interface PurchaseOrderDraftLinesTable {
-  draft_id: number;
-  product_id: number;
-  packs: number;
-  quantity: Decimal;
-}
-
-/** Columns migration 0030 adds to `products`. */
-export interface ProductForecastColumns {
-  supplier_code: string | null;
-  supplier_pack_size: ColumnType<string, string | number | undefined, string | number>;
-  lead_time_days: ColumnType<number, number | undefined, number>;
-  review_period_days: ColumnType<number, number | undefined, number>;
-}
-
-declare module '../database.js' {
-  interface DB {
-    daily_sales: DailySalesTable;
-    forecast_watermarks: ForecastWatermarksTable;
-    model_versions: ModelVersionsTable;
-    forecast_runs: ForecastRunsTable;
-    forecast_run_chunks: ForecastRunChunksTable;
-    forecasts: ForecastsTable;
-    reorder_suggestions: ReorderSuggestionsTable;
-    purchase_order_drafts: PurchaseOrderDraftsTable;
-    purchase_order_draft_lines: PurchaseOrderDraftLinesTable;
-  }
-  interface ProductsTable extends ProductForecastColumns {}
-}
+import { sql, type Transaction } from 'kysely';
+import type { DB, Database } from '../database.js';
+import { withTransaction } from '../transaction.js';
 
 /** The shop's calendar: a sale belongs to the local day it happened on. */
 export const SHOP_TIME_ZONE = 'America/Argentina/Buenos_Aires';
@@ -148,8 +21,8 @@ export interface RefreshResult {
  * day) keys of sale movements after the watermark (minus the overlap) and rebuilds only those
  * keys from the ledger. Concurrent refreshes serialize on the watermark row.
  */
-export async function refreshDailySales(db: Kysely<DB>, overlap = WATERMARK_OVERLAP): Promise<RefreshResult> {
-  return db.transaction().execute(async (trx) => {
+export async function refreshDailySales(db: Database, overlap = WATERMARK_OVERLAP): Promise<RefreshResult> {
+  return withTransaction(db, async (trx) => {
     await trx.insertInto('forecast_watermarks').values({ name: DAILY_SALES_WATERMARK }).onConflict((oc) => oc.column('name').doNothing()).execute();
     const wm = await trx.selectFrom('forecast_watermarks').select('last_movement_id').where('name', '=', DAILY_SALES_WATERMARK).forUpdate().executeTakeFirstOrThrow();
     const max = await trx.selectFrom('stock_movements').select(sql<number | null>`max(id)`.as('max')).executeTakeFirstOrThrow();
@@ -194,7 +67,7 @@ export interface ForecastTarget {
 }
 
 /** Product/location pairs with any sale between `fromDay` and `toDay`, in a stable order. */
-export async function listForecastTargets(db: Kysely<DB>, fromDay: string, toDay: string, productIds?: number[]): Promise<ForecastTarget[]> {
+export async function listForecastTargets(db: Database, fromDay: string, toDay: string, productIds?: number[]): Promise<ForecastTarget[]> {
   let q = db
     .selectFrom('daily_sales as s')
     .innerJoin('products as p', 'p.id', 's.product_id')
@@ -224,7 +97,7 @@ export async function listForecastTargets(db: Kysely<DB>, fromDay: string, toDay
  * sales. Keyed `${productId}:${locationId}`.
  */
 export async function loadDailySales(
-  db: Kysely<DB>,
+  db: Database,
   targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[],
   fromDay: string,
   toDay: string,
@@ -249,7 +122,7 @@ export async function loadDailySales(
 }
 
 /** Stock on hand and on order (drafts marked `ordered`) per `${productId}:${locationId}`. */
-export async function loadStockPositions(db: Kysely<DB>, targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[]): Promise<Map<string, { onHand: number; onOrder: number }>> {
+export async function loadStockPositions(db: Database, targets: readonly Pick<ForecastTarget, 'productId' | 'locationId'>[]): Promise<Map<string, { onHand: number; onOrder: number }>> {
   const out = new Map<string, { onHand: number; onOrder: number }>();
   for (const t of targets) out.set(`${t.productId}:${t.locationId}`, { onHand: 0, onOrder: 0 });
   if (targets.length === 0) return out;
@@ -276,11 +149,11 @@ export async function loadStockPositions(db: Kysely<DB>, targets: readonly Pick<
 
 export type ModelVersionRow = Awaited<ReturnType<typeof getActiveModelVersion>>;
 
-export async function getActiveModelVersion(db: Kysely<DB>) {
+export async function getActiveModelVersion(db: Database) {
   return db.selectFrom('model_versions').selectAll().where('active', '=', true).executeTakeFirst();
 }
 
-export async function getModelVersion(db: Kysely<DB>, version: string) {
+export async function getModelVersion(db: Database, version: string) {
   return db.selectFrom('model_versions').selectAll().where('version', '=', version).executeTakeFirst();
 }
 
@@ -294,7 +167,7 @@ export async function activateModelVersion(trx: Transaction<DB>, version: string
  * WAPE of a model version's stored forecasts (made at least one day ahead) against the sales
  * that happened, over the days in [fromDay, toDay]. Undefined without actuals to compare.
  */
-export async function recentWape(db: Kysely<DB>, modelVersion: string, fromDay: string, toDay: string): Promise<number | undefined> {
+export async function recentWape(db: Database, modelVersion: string, fromDay: string, toDay: string): Promise<number | undefined> {
   const row = await sql<{ abs_error: string | null; actual: string | null; n: number }>`
     SELECT sum(abs(f.mean - coalesce(s.quantity, 0))) AS abs_error, sum(coalesce(s.quantity, 0)) AS actual, count(*)::int AS n
     FROM forecasts f

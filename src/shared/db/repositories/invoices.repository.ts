@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, DB } from '../database.js';
-import '../invoices.tables.js';
-import type { InvoiceStatus, MatchBy } from '../invoices.tables.js';
+import type { InvoiceStatus, MatchBy } from '../database.js';
 import type { InvoiceExtraction } from '../../domain/invoice/assemble.js';
 import { cuitDigits, formatCuit } from '../../domain/invoice/cuit.js';
 import { formatScaled, mulScaled, parseScaled } from '../../domain/invoice/decimal.js';
 import { extractPackSize, normalizeDescription } from '../../domain/invoice/normalize.js';
 import type { ParsedLine } from '../../domain/invoice/parse-text.js';
+import { withTransaction } from '../transaction.js';
 
 export const INVOICE_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMime = (typeof INVOICE_MIME_TYPES)[number];
@@ -25,7 +25,7 @@ export async function recordUpload(
   upload: { bytes: Buffer; mimeType: InvoiceMime; supplierCuit?: string | null; locationId?: number | null },
 ): Promise<{ id: string; status: InvoiceStatus; created: boolean }> {
   const key = contentKey(upload.bytes);
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await trx
       .insertInto('invoice_files')
       .values({ content_key: key, mime_type: upload.mimeType, size_bytes: upload.bytes.length, content: upload.bytes })
@@ -489,4 +489,25 @@ export async function pendingOutbox(db: Database, invoiceId: string) {
 
 export async function markRelayed(db: Database, ids: number[]): Promise<void> {
   if (ids.length) await db.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', ids).execute();
+}
+
+export type PostingRequest = { kind: 'not_found' } | { kind: 'already'; status: 'posted' | 'posting' } | { kind: 'not_ready'; status: InvoiceStatus; unmatched: number } | { kind: 'posting' };
+
+/**
+ * A reviewer's explicit command to post: an invoice in needs_review or ready with every line
+ * matched moves to `posting` (the caller then enqueues the posting job).
+ */
+export async function requestPosting(db: Database, id: string): Promise<PostingRequest> {
+  const inv = await db.selectFrom('invoices').select('status').where('id', '=', id).executeTakeFirst();
+  if (!inv) return { kind: 'not_found' };
+  if (inv.status === 'posted' || inv.status === 'posting') return { kind: 'already', status: inv.status };
+  const counts = await db
+    .selectFrom('invoice_lines')
+    .select([db.fn.countAll<number>().as('lines'), db.fn.count<number>('id').filterWhere('product_id', 'is', null).as('unmatched')])
+    .where('invoice_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const unmatched = Number(counts.unmatched);
+  if ((inv.status !== 'ready' && inv.status !== 'needs_review') || unmatched > 0 || Number(counts.lines) === 0) return { kind: 'not_ready', status: inv.status, unmatched };
+  await db.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).execute();
+  return { kind: 'posting' };
 }

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, DB, MovementStatus, MovementType } from '../database.js';
 import { planMovements, balanceKey, type MovementOutcome, type MovementUnit } from '../../domain/stock.js';
 import { formatMoney, formatQuantity, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
+import { withTransaction } from '../transaction.js';
 
 /** A movement request as validated by the API, with catalog references resolved to ids. */
 export interface NewMovement {
@@ -106,7 +107,7 @@ export async function recordBatch(
   atomic: boolean,
   movements: NewMovement[],
 ): Promise<RecordResult<{ id: string; movementIds: string[] }>> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const batchId = randomUUID();
     const inserted = await trx
       .insertInto('movement_batches')
@@ -436,4 +437,8 @@ export async function listLedger(db: Database, f: LedgerFilter) {
     lastId: page.at(-1)?.id ?? null,
     more: rows.length > f.limit,
   };
+}
+
+export async function getBatch(db: Database, id: string): Promise<{ id: string; atomic: boolean } | undefined> {
+  return db.selectFrom('movement_batches').select(['id', 'atomic']).where('id', '=', id).executeTakeFirst();
 }

@@ -1,7 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { getConfig } from '../../config.js';
-import type { DB } from '../database.js';
-import '../pricing.tables.js';
+import type { DB, Database } from '../database.js';
 import { classifyCostChange, isAlert, type CostChange } from '../../domain/pricing/cost-alerts.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney } from '../../domain/quantity.js';
@@ -96,7 +95,7 @@ export interface CostAlertFilter {
 }
 
 /** Cost alerts, newest first, with a cursor on the alert id. */
-export async function listCostAlerts(db: Kysely<DB>, f: CostAlertFilter) {
+export async function listCostAlerts(db: Database, f: CostAlertFilter) {
   let q = db
     .selectFrom('cost_alerts as a')
     .innerJoin('products as p', 'p.id', 'a.product_id')

@@ -1,6 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../database.js';
-import '../pricing.tables.js';
+import { sql, type Transaction } from 'kysely';
+import type { DB, Database } from '../database.js';
 import {
   diffIndexRows,
   effectiveRate,
@@ -75,7 +74,7 @@ export interface EffectiveRate {
 }
 
 /** The expected monthly rate in force at `now` (see `effectiveRate`), or null without an expected series. */
-export async function effectiveExpected(db: Kysely<DB>, now = new Date()): Promise<EffectiveRate | null> {
+export async function effectiveExpected(db: Database, now = new Date()): Promise<EffectiveRate | null> {
   const rows = await db.selectFrom('inflation_index').select(['period', 'rate_pct', 'revision']).where('series', '=', 'expected').execute();
   const pick = effectiveRate(rows, periodOf(now));
   return pick && { period: pick.period, rateBp: percentColumnBp(pick.rate_pct), revision: pick.revision };
@@ -90,7 +89,7 @@ export interface IndexRowView {
   updatedAt: Date;
 }
 
-export async function listIndex(db: Kysely<DB>, f: { series?: IndexSeries; from?: string; to?: string }): Promise<IndexRowView[]> {
+export async function listIndex(db: Database, f: { series?: IndexSeries; from?: string; to?: string }): Promise<IndexRowView[]> {
   let q = db.selectFrom('inflation_index').select(['series', 'period', 'rate_pct', 'source', 'revision', 'updated_at']);
   if (f.series) q = q.where('series', '=', f.series);
   if (f.from) q = q.where('period', '>=', f.from);
@@ -100,13 +99,13 @@ export async function listIndex(db: Kysely<DB>, f: { series?: IndexSeries; from?
 }
 
 /** Latest rate and trailing 12-month baseline per series. */
-export async function summarizeIndex(db: Kysely<DB>): Promise<Record<IndexSeries, SeriesSummary>> {
+export async function summarizeIndex(db: Database): Promise<Record<IndexSeries, SeriesSummary>> {
   const rows = await db.selectFrom('inflation_index').select(['series', 'period', 'rate_pct']).execute();
   const of = (series: IndexSeries) => summarizeSeries(rows.filter((r) => r.series === series).map((r) => ({ period: r.period, rateBp: percentColumnBp(r.rate_pct) })));
   return { official: of('official'), expected: of('expected') };
 }
 
-export async function listRevisions(db: Kysely<DB>, series: IndexSeries, period: string) {
+export async function listRevisions(db: Database, series: IndexSeries, period: string) {
   const rows = await db
     .selectFrom('inflation_index_revisions')
     .select(['revision', 'previous_rate_pct', 'rate_pct', 'source', 'recorded_at'])

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../database.js';
-import '../pricing.tables.js';
+import type { DB, Database } from '../database.js';
 import type { PriceRule } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney } from '../../domain/quantity.js';
@@ -41,7 +39,7 @@ export function toPriceRule(r: RuleRow): PriceRule {
 
 const ruleColumns = ['id', 'category', 'markup_pct', 'min_margin_pct', 'rounding_step_cents', 'ending_cents', 'max_change_pct', 'price_ahead_days'] as const;
 
-export async function loadRuleSet(db: Kysely<DB>): Promise<RuleSet> {
+export async function loadRuleSet(db: Database): Promise<RuleSet> {
   const rows = await db.selectFrom('pricing_rules').select(ruleColumns).execute();
   const def = rows.find((r) => r.category === DEFAULT_RULE_CATEGORY);
   if (!def) throw new Error('the default pricing rule is missing (migration 0010 creates it)');
@@ -55,7 +53,7 @@ export async function loadRuleSet(db: Kysely<DB>): Promise<RuleSet> {
 export type RuleInput = Omit<PriceRule, 'id'>;
 
 /** Creates or replaces the rule of a category ('*' = default). */
-export async function upsertRule(db: Kysely<DB>, category: string, r: RuleInput): Promise<void> {
+export async function upsertRule(db: Database, category: string, r: RuleInput): Promise<void> {
   const values = {
     markup_pct: formatPercent(r.markupBp),
     min_margin_pct: formatPercent(r.minMarginBp),
@@ -71,7 +69,7 @@ export async function upsertRule(db: Kysely<DB>, category: string, r: RuleInput)
     .execute();
 }
 
-export async function deleteRule(db: Kysely<DB>, category: string): Promise<boolean> {
+export async function deleteRule(db: Database, category: string): Promise<boolean> {
   const res = await db.deleteFrom('pricing_rules').where('category', '=', category).where('category', '<>', DEFAULT_RULE_CATEGORY).executeTakeFirst();
   return res.numDeletedRows > 0n;
 }
@@ -88,7 +86,7 @@ export interface RuleView {
   updatedAt: Date;
 }
 
-export async function listRules(db: Kysely<DB>): Promise<RuleView[]> {
+export async function listRules(db: Database): Promise<RuleView[]> {
   const rows = await db.selectFrom('pricing_rules').select([...ruleColumns, 'updated_at']).orderBy('category').execute();
   return rows.map((r) => {
     const p = toPriceRule(r);

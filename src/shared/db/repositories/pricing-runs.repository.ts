@@ -1,13 +1,13 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, Unit } from '../database.js';
-import type { PriceRunScope, PriceRunStatus, PriceRunTrigger } from '../pricing.tables.js';
-import '../pricing.tables.js';
+import { sql, type Transaction } from 'kysely';
+import type { DB, Unit, Database } from '../database.js';
+import type { PriceRunScope, PriceRunStatus, PriceRunTrigger } from '../database.js';
 import { computePrice, taxBreakdown, unitPrice, type ContentUnit } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { parseQuantity } from '../../domain/quantity.js';
 import { PermanentError } from '../../errors.js';
 import { effectiveExpected } from './pricing-index.repository.js';
 import { loadRuleSet, ruleFor, type RuleSet } from './pricing-rules.repository.js';
+import { PriceConflictError } from '../../errors.js';
 
 /** `processed_jobs.queue` of chunk markers (the queue that runs them). */
 const MARKER_QUEUE = 'price-recalculations';
@@ -35,14 +35,6 @@ export interface PlannedRun {
   /** false: the id or idempotency key existed; this is that run. */
   created: boolean;
   idempotencyKey: string | null;
-}
-
-/** A repricing chunk touched a product whose price or cost changed since it was read: retry the chunk. */
-export class PriceConflictError extends Error {
-  constructor(runId: string, expected: number, written: number) {
-    super(`run ${runId}: ${expected - written} of ${expected} products changed while being repriced`);
-    this.name = 'PriceConflictError';
-  }
 }
 
 function scopeFilter(scope: { scope_kind: PriceRunScope; category: string | null; product_ids: number[] | null }) {
@@ -101,7 +93,7 @@ export async function createRun(trx: Transaction<DB>, run: NewRun, chunkSize: nu
   return { id: run.id, trigger: run.trigger, status: 'planned', chunks, created: true, idempotencyKey: run.idempotencyKey ?? null };
 }
 
-async function findRun(db: Kysely<DB>, id: string, idempotencyKey: string | null): Promise<Omit<PlannedRun, 'created'> | undefined> {
+async function findRun(db: Database, id: string, idempotencyKey: string | null): Promise<Omit<PlannedRun, 'created'> | undefined> {
   const row = await db
     .selectFrom('price_runs')
     .select(['id', 'trigger', 'status', 'chunks', 'idempotency_key'])
@@ -111,7 +103,7 @@ async function findRun(db: Kysely<DB>, id: string, idempotencyKey: string | null
 }
 
 /** Whether a stored run was asked for with this scope, reason and force flag (an idempotency key replay). */
-export async function runMatches(db: Kysely<DB>, id: string, run: Pick<NewRun, 'scope' | 'reason' | 'forced'>): Promise<boolean> {
+export async function runMatches(db: Database, id: string, run: Pick<NewRun, 'scope' | 'reason' | 'forced'>): Promise<boolean> {
   const row = await db.selectFrom('price_runs').select(['scope_kind', 'category', 'product_ids', 'reason', 'forced']).where('id', '=', id).executeTakeFirst();
   if (!row || row.scope_kind !== run.scope.kind || row.reason !== run.reason || row.forced !== (run.forced ?? false)) return false;
   if (run.scope.kind === 'category') return row.category === run.scope.category;
@@ -123,7 +115,7 @@ export async function runMatches(db: Kysely<DB>, id: string, run: Pick<NewRun, '
   return true;
 }
 
-export async function markEnqueued(db: Kysely<DB>, runId: string): Promise<void> {
+export async function markEnqueued(db: Database, runId: string): Promise<void> {
   await db.updateTable('price_runs').set({ enqueued_at: new Date() }).where('id', '=', runId).where('enqueued_at', 'is', null).execute();
 }
 
@@ -332,7 +324,7 @@ export async function runRepricingInline(trx: Transaction<DB>, run: NewRun, chun
 }
 
 /** Runs still `planned` after `graceMs` whose flow may never have reached Redis. */
-export async function findUnstartedRuns(db: Kysely<DB>, graceMs: number, limit = 100): Promise<Omit<PlannedRun, 'created'>[]> {
+export async function findUnstartedRuns(db: Database, graceMs: number, limit = 100): Promise<Omit<PlannedRun, 'created'>[]> {
   const rows = await db
     .selectFrom('price_runs')
     .select(['id', 'trigger', 'status', 'chunks', 'idempotency_key'])
@@ -345,7 +337,7 @@ export async function findUnstartedRuns(db: Kysely<DB>, graceMs: number, limit =
 }
 
 /** Runs sent to the queue more than `graceMs` ago and not finished: the reconciler checks their jobs. */
-export async function findUnfinishedRuns(db: Kysely<DB>, graceMs: number, limit = 100): Promise<string[]> {
+export async function findUnfinishedRuns(db: Database, graceMs: number, limit = 100): Promise<string[]> {
   const rows = await db
     .selectFrom('price_runs')
     .select('id')
@@ -377,7 +369,7 @@ export interface RunView {
   failure: { reason: string; at: Date } | null;
 }
 
-function runQuery(db: Kysely<DB>) {
+function runQuery(db: Database) {
   return db
     .selectFrom('price_runs as r')
     .leftJoin('label_batches as b', 'b.run_id', 'r.id')
@@ -410,13 +402,13 @@ function toRunView(r: RunRow): RunView {
   };
 }
 
-export async function getRun(db: Kysely<DB>, id: string): Promise<RunView | undefined> {
+export async function getRun(db: Database, id: string): Promise<RunView | undefined> {
   const row = await runQuery(db).where('r.id', '=', id).executeTakeFirst();
   return row && toRunView(row);
 }
 
 /** Runs, newest first. */
-export async function listRuns(db: Kysely<DB>, f: { status?: PriceRunStatus; limit: number }): Promise<RunView[]> {
+export async function listRuns(db: Database, f: { status?: PriceRunStatus; limit: number }): Promise<RunView[]> {
   let q = runQuery(db);
   if (f.status) q = q.where('r.status', '=', f.status);
   const rows = await q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(f.limit).execute();

@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, Unit } from '../database.js';
-import '../pricing.tables.js';
+import { sql } from 'kysely';
+import type { DB, Unit, Database } from '../database.js';
 import { marginBp, taxBreakdown, unitPrice } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
@@ -37,7 +36,7 @@ export interface ProductPricingView {
   priceUpdatedAt: Date | null;
 }
 
-function pricingQuery(db: Kysely<DB>) {
+function pricingQuery(db: Database) {
   return db
     .selectFrom('products as p')
     .select([
@@ -78,7 +77,7 @@ function toPricingView(r: PricingRow): ProductPricingView {
   };
 }
 
-export async function getProductPricing(db: Kysely<DB>, sku: string): Promise<(ProductPricingView & { id: number }) | undefined> {
+export async function getProductPricing(db: Database, sku: string): Promise<(ProductPricingView & { id: number }) | undefined> {
   const row = await pricingQuery(db).where('p.sku', '=', sku).executeTakeFirst();
   return row && { id: row.id, ...toPricingView(row) };
 }
@@ -91,7 +90,7 @@ export interface MarginFilter {
 }
 
 /** Current margin per priced product (cursor on product id) and a summary per category. */
-export async function listMargins(db: Kysely<DB>, f: MarginFilter) {
+export async function listMargins(db: Database, f: MarginFilter) {
   let q = pricingQuery(db).where('p.price_cents', 'is not', null).where('p.replacement_cost_cents', 'is not', null);
   if (f.category) q = q.where('p.category', '=', f.category);
   if (f.belowMinimum !== undefined) q = q.where(f.belowMinimum ? belowMinimum : sql<boolean>`NOT ${belowMinimum}`);
@@ -143,7 +142,7 @@ export interface PriceHistoryItem {
 }
 
 /** A product's price changes, newest first, cursor on the history id. */
-export async function listPriceHistory(db: Kysely<DB>, productId: number, f: { beforeId?: number; limit: number }) {
+export async function listPriceHistory(db: Database, productId: number, f: { beforeId?: number; limit: number }) {
   let q = db
     .selectFrom('price_history as h')
     .leftJoin('pricing_rules as r', 'r.id', 'h.rule_id')
@@ -180,7 +179,7 @@ export interface LabelBatchView {
   createdAt: Date;
 }
 
-function batchQuery(db: Kysely<DB>) {
+function batchQuery(db: Database) {
   return db
     .selectFrom('label_batches as b')
     .innerJoin('price_runs as r', 'r.id', 'b.run_id')
@@ -197,7 +196,7 @@ const toBatchView = (r: { id: number; run_id: string; reason: string; trigger: s
 });
 
 /** Label batches, newest first, cursor on the batch id. */
-export async function listLabelBatches(db: Kysely<DB>, f: { beforeId?: number; limit: number }) {
+export async function listLabelBatches(db: Database, f: { beforeId?: number; limit: number }) {
   let q = batchQuery(db);
   if (f.beforeId) q = q.where('b.id', '<', f.beforeId);
   const rows = await q.orderBy('b.id', 'desc').limit(f.limit + 1).execute();
@@ -205,7 +204,7 @@ export async function listLabelBatches(db: Kysely<DB>, f: { beforeId?: number; l
   return { items: page.map(toBatchView), lastId: page.at(-1)?.id ?? null, more: rows.length > f.limit };
 }
 
-export async function getLabelBatch(db: Kysely<DB>, id: number): Promise<LabelBatchView | undefined> {
+export async function getLabelBatch(db: Database, id: number): Promise<LabelBatchView | undefined> {
   const row = await batchQuery(db).where('b.id', '=', id).executeTakeFirst();
   return row && toBatchView(row);
 }
@@ -227,7 +226,7 @@ export interface LabelItem {
 }
 
 /** The labels of a batch in product order; cursor on the product id. */
-export async function listLabelItems(db: Kysely<DB>, runId: string, f: { afterProductId?: number; limit: number }) {
+export async function listLabelItems(db: Database, runId: string, f: { afterProductId?: number; limit: number }) {
   let q = db
     .selectFrom('price_history as h')
     .innerJoin('products as p', 'p.id', 'h.product_id')
@@ -259,7 +258,7 @@ export async function listLabelItems(db: Kysely<DB>, runId: string, f: { afterPr
 }
 
 /** Sets the scrape-time pricing gauges from the database (api process only). */
-export async function collectPricingGauges(db: Kysely<DB>): Promise<void> {
+export async function collectPricingGauges(db: Database): Promise<void> {
   const [summary, bands, loss] = await Promise.all([
     summarizeIndex(db),
     db.selectFrom('cost_alerts').select([sql<string>`coalesce(band_pct::text, 'none')`.as('band'), sql<number>`count(*)::int`.as('n')]).groupBy('band_pct').execute(),
@@ -274,4 +273,20 @@ export async function collectPricingGauges(db: Kysely<DB>): Promise<void> {
   costAlertsRecorded.reset();
   for (const b of bands) costAlertsRecorded.set({ band: b.band }, b.n);
   productsSellingAtLoss.set(loss.rows[0]?.n ?? 0);
+}
+
+export interface TaxChange {
+  ivaRatePct?: string;
+  internalTaxPct?: string;
+  netContent?: { quantity: string; unit: 'kg' | 'l' } | null;
+}
+
+/** Sets a product's tax rates and net content in the caller's transaction (nothing to set: no write). */
+export async function updateProductTaxes(trx: Database, productId: number, c: TaxChange): Promise<void> {
+  const set = {
+    ...(c.ivaRatePct !== undefined && { iva_rate_pct: c.ivaRatePct }),
+    ...(c.internalTaxPct !== undefined && { internal_tax_pct: c.internalTaxPct }),
+    ...(c.netContent !== undefined && { net_content: c.netContent?.quantity ?? null, net_content_unit: c.netContent?.unit ?? null }),
+  };
+  if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', productId).execute();
 }

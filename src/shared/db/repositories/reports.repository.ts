@@ -1,7 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, MovementType, Unit } from '../database.js';
 import { formatMoney, formatQuantity, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
-import '../pricing.tables.js';
 
 /** The shop's calendar: days start at midnight in Buenos Aires. */
 export const SHOP_TIME_ZONE = 'America/Argentina/Buenos_Aires';
@@ -149,12 +148,14 @@ export async function productKardex(db: Database, f: KardexFilter): Promise<{ it
         FROM stock_movements m
        WHERE m.product_id = ${f.productId} ${location}
     )
-    SELECT k.id, k.movement_id, k.type, l.code AS location, c.code AS counterpart, k.quantity::text AS quantity, k.balance_after::text AS balance_after,
-           k.unit_cost_cents, k.reason, k.reference, k.occurred_at, k.recorded_at
+    SELECT k.id, k.movement_id, k.type, l.code AS location, k.quantity::text AS quantity, k.balance_after::text AS balance_after,
+           k.unit_cost_cents, k.reason, k.reference, k.occurred_at, k.recorded_at,
+           -- Looked up for the page's transfer rows only (a join would read every request).
+           CASE WHEN k.type = 'transfer' THEN (
+             SELECT c.code FROM movement_requests r JOIN locations c ON c.id = CASE WHEN k.leg = 0 THEN r.to_location_id ELSE r.location_id END
+              WHERE r.id = k.movement_id) END AS counterpart
       FROM k
       JOIN locations l ON l.id = k.location_id
-      LEFT JOIN movement_requests r ON k.type = 'transfer' AND r.id = k.movement_id
-      LEFT JOIN locations c ON c.id = CASE WHEN k.leg = 0 THEN r.to_location_id ELSE r.location_id END
      WHERE ${sql.join(conditions, sql` AND `)}
      ORDER BY k.id DESC
      LIMIT ${f.limit + 1}`.execute(db);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../database.js';
 import { normalizeQuantity } from '../../domain/quantity.js';
+import { withTransaction } from '../transaction.js';
 
 export interface StockFilter {
   sku?: string;
@@ -54,7 +55,7 @@ export interface IntegrityReport {
  * repeatable-read snapshot, so a concurrent commit cannot show up as a false mismatch.
  */
 export async function checkIntegrity(db: Database, limit = 1000): Promise<IntegrityReport> {
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ sku: string; location: string; balance: string; ledger: string }>`
       WITH sums AS (
         SELECT product_id, location_id, sum(quantity) AS total FROM stock_movements GROUP BY product_id, location_id
@@ -70,5 +71,5 @@ export async function checkIntegrity(db: Database, limit = 1000): Promise<Integr
     const { rows: count } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_levels`.execute(trx);
     const mismatches = rows.map((r) => ({ sku: r.sku, location: r.location, balance: normalizeQuantity(r.balance), ledger: normalizeQuantity(r.ledger) }));
     return { ok: mismatches.length === 0, checked: count[0]?.n ?? 0, mismatches };
-  });
+  }, { isolation: 'repeatable read', readOnly: true });
 }

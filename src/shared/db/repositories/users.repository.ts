@@ -2,7 +2,6 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, Role } from '../database.js';
 import type { LoginFailureScope, SessionRevokedReason } from '../tables/users.js';
-import '../tables/users.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -42,10 +42,8 @@ export interface LoginFailuresTable {
   locked_until: Date | null;
 }
 
-declare module '../database.js' {
-  interface DB {
-    users: UsersTable;
-    sessions: SessionsTable;
-    login_failures: LoginFailuresTable;
-  }
+export interface UserTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
 }

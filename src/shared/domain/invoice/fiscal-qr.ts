@@ -1,6 +1,7 @@
 import { cuitDigits, formatCuit, isValidCuit } from './cuit.js';
 import { voucherType } from './voucher-types.js';
 import { formatScaled, parseArDecimal } from './decimal.js';
+import { FiscalQrError } from '../../errors.js';
 
 /** The fiscal QR's JSON, normalized: CUIT formatted, amounts as decimal strings. */
 export interface FiscalQrData {
@@ -21,13 +22,6 @@ export interface FiscalQrData {
   nroDocRec?: string;
   tipoCodAut: 'E' | 'A';
   codAut: string;
-}
-
-export class FiscalQrError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FiscalQrError';
-  }
 }
 
 /** Decodes standard or URL-safe base64, with or without `=` padding. */

@@ -1,12 +1,13 @@
 import sharp from 'sharp';
 import { assembleExtraction, type InvoiceExtraction } from '../../../shared/domain/invoice/assemble.js';
-import { decodeFiscalQr, FiscalQrError, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
+import { decodeFiscalQr, type FiscalQrData } from '../../../shared/domain/invoice/fiscal-qr.js';
 import { parseInvoiceText, type ParsedInvoiceText, type TextLine } from '../../../shared/domain/invoice/parse-text.js';
 import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
 import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
 import { readQrCodes } from './qr.js';
+import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
 
 export const SUPPORTED_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
@@ -15,20 +16,6 @@ export type InvoiceMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 export const SCAN_DPI = 200;
 /** Text PDFs are rendered only to find the QR; ZXing needs ~3 px per module. */
 const QR_DPI = 200;
-
-export class ExtractionTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`extraction did not finish within ${ms} ms`);
-    this.name = 'ExtractionTimeoutError';
-  }
-}
-
-export class UnreadableFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableFileError';
-  }
-}
 
 export interface ExtractionTimings {
   qrMs: number;

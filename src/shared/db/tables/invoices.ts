@@ -1,9 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Decimal } from './database.js';
+import type { CreatedAt, Decimal, Json, Timestamp } from './columns.js';
 
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json = ColumnType<unknown, string | null, string | null>;
 
 export type InvoiceStatus = 'queued' | 'extracting' | 'needs_review' | 'ready' | 'posting' | 'posted' | 'failed' | 'rejected';
 export type MatchBy = 'barcode' | 'supplier_code' | 'alias' | 'fuzzy' | 'manual';
@@ -87,13 +84,12 @@ export interface InvoiceLinesTable {
   corrected: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
-declare module './database.js' {
-  interface DB {
-    suppliers: SuppliersTable;
-    supplier_products: SupplierProductsTable;
-    supplier_aliases: SupplierAliasesTable;
-    invoice_files: InvoiceFilesTable;
-    invoices: InvoicesTable;
-    invoice_lines: InvoiceLinesTable;
-  }
+/** The supplier invoice tables (migration 0020). */
+export interface InvoiceTables {
+  suppliers: SuppliersTable;
+  supplier_products: SupplierProductsTable;
+  supplier_aliases: SupplierAliasesTable;
+  invoice_files: InvoiceFilesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
 }

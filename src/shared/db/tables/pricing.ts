@@ -1,9 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Decimal } from './database.js';
+import type { CreatedAt, Decimal, Timestamp, WithDefault } from './columns.js';
 
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type WithDefault<T> = ColumnType<T, T | undefined, T>;
 
 export type PriceRunTrigger = 'api' | 'invoice' | 'index' | 'seed';
 export type PriceRunScope = 'all' | 'category' | 'products';
@@ -121,25 +118,26 @@ export interface InflationIndexRevisionsTable {
   recorded_at: CreatedAt;
 }
 
-declare module './database.js' {
-  interface ProductsTable {
-    replacement_cost_cents: ColumnType<number | null, number | null | undefined, number | null>;
-    cost_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-    iva_rate_pct: ColumnType<string, string | number | undefined, string | number>;
-    internal_tax_pct: ColumnType<string, string | number | undefined, string | number>;
-    price_cents: ColumnType<number | null, number | null | undefined, number | null>;
-    price_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-    net_content: ColumnType<string | null, string | number | null | undefined, string | number | null>;
-    net_content_unit: ColumnType<'kg' | 'l' | null, 'kg' | 'l' | null | undefined, 'kg' | 'l' | null>;
-  }
-  interface DB {
-    pricing_rules: PricingRulesTable;
-    price_runs: PriceRunsTable;
-    price_history: PriceHistoryTable;
-    label_batches: LabelBatchesTable;
-    replacement_costs: ReplacementCostsTable;
-    cost_alerts: CostAlertsTable;
-    inflation_index: InflationIndexTable;
-    inflation_index_revisions: InflationIndexRevisionsTable;
-  }
+/** Columns migration 0010 adds to `products`. */
+export interface ProductPricingColumns {
+  replacement_cost_cents: ColumnType<number | null, number | null | undefined, number | null>;
+  cost_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  iva_rate_pct: ColumnType<string, string | number | undefined, string | number>;
+  internal_tax_pct: ColumnType<string, string | number | undefined, string | number>;
+  price_cents: ColumnType<number | null, number | null | undefined, number | null>;
+  price_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  net_content: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  net_content_unit: ColumnType<'kg' | 'l' | null, 'kg' | 'l' | null | undefined, 'kg' | 'l' | null>;
+}
+
+/** The pricing tables (migrations 0010, 0040). */
+export interface PricingTables {
+  pricing_rules: PricingRulesTable;
+  price_runs: PriceRunsTable;
+  price_history: PriceHistoryTable;
+  label_batches: LabelBatchesTable;
+  replacement_costs: ReplacementCostsTable;
+  cost_alerts: CostAlertsTable;
+  inflation_index: InflationIndexTable;
+  inflation_index_revisions: InflationIndexRevisionsTable;
 }
