@@ -56,8 +56,8 @@ const patchSchema = z.strictObject({
         lineNo: z.number().int().min(1),
         sku: z.string().trim().min(1).optional(),
         packUnits: z.number().int().min(1).max(1000).optional(),
-        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
-        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
+        quantity: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal with up to 9 digits and 3 places').optional(),
+        unitPrice: z.string().regex(/^\d{1,11}(\.\d{1,2})?$/, 'an amount up to 100,000,000,000 with up to 2 places').optional(),
       }),
     )
     .max(500)
