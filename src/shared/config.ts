@@ -111,6 +111,10 @@ const schema = z.object({
   /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
   RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
   RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
+  /** `npm run backup`: where dumps go, how many days they are kept, and an optional key (32 bytes, hex or base64) to encrypt them with AES-256-GCM. */
+  BACKUP_DIR: z.string().min(1).default('.data/backups'),
+  BACKUP_RETENTION_DAYS: intFrom(0, 14),
+  BACKUP_ENCRYPTION_KEY: z.string().optional(),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
