@@ -48,7 +48,7 @@ async function main() {
   await db.destroy();
 
   const workers = await startWorkers(config);
-  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers);
+  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN);
   const api = await startApi(config);
   installShutdown(
     () => [

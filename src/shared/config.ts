@@ -33,6 +33,13 @@ const schema = z.object({
   PORT: intFrom(0, 8080),
   HOST: z.string().default('0.0.0.0'),
   WORKER_METRICS_PORT: intFrom(0, 9464),
+  /**
+   * Where the api serves /metrics (business figures: margins, cost alerts). Set a port to serve it
+   * only there — an internal port the load balancer does not expose; unset = on PORT.
+   */
+  API_METRICS_PORT: z.coerce.number().int().min(0).optional(),
+  /** When set, /metrics (api and workers) answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_QUEUES: z
     .string()
     .default('all')
@@ -124,6 +131,10 @@ const schema = z.object({
   /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
   RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
   RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
+  /** `npm run backup`: where dumps go, how many days they are kept, and an optional key (32 bytes, hex or base64) to encrypt them with AES-256-GCM. */
+  BACKUP_DIR: z.string().min(1).default('.data/backups'),
+  BACKUP_RETENTION_DAYS: intFrom(0, 14),
+  BACKUP_ENCRYPTION_KEY: z.string().optional(),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });

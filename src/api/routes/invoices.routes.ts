@@ -8,6 +8,7 @@ import type { InvoiceStatus } from '../../shared/db/database.js';
 import { getInvoiceFile, getInvoiceView, listInvoices, type InvoiceMime } from '../../shared/db/repositories/invoices.repository.js';
 import { approveInvoicePrices, correctInvoiceLines, postInvoiceNow, receiveInvoice } from '../../shared/use-cases/invoices.js';
 import type { ApiDeps } from '../deps.js';
+import { auditHookOf } from '../audit-actor.js';
 import { parseInput } from '../middleware/validate.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
 
@@ -41,8 +42,8 @@ const patchSchema = z.strictObject({
         lineNo: z.number().int().min(1),
         sku: z.string().trim().min(1).optional(),
         packUnits: z.number().int().min(1).max(1000).optional(),
-        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
-        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
+        quantity: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal with up to 9 digits and 3 places').optional(),
+        unitPrice: z.string().regex(/^\d{1,11}(\.\d{1,2})?$/, 'an amount up to 100,000,000,000 with up to 2 places').optional(),
       }),
     )
     .max(500)
@@ -194,7 +195,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     errors: [404, 409, 422],
   }, async (req, res, { params, body: patch }) => {
     const { id } = params;
-    res.json(await correctInvoiceLines(db, id, patch, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT }, saveOpts));
+    res.json(await correctInvoiceLines(db, id, patch, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT }, saveOpts, auditHookOf(req)));
   });
 
   api.route('post', '/:id/approve-prices', {
@@ -204,7 +205,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     responses: { 200: invoiceSchema },
     errors: [404, 409],
   }, async (req, res, { params }) => {
-    res.json(await approveInvoicePrices(db, params.id, req.principal!.name, config.INVOICE_MATCH_MIN_SCORE));
+    res.json(await approveInvoicePrices(db, params.id, req.principal!.name, { minMatchScore: config.INVOICE_MATCH_MIN_SCORE, costBandPct: config.INVOICE_COST_BAND_PCT }, auditHookOf(req)));
   });
 
   api.route('post', '/:id/post', {
@@ -215,7 +216,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     errors: [404, 409, 503],
   }, async (req, res, { params }) => {
     const { id } = params;
-    const posting = await postInvoiceNow(db, queue, id, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT });
+    const posting = await postInvoiceNow(db, queue, id, { role: req.principal!.role, name: req.principal!.name, costBandPct: config.INVOICE_COST_BAND_PCT }, auditHookOf(req));
     res.status(posting.status === 'posted' ? 200 : 202).json(posting);
   });
 

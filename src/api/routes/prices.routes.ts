@@ -1,7 +1,10 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
+import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf, auditHookOf } from '../audit-actor.js';
 import { NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.js';
+import { withTransaction } from '../../shared/db/transaction.js';
 import { listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
 import { changeProductPricing, startRepricingRun } from '../../shared/use-cases/pricing.js';
 import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
@@ -38,7 +41,7 @@ const pesos = (what: string) =>
 export const recalculateSchema = z
   .strictObject({
     skus: z.array(z.string().trim().min(1).max(64)).min(1).max(10_000).optional(),
-    category: z.string().trim().toLowerCase().min(1).max(60).optional(),
+    category: categoryName.optional(),
     all: z.literal(true).optional(),
     reason: z.string().trim().min(1).max(200),
     /** Ignore each rule's maximum change per run. */
@@ -252,7 +255,7 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
       }),
     },
     errors: [404, 503],
-  }, async (_req, res, { params: { sku }, body: p }) => {
+  }, async (req, res, { params: { sku }, body: p }) => {
     const change = {
       replacementCostCents: p.replacementCost,
       ivaRateBp: p.ivaRate,
@@ -261,7 +264,7 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
       source: p.source,
       reprice: p.reprice,
     };
-    res.json(await changeProductPricing(db, queue, sku, change, { bandsPct: config.COST_ALERT_BANDS_PCT }));
+    res.json(await changeProductPricing(db, queue, sku, change, { bandsPct: config.COST_ALERT_BANDS_PCT }, auditHookOf(req)));
   });
 
   api.route('get', '/:sku/history', {
@@ -313,7 +316,8 @@ export function priceRunsRouter({ db, producer }: ApiDeps): Router {
 
 const categoryParam = (raw: string) => {
   const category = raw.trim().toLowerCase();
-  if (!category || category.length > 60) throw new ValidationError('the category in the path is invalid', [{ path: 'category', message: '1 to 60 characters' }]);
+  const problem = categoryProblem(category);
+  if (problem) throw new ValidationError(`the category in the path is invalid: ${problem}`, [{ path: 'category', message: problem }]);
   return category === 'default' ? DEFAULT_RULE_CATEGORY : category;
 };
 
@@ -329,9 +333,14 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     params: categoryParams,
     body: ruleSchema,
     responses: { 200: ruleViewSchema },
-  }, async (_req, res, { params, body: r }) => {
+  }, async (req, res, { params, body: r }) => {
     const category = categoryParam(params.category);
-    await upsertRule(db, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+    await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      await upsertRule(trx, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+      const after = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).executeTakeFirst();
+      await recordAudit(trx, auditActorOf(req), { action: before ? 'pricing_rule.changed' : 'pricing_rule.created', entityType: 'pricing_rule', entityId: category, before, after });
+    });
     const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
     res.json(view);
   });
@@ -341,10 +350,16 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     params: categoryParams,
     responses: { 204: { description: 'deleted' } },
     errors: [404, 422],
-  }, async (_req, res, { params }) => {
+  }, async (req, res, { params }) => {
     const category = categoryParam(params.category);
     if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
-    if (!(await deleteRule(db, category))) throw new NotFoundError('pricing rule', category);
+    const deleted = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      if (!(await deleteRule(trx, category))) return false;
+      await recordAudit(trx, auditActorOf(req), { action: 'pricing_rule.deleted', entityType: 'pricing_rule', entityId: category, before });
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('pricing rule', category);
     res.status(204).end();
   });
   return api.router;

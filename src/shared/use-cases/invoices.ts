@@ -10,9 +10,11 @@ import {
   type InvoiceView,
   type LineCorrection,
   type SaveOptions,
+  readLineCosts,
 } from '../db/repositories/invoices.repository.js';
 import type { InvoiceStatus, Role } from '../db/database.js';
-import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval } from './invoice-approvals.js';
+import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval, priceChangesOf } from './invoice-approvals.js';
+import type { AuditHook } from '../db/repositories/audit.repository.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors.js';
 import { logger } from '../logging.js';
 
@@ -59,11 +61,14 @@ export async function correctInvoiceLines(
   patch: { lines?: LineCorrection[]; fields?: Record<string, string | number> },
   by: { role: Role; costBandPct: number },
   opts: SaveOptions,
+  audit?: AuditHook,
 ): Promise<InvoiceView> {
   const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
   const result = await withTransaction(db, async (trx) => {
+    const before = await readLineCosts(trx, id);
     const r = await correctInvoice(trx, id, patch, opts);
     if (r !== 'ok') return r;
+    await audit?.(trx, { action: 'invoice.corrected', entityType: 'invoice', entityId: id, before: { lines: before }, after: { lines: await readLineCosts(trx, id), fields: patch.fields ?? null } });
     await assertMayCorrect(trx, id, by.role, by.costBandPct, touched);
     if (touched.length) await clearPriceApproval(trx, id);
     return r;
@@ -79,10 +84,22 @@ export async function correctInvoiceLines(
  * A reviewer's command to post a fully matched invoice (receipts, costs, repricing happen in the
  * worker). Posting twice is harmless: an invoice already posting or posted is answered as it is.
  */
-export async function postInvoiceNow(db: Database, queue: InvoiceQueue, id: string, by: { role: Role; costBandPct: number }): Promise<{ id: string; status: 'posting' | 'posted' }> {
+export async function postInvoiceNow(
+  db: Database,
+  queue: InvoiceQueue,
+  id: string,
+  by: { role: Role; name: string; costBandPct: number },
+  audit?: AuditHook,
+): Promise<{ id: string; status: 'posting' | 'posted' }> {
   await assertMayPost(db, id, by.role, by.costBandPct);
   if (!queue.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
-  const request = await requestPosting(db, id);
+  const request = await withTransaction(db, async (trx) => {
+    const r = await requestPosting(trx, id);
+    if (r.kind === 'posting') {
+      await audit?.(trx, { action: 'invoice.posted', entityType: 'invoice', entityId: id, after: { status: 'posting', postedBy: by.name, priceChanges: await priceChangesOf(trx, id, by.costBandPct) } });
+    }
+    return r;
+  });
   if (request.kind === 'not_found') throw new NotFoundError('invoice', id);
   if (request.kind === 'already') return { id, status: request.status };
   if (request.kind === 'not_ready') {
@@ -94,9 +111,13 @@ export async function postInvoiceNow(db: Database, queue: InvoiceQueue, id: stri
 }
 
 /** Approves the cost changes of an invoice (past the band) so a stock role may post it. */
-export async function approveInvoicePrices(db: Database, id: string, approvedBy: string, minMatchScore: number): Promise<InvoiceView> {
-  const approval = await approvePrices(db, id, approvedBy);
+export async function approveInvoicePrices(db: Database, id: string, approvedBy: string, opts: { minMatchScore: number; costBandPct: number }, audit?: AuditHook): Promise<InvoiceView> {
+  const approval = await withTransaction(db, async (trx) => {
+    const a = await approvePrices(trx, id, approvedBy);
+    if (a.kind === 'ok') await audit?.(trx, { action: 'invoice.prices_approved', entityType: 'invoice', entityId: id, after: { priceChanges: await priceChangesOf(trx, id, opts.costBandPct) } });
+    return a;
+  });
   if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
   if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
-  return (await getInvoiceView(db, id, minMatchScore))!;
+  return (await getInvoiceView(db, id, opts.minMatchScore))!;
 }

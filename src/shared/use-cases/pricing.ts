@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
+import type { AuditHook } from '../db/repositories/audit.repository.js';
 import { withTransaction } from '../db/transaction.js';
 import { findProductId, findProductIdsBySku } from '../db/repositories/catalog.repository.js';
 import { recordReplacementCost } from '../db/repositories/pricing-costs.repository.js';
 import { createRun, getRun, markEnqueued, runMatches, type RunScope, type RunView } from '../db/repositories/pricing-runs.repository.js';
-import { getProductPricing, updateProductTaxes, type ProductPricingView } from '../db/repositories/pricing-views.repository.js';
+import { getProductPricing, readPricingColumns, updateProductTaxes, type ProductPricingView } from '../db/repositories/pricing-views.repository.js';
 import { formatPercent } from '../domain/pricing/rates.js';
 import { NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors.js';
 import { logger } from '../logging.js';
@@ -82,16 +83,19 @@ export type ChangedPricing = Omit<ProductPricingView, never> & {
  * Changes a product's taxes, net content and replacement cost in one transaction (the cost keeps
  * its history and raises an alert past a band); with `reprice`, queues a one-product run after commit.
  */
-export async function changeProductPricing(db: Database, queue: RepricingQueue, sku: string, c: PricingChange, opts: { bandsPct: readonly number[] }): Promise<ChangedPricing> {
+export async function changeProductPricing(db: Database, queue: RepricingQueue, sku: string, c: PricingChange, opts: { bandsPct: readonly number[] }, audit?: AuditHook): Promise<ChangedPricing> {
   const productId = await findProductId(db, sku);
   if (productId === undefined) throw new NotFoundError('product', sku);
   const recorded = await withTransaction(db, async (trx) => {
+    const before = audit && (await readPricingColumns(trx, productId, { forUpdate: true }));
     await updateProductTaxes(trx, productId, {
       ...(c.ivaRateBp !== undefined && { ivaRatePct: formatPercent(c.ivaRateBp) }),
       ...(c.internalTaxRateBp !== undefined && { internalTaxPct: formatPercent(c.internalTaxRateBp) }),
       ...(c.netContent !== undefined && { netContent: c.netContent }),
     });
-    return c.replacementCostCents === undefined ? null : recordReplacementCost(trx, productId, c.replacementCostCents, c.source, { bandsPct: opts.bandsPct });
+    const cost = c.replacementCostCents === undefined ? null : await recordReplacementCost(trx, productId, c.replacementCostCents, c.source, { bandsPct: opts.bandsPct });
+    await audit?.(trx, { action: 'product_pricing.changed', entityType: 'product', entityId: sku, before, after: await readPricingColumns(trx, productId) });
+    return cost;
   });
   let repricing = null;
   if (c.reprice) {

@@ -218,6 +218,9 @@ test.serial('every route answers as the document says', async (t) => {
   await call('GET', '/v1/api-keys', { key: negocio });
   await call('DELETE', `/v1/api-keys/${(key.body as { id: number }).id}`);
   await call('DELETE', `/v1/api-keys/${(key.body as { id: number }).id}`);
+  await call('GET', '/v1/audit-events?limit=5');
+  await call('GET', '/v1/audit-events?format=csv&entityType=api_key');
+  await call('GET', '/v1/audit-events', { key: negocio });
 
   // Pricing.
   await call('GET', '/v1/pricing-rules');

@@ -290,3 +290,9 @@ export async function updateProductTaxes(trx: Database, productId: number, c: Ta
   };
   if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', productId).execute();
 }
+
+/** A product's pricing inputs as the audit trail records them (optionally locking the row). */
+export async function readPricingColumns(db: Database, productId: number, { forUpdate = false } = {}) {
+  const q = db.selectFrom('products').select(['replacement_cost_cents', 'iva_rate_pct', 'internal_tax_pct', 'net_content', 'net_content_unit']).where('id', '=', productId);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirstOrThrow();
+}
