@@ -101,7 +101,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     };
     const workerPorts = [await freePort(21550, 21574), await freePort(21575, 21599)];
     const startWorker = (i: number) => start(`worker-${i}`, 'src/workers/main.ts', { WORKER_METRICS_PORT: String(workerPorts[i]), WORKER_QUEUES: 'stock-movements,price-recalculations,invoice-ingest' });
-    const api = start('api', 'src/api/server.ts');
+    start('api', 'src/api/server.ts');
     const workers = [startWorker(0), startWorker(1)];
     await waitForPort(apiPort, 60_000);
     const base = `http://127.0.0.1:${apiPort}`;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { connectionErrorLogger } from './logging.js';
 
 const run = promisify(execFile);
 const MAGIC = Buffer.from('GONDOLA-BACKUP-1');
@@ -60,7 +61,7 @@ export async function backupDatabase(opts: { databaseUrl: string; dir: string; r
   const dumpFile = path.join(opts.dir, `${base}.dump`);
   // One snapshot for the dump and the counts: the manifest describes exactly what was dumped.
   const client = new pg.Client({ connectionString: opts.databaseUrl });
-  client.on('error', () => undefined);
+  client.on('error', connectionErrorLogger('backup'));
   await client.connect();
   let rowCounts: Record<string, number>;
   try {
@@ -133,13 +134,13 @@ export async function restoreDatabase(opts: { databaseUrl: string; file: string;
     await decryptTo(opts.file, key, dump);
   }
   const admin = new pg.Client({ connectionString: withDb(opts.databaseUrl, 'postgres') });
-  admin.on('error', () => undefined);
+  admin.on('error', connectionErrorLogger('restore'));
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${restored}"`);
     await run('pg_restore', ['--no-owner', '--exit-on-error', '--dbname', withDb(opts.databaseUrl, restored), dump], { maxBuffer: 16 << 20 });
     const check = new pg.Client({ connectionString: withDb(opts.databaseUrl, restored) });
-    check.on('error', () => undefined);
+    check.on('error', connectionErrorLogger('restore'));
     await check.connect();
     let rowCounts: Record<string, number>;
     try {

@@ -6,6 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { childProcessEnv } from './config.js';
 import { ensureDatabase } from './db/migrate.js';
+import { EmbeddedPostgresUnavailableError } from './errors.js';
 import { logger } from './logging.js';
 
 const log = logger.child({ component: 'embedded-postgres' });
@@ -19,11 +20,6 @@ export interface EmbeddedPostgres {
   /** Whether this process started it, or found it still running from an earlier start that was killed. */
   startedHere: boolean;
   stop(): Promise<void>;
-}
-
-/** The platform has no PostgreSQL binaries in npm packages (or they cannot run here). */
-export class EmbeddedPostgresUnavailableError extends Error {
-  override name = 'EmbeddedPostgresUnavailableError';
 }
 
 function freePort(): Promise<number> {

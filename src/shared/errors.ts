@@ -229,3 +229,8 @@ export class InvalidQuantityError extends AppError {
     super(400, 'invalid_quantity', message, { errors });
   }
 }
+
+/** The platform has no PostgreSQL binaries in npm packages, or the embedded database cannot start here. */
+export class EmbeddedPostgresUnavailableError extends Error {
+  override name = 'EmbeddedPostgresUnavailableError';
+}
