@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ALL_QUEUES } from '../shared/config.js';
+import { ALL_QUEUES, loadConfig } from '../shared/config.js';
 import { queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
@@ -107,6 +107,17 @@ export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThroug
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/invoices', invoicesRouter(deps));
   return v1;
+}
+
+/**
+ * The OpenAPI document without a database or Redis (for builds: the web app's client types).
+ * Building the routers registers their operations; no handler runs.
+ */
+export function describeApi(): ReturnType<typeof openApiDocument> {
+  const deps = { config: loadConfig({}), db: {}, producer: {}, waiter: {} } as unknown as ApiDeps;
+  serviceRouter(deps);
+  v1Router(deps);
+  return openApiDocument();
 }
 
 /** Builds the HTTP app; no listen (server.ts and tests do that). */

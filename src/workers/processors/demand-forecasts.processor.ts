@@ -16,9 +16,10 @@ import {
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
 import { buildInflationIndex } from '../../shared/domain/forecast/inflation.js';
-import { buildInferenceBatch, categoryIndexer, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
+import { buildInferenceBatch, categoryIndexer, servedPlan, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
 import type { GbtParams } from '../../shared/domain/forecast/gbt.js';
-import { loadOnnxForecaster, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { loadOnnxForecaster, measureOnnxParity, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { trainingDaysNeeded } from '../../shared/domain/forecast/backtest.js';
 import { suggestReorder } from '../../shared/domain/forecast/reorder.js';
 import { packHistory } from '../../shared/domain/forecast/training.js';
 import { PermanentError } from '../../shared/errors.js';
@@ -33,6 +34,8 @@ export const HISTORY_DAYS = 365;
 export const BASELINE_VERSION = 'baseline';
 /** Service level for safety stock in reorder suggestions. */
 export const SERVICE_LEVEL = 0.95;
+/** Rolling-origin validation folds of a training. */
+export const VALIDATION_FOLDS = 3;
 /** ONNX outputs must match the TypeScript trees this closely before a version may serve. */
 export const PARITY_TOLERANCE = 1e-4;
 /** Serving when nothing was ever validated: SES for steady sellers, TSB for intermittent ones. */
@@ -97,7 +100,7 @@ export interface TrainOutcome {
  */
 export async function trainModel(db: Database, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
-  const folds = opts.folds ?? 2;
+  const folds = opts.folds ?? VALIDATION_FOLDS;
   await refreshDailySales(db);
   const fromDay = isoDay(epochDay(through) - HISTORY_DAYS + 1);
   const targets = await listForecastTargets(db, fromDay, through);
@@ -111,7 +114,7 @@ export async function trainModel(db: Database, opts: TrainOptions = {}): Promise
     if (i >= 0 && i < first) first = i;
   }
   const days = HISTORY_DAYS - first;
-  const needed = 56 + MAX_HORIZON * (folds + 1);
+  const needed = trainingDaysNeeded(folds);
   if (days < needed) throw new PermanentError(`training needs at least ${needed} days of sales; there are ${days}`, 'not_enough_history');
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);
@@ -124,11 +127,9 @@ export async function trainModel(db: Database, opts: TrainOptions = {}): Promise
   const { version, model, onnx, validation, trainingRows, trainingMs } = trained;
 
   const forecaster = await loadOnnxForecaster(onnx);
-  let parity = 0;
+  let parity: number;
   try {
-    const viaOnnx = await forecaster.run(trained.parityInput, FEATURE_COUNT);
-    const viaTs = trained.parityExpected;
-    for (let i = 0; i < viaTs.length; i++) parity = Math.max(parity, Math.abs(viaOnnx[i]! - viaTs[i]!) / Math.max(viaTs[i]!, 1e-3));
+    parity = await measureOnnxParity(forecaster, trained);
   } finally {
     await forecaster.release();
   }
@@ -178,7 +179,7 @@ async function loadServing(db: Database, version: string): Promise<Serving> {
   if (version === BASELINE_VERSION) {
     // The latest validation's per-class baseline choice, when one exists.
     const latest = await db.selectFrom('model_versions').select(['serving_plan', 'validation']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const plan = latest ? toBaselinePlan(latest.serving_plan as ServingPlan, latest.validation as ValidationReport) : DEFAULT_BASELINE_PLAN;
+    const plan = latest ? servedPlan({ ...(latest.validation as ValidationReport), plan: latest.serving_plan as ServingPlan }, false) : DEFAULT_BASELINE_PLAN;
     return { version, plan };
   }
   let cached = sessions.get(version);
@@ -199,19 +200,6 @@ async function loadServing(db: Database, version: string): Promise<Serving> {
     sessions.set(version, cached);
   }
   return cached;
-}
-
-function toBaselinePlan(plan: ServingPlan, validation: ValidationReport): ServingPlan {
-  const out = { ...plan };
-  for (const cls of ['smooth', 'intermittent'] as const) {
-    if (out[cls].method !== 'model') continue;
-    const byClass = validation.byClass?.[cls];
-    const best = byClass
-      ? (['seasonal_naive', 'ses', 'tsb'] as const).reduce((a, b) => (byClass[b].wape < byClass[a].wape ? b : a))
-      : DEFAULT_BASELINE_PLAN[cls].method;
-    out[cls] = { method: best, dispersion: out[cls].dispersion };
-  }
-  return out;
 }
 
 /** Releases cached ONNX sessions (worker shutdown, tests). */
