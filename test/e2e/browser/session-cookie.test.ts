@@ -1,5 +1,4 @@
 import test from 'ava';
-import type { Page } from 'playwright-core';
 import { checkA11y, hasHorizontalScroll, screenshot, signIn, startBrowserApp, type BrowserApp } from '../../helpers/browser.js';
 import { newLocation, newProduct } from '../../helpers/factories.js';
 
@@ -11,55 +10,9 @@ test.after.always(async () => {
   await app?.close();
 });
 
-/**
- * A minimal sign-in page served on the app's own origin (the browser intercepts the URL), so these
- * tests exercise the API's cookie and CSRF rules from a real page without depending on the web app.
- */
-const SIGN_IN_PAGE = `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ingresar</title></head>
-<body><main><h1>Ingresar</h1>
-<form id="f"><label for="u">Usuario</label> <input id="u" name="username" autocomplete="username">
-<label for="p">Contraseña</label> <input id="p" name="password" type="password" autocomplete="current-password">
-<button type="submit">Ingresar</button></form><p id="out" role="status"></p></main>
-<script>
-document.getElementById('f').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const res = await fetch('/v1/sessions', { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: document.getElementById('u').value, password: document.getElementById('p').value }) });
-  const body = await res.json();
-  document.getElementById('out').textContent = res.status === 201 ? 'Hola, ' + body.user.displayName : body.detail;
-});
-</script></body></html>`;
-
-const BAD_PAGE = `<!doctype html><html><head><title>x</title></head><body><input><p style="color:#eee;background:#fff">poco contraste</p></body></html>`;
-
-async function openPage(page: Page, html: string, url = '/harness/ingresar') {
-  await page.route(`**${url}`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-  await page.goto(url);
-}
-
-test('signing in through a page: the form signs in, the cookie is HttpOnly and SameSite=Strict, a wrong password shows the API message', async (t) => {
+test('in a real browser the session cookie is HttpOnly, signs API calls in, and cookie writes need the CSRF token', async (t) => {
   const page = await app.newPage();
-  await openPage(page, SIGN_IN_PAGE);
-  const { negocio } = app.users;
-  await page.getByLabel('Usuario').fill(negocio.username);
-  await page.getByLabel('Contraseña').fill('no es la clave');
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-  await page.getByRole('status').filter({ hasText: 'wrong' }).waitFor();
-  t.is(await page.getByRole('status').textContent(), 'the username or the password is wrong');
-  t.deepEqual(await page.context().cookies(), []);
-
-  await page.getByLabel('Contraseña').fill(negocio.password);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-  await page.getByRole('status').filter({ hasText: 'Hola' }).waitFor();
-  await screenshot(page, 'harness-sign-in');
-  const [cookie] = await page.context().cookies();
-  t.like(cookie, { name: 'gondola_session', httpOnly: true, sameSite: 'Strict', path: '/', secure: false });
-  t.deepEqual(await checkA11y(page), [], 'the minimal page has no serious violation');
-});
-
-test('in a real browser the session cookie is hidden from scripts, signs fetches in, and cookie writes need the CSRF token', async (t) => {
-  const page = await app.newPage();
-  await openPage(page, SIGN_IN_PAGE);
+  await page.goto('/docs');
   const { deposito } = app.users;
   const loc = await newLocation(app.system.database.db);
   const product = await newProduct(app.system.database.db);
@@ -99,22 +52,18 @@ test('in a real browser the session cookie is hidden from scripts, signs fetches
   t.deepEqual(recorded.map((r) => r.idempotency_key), ['browser-1']);
 });
 
-test('the harness: signIn puts the session in the page, checkA11y reports serious violations, hasHorizontalScroll sees overflow', async (t) => {
+test('the harness signs a page in, saves screenshots, finds no serious accessibility violation on the app, and /docs fits a phone', async (t) => {
   const page = await app.newPage({ viewport: { width: 360, height: 740 } });
   const session = await signIn(page, app.users.viewer);
   t.is(session.user.role, 'viewer');
   const me = await page.goto('/v1/me');
   t.like(await me!.json(), { user: { username: app.users.viewer.username } });
-
-  await openPage(page, SIGN_IN_PAGE);
-  t.false(await hasHorizontalScroll(page));
-  await openPage(page, BAD_PAGE, '/harness/mal');
-  const found = (await checkA11y(page)).map((v) => v.id).sort();
-  t.true(found.includes('label'), `an unlabeled input is reported: ${found.join(', ')}`);
-  t.true(found.includes('color-contrast'), `low contrast is reported: ${found.join(', ')}`);
-  await page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { body: { insertAdjacentHTML: (where: string, html: string) => void } } }).document;
-    doc.body.insertAdjacentHTML('beforeend', '<div style="width:2000px">ancho</div>');
-  });
-  t.true(await hasHorizontalScroll(page));
+  await page.goto('/');
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await screenshot(page, 'harness-home-phone');
+  t.deepEqual(await checkA11y(page), []);
+  // The API reference is the reference UI's own page (its colours are not ours): it must fit a phone.
+  await page.goto('/docs');
+  await screenshot(page, 'docs-phone');
+  t.false(await hasHorizontalScroll(page), 'the API reference fits a 360 px phone');
 });
