@@ -131,12 +131,12 @@ export async function revokeSession(db: Database, sessionId: number, reason: Ses
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
-export async function revokeSessionByTokenHash(db: Db, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
+export async function revokeSessionByTokenHash(db: Database, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
 }
 
 /** Forgets a user's sessions that ended (revoked or idle) more than 30 days ago; keeps the table small. */
-export async function purgeOldSessions(db: Db, userId: number): Promise<void> {
+export async function purgeOldSessions(db: Database, userId: number): Promise<void> {
   await db
     .deleteFrom('sessions')
     .where('user_id', '=', userId)
@@ -199,7 +199,7 @@ export async function recordFailure(db: Database, k: FailureKey, { limit, window
 }
 
 /** Forgets failure counters untouched for a day and not locked (guessed usernames would pile up). */
-export async function purgeStaleFailures(db: Db): Promise<void> {
+export async function purgeStaleFailures(db: Database): Promise<void> {
   await db
     .deleteFrom('login_failures')
     .where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
