@@ -1,6 +1,7 @@
 /**
- * Writes web/src/api/schema.d.ts from the API's own OpenAPI document (no server needed): the web
- * build type-checks against it, so an API change that breaks a page breaks the build.
+ * Writes web/src/api/schema.d.ts from the API's own OpenAPI document (no server, database or
+ * Redis needed): the web build type-checks against it, so an API change that breaks a page
+ * breaks the build.
  */
 import { writeFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';

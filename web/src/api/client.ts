@@ -1,10 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths as generatedPaths } from './schema';
-import type { supplementPaths } from './supplement';
+import type { paths } from './schema';
 import { ApiError } from './problem';
-
-/** Every path the app may call: the generated document, with the supplement for what it does not describe yet. */
-export type paths = Omit<generatedPaths, keyof supplementPaths> & supplementPaths;
 
 let csrfToken: string | null = null;
 /** Set from `POST /v1/sessions` and `GET /v1/me`; sent as `X-CSRF-Token` on every write. */
@@ -27,6 +23,7 @@ export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin'
 api.use(csrf);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
+/** What a 2xx answer carries: openapi-fetch's `data` without the `undefined` of error answers. */
 
 /** Returns the data of a 2xx answer or throws an {@link ApiError} built from the problem body. */
 export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {

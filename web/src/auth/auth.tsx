@@ -17,7 +17,9 @@ export const meQueryKey = ['me'] as const;
 
 async function fetchMe(): Promise<Me | null> {
   try {
-    const me = await unwrap<Me>(api.GET('/v1/me'));
+    const me = await unwrap(api.GET('/v1/me'));
+    // An API key (not a browser session) has no user to show: treat it as signed out.
+    if (!('csrfToken' in me)) return null;
     setCsrfToken(me.csrfToken);
     return me;
   } catch (err) {
@@ -42,7 +44,7 @@ export const useAuth = () => useContext(AuthContext);
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; password: string }) => unwrap<Me>(api.POST('/v1/sessions', { body })),
+    mutationFn: (body: { username: string; password: string }) => unwrap(api.POST('/v1/sessions', { body })),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
       // Forget what the previous person saw, but keep the `me` query its observers watch.

@@ -3,13 +3,13 @@ import { api, unwrap } from '../client';
 import type { ApiKey, CreatedApiKey, Role, UserView } from '../views';
 
 export function useUsers() {
-  return useQuery({ queryKey: ['users'], queryFn: () => unwrap<{ items: UserView[] }>(api.GET('/v1/users')), select: (d) => d.items });
+  return useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/v1/users')), select: (d) => d.items });
 }
 
 export function useCreateUser() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; displayName: string; role: Role; password: string }) => unwrap<UserView>(api.POST('/v1/users', { body })),
+    mutationFn: (body: { username: string; displayName: string; role: Role; password: string }) => unwrap(api.POST('/v1/users', { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
 }
@@ -17,19 +17,19 @@ export function useCreateUser() {
 export function useUpdateUser() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...body }: { id: number; displayName?: string; role?: Role; active?: boolean; password?: string }) => unwrap<UserView>(api.PATCH('/v1/users/{id}', { params: { path: { id } }, body })),
+    mutationFn: ({ id, ...body }: { id: number; displayName?: string; role?: Role; active?: boolean; password?: string }) => unwrap(api.PATCH('/v1/users/{id}', { params: { path: { id: String(id) } }, body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
 }
 
 export function useApiKeys() {
-  return useQuery({ queryKey: ['api-keys'], queryFn: () => unwrap<{ items: ApiKey[] }>(api.GET('/v1/api-keys')), select: (d) => d.items });
+  return useQuery({ queryKey: ['api-keys'], queryFn: () => unwrap(api.GET('/v1/api-keys')), select: (d) => d.items });
 }
 
 export function useCreateApiKey() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; role: Role }) => unwrap<CreatedApiKey>(api.POST('/v1/api-keys', { body })),
+    mutationFn: (body: { name: string; role: Role }) => unwrap(api.POST('/v1/api-keys', { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['api-keys'] }),
   });
 }

@@ -5,7 +5,7 @@ import { api, unwrap } from '../client';
 export function useCategories() {
   return useQuery({
     queryKey: ['categories'],
-    queryFn: () => unwrap<{ categories: { category: string }[] }>(api.GET('/v1/margins', { params: { query: { limit: 1 } } })),
+    queryFn: () => unwrap(api.GET('/v1/margins', { params: { query: { limit: 1 } } })),
     select: (d) => d.categories.map((c) => c.category),
     staleTime: 10 * 60_000,
   });

@@ -17,7 +17,7 @@ export interface MovementInput {
 /** A movement's outcome: the API answers 201 applied, 202 queued, or 409 rejected (with the movement). */
 async function submit(input: MovementInput, key: string): Promise<Movement> {
   try {
-    return await unwrap<Movement>(api.POST('/v1/stock-movements', { body: input, headers: { 'Idempotency-Key': key, Prefer: 'wait=5' } }));
+    return await unwrap(api.POST('/v1/stock-movements', { body: input, headers: { 'Idempotency-Key': key, Prefer: 'wait=5' } }));
   } catch (err) {
     if (err instanceof ApiError && err.status === 409 && err.body.status === 'rejected') return err.body as unknown as Movement;
     throw err;
@@ -41,7 +41,7 @@ export function useSubmitMovement() {
 export function useMovement(id: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: ['movement', id],
-    queryFn: () => unwrap<Movement>(api.GET('/v1/stock-movements/{id}', { params: { path: { id: id! } } })),
+    queryFn: () => unwrap(api.GET('/v1/stock-movements/{id}', { params: { path: { id: id! } } })),
     enabled: !!id && enabled,
     refetchInterval: (q) => (q.state.data?.status === 'queued' || !q.state.data ? 1000 : false),
   });
@@ -52,7 +52,7 @@ export function useSubmitBatch() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ movements, key }: { movements: MovementInput[]; key: string }) =>
-      unwrap<Batch>(api.POST('/v1/stock-movements/batch', { body: { movements, atomic: false }, headers: { 'Idempotency-Key': key, Prefer: 'wait=10' } })),
+      unwrap(api.POST('/v1/stock-movements/batch', { body: { movements, atomic: false }, headers: { 'Idempotency-Key': key, Prefer: 'wait=10' } })),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['products'] });
       void qc.invalidateQueries({ queryKey: ['stock'] });
@@ -64,7 +64,7 @@ export function useSubmitBatch() {
 export function useBatch(id: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: ['batch', id],
-    queryFn: () => unwrap<Batch>(api.GET('/v1/stock-movements/batches/{id}', { params: { path: { id: id! } } })),
+    queryFn: () => unwrap(api.GET('/v1/stock-movements/batches/{id}', { params: { path: { id: id! } } })),
     enabled: !!id && enabled,
     refetchInterval: (q) => (q.state.data?.status === 'completed' ? false : 1000),
   });

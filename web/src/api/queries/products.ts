@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../client';
 import { ApiError } from '../problem';
-import type { KardexPage, Page, Product, StockHistory, Unit } from '../views';
+import type { MovementType, Product, Unit } from '../views';
 
 export interface ProductFilters {
   q?: string;
@@ -24,7 +24,7 @@ const listQuery = (f: ProductFilters, limit: number, cursor?: string) => ({
 export function useProductList(f: ProductFilters, limit = 50) {
   return useInfiniteQuery({
     queryKey: ['products', 'list', f, limit],
-    queryFn: ({ pageParam }) => unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: listQuery(f, limit, pageParam) } })),
+    queryFn: ({ pageParam }) => unwrap(api.GET('/v1/products', { params: { query: listQuery(f, limit, pageParam) } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -36,7 +36,7 @@ export async function fetchAllProducts(f: ProductFilters): Promise<Product[]> {
   const out: Product[] = [];
   let cursor: string | undefined;
   do {
-    const page = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: listQuery(f, 500, cursor) } }));
+    const page = await unwrap(api.GET('/v1/products', { params: { query: listQuery(f, 500, cursor) } }));
     out.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && out.length < 20_000);
@@ -48,7 +48,7 @@ export function useProductSearch(q: string) {
   const text = q.trim();
   return useQuery({
     queryKey: ['products', 'search', text],
-    queryFn: () => unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: 8 } } })),
+    queryFn: () => unwrap(api.GET('/v1/products', { params: { query: { q: text, limit: 8 } } })),
     enabled: text.length >= 2,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
@@ -63,22 +63,22 @@ export async function findProductByCode(code: string): Promise<Product | undefin
   const text = code.trim();
   if (!text) return undefined;
   if (/^\d{6,14}$/.test(text)) {
-    const byBarcode = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { barcode: text, limit: 1 } } }));
+    const byBarcode = await unwrap(api.GET('/v1/products', { params: { query: { barcode: text, limit: 1 } } }));
     if (byBarcode.items[0]) return byBarcode.items[0];
   }
   try {
-    return await unwrap<Product>(api.GET('/v1/products/{sku}', { params: { path: { sku: text } } }));
+    return await unwrap(api.GET('/v1/products/{sku}', { params: { path: { sku: text } } }));
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) throw err;
   }
-  const byText = await unwrap<Page<Product>>(api.GET('/v1/products', { params: { query: { q: text, limit: 1 } } }));
+  const byText = await unwrap(api.GET('/v1/products', { params: { query: { q: text, limit: 1 } } }));
   return byText.items[0];
 }
 
 export function useProduct(sku: string | undefined) {
   return useQuery({
     queryKey: ['products', 'one', sku],
-    queryFn: () => unwrap<Product>(api.GET('/v1/products/{sku}', { params: { path: { sku: sku! } } })),
+    queryFn: () => unwrap(api.GET('/v1/products/{sku}', { params: { path: { sku: sku! } } })),
     enabled: !!sku,
   });
 }
@@ -96,7 +96,7 @@ export interface ProductInput {
 export function useCreateProduct() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (p: ProductInput) => unwrap<Product>(api.POST('/v1/products', { body: p })),
+    mutationFn: (p: ProductInput) => unwrap(api.POST('/v1/products', { body: p })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['products'] }),
   });
 }
@@ -104,14 +104,14 @@ export function useCreateProduct() {
 export function useUpdateProduct(sku: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (p: Omit<ProductInput, 'sku' | 'unit'>) => unwrap<Product>(api.PATCH('/v1/products/{sku}', { params: { path: { sku } }, body: p })),
+    mutationFn: (p: Omit<ProductInput, 'sku' | 'unit'>) => unwrap(api.PATCH('/v1/products/{sku}', { params: { path: { sku } }, body: p })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['products'] }),
   });
 }
 
 export interface KardexFilters {
   location?: string;
-  type?: string;
+  type?: MovementType;
   /** Shop days `YYYY-MM-DD` (Buenos Aires), both included. */
   from?: string;
   to?: string;
@@ -122,7 +122,7 @@ export function useKardex(sku: string, f: KardexFilters) {
   return useInfiniteQuery({
     queryKey: ['products', 'kardex', sku, f],
     queryFn: ({ pageParam }) =>
-      unwrap<KardexPage>(
+      unwrap(
         api.GET('/v1/products/{sku}/kardex', {
           params: { path: { sku }, query: { ...(f.location ? { location: f.location } : {}), ...(f.type ? { type: f.type } : {}), ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}), limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
         }),
@@ -135,6 +135,6 @@ export function useKardex(sku: string, f: KardexFilters) {
 export function useStockHistory(sku: string, days = 90) {
   return useQuery({
     queryKey: ['products', 'stock-history', sku, days],
-    queryFn: () => unwrap<StockHistory>(api.GET('/v1/products/{sku}/stock-history', { params: { path: { sku }, query: { days } } })),
+    queryFn: () => unwrap(api.GET('/v1/products/{sku}/stock-history', { params: { path: { sku }, query: { days } } })),
   });
 }

@@ -4,5 +4,5 @@ import type { Summary } from '../views';
 
 /** The shop at a glance; refreshed every 30 s while the page is open. */
 export function useSummary() {
-  return useQuery({ queryKey: ['summary'], queryFn: () => unwrap<Summary>(api.GET('/v1/summary')), refetchInterval: 30_000 });
+  return useQuery({ queryKey: ['summary'], queryFn: () => unwrap(api.GET('/v1/summary')), refetchInterval: 30_000 });
 }

@@ -21,7 +21,7 @@ const quantityLabel: Record<MovementType, string> = { sale: 'Cantidad vendida', 
 
 /** Movimientos: one form for sale, receipt, adjustment, count and transfer, with the outcome. */
 export default function MovimientosPage() {
-  const phone = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
+  const phone = useMediaQuery('(max-width: 40em)', false, { getInitialValueInEffect: false });
   const [params] = useSearchParams();
   const locations = useLocations();
   const initial = useProduct(params.get('sku') ?? undefined);
@@ -40,6 +40,10 @@ export default function MovimientosPage() {
   const mutation = useSubmitMovement();
   const follow = useMovement(result?.movement.id, result?.movement.status === 'queued');
   const pickerRef = useRef<HTMLInputElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result) outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [result]);
 
   useEffect(() => {
     if (initial.data && !product) setProduct(initial.data);
@@ -102,7 +106,12 @@ export default function MovimientosPage() {
   return (
     <>
       <PageHeader title="Movimientos" description="Ventas, ingresos de mercadería, ajustes, recuentos y transferencias" />
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      <Stack gap="md" maw={720}>
+        {shown && result && (
+          <div aria-live="polite" ref={outcomeRef} style={{ scrollMarginTop: 72 }}>
+            <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />
+          </div>
+        )}
         <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md">
           <form onSubmit={submit} noValidate aria-label="Registrar movimiento">
             <Stack>
@@ -114,7 +123,7 @@ export default function MovimientosPage() {
                 onChange={(v) => changed(setType)(v as MovementType)}
                 data={types.map((t) => ({ value: t, label: movementTypeLabel[t] }))}
               />
-              {product ? <SelectedProduct product={product} onClear={() => changed(setProduct)(null)} /> : <ProductPicker ref={pickerRef} onSelect={changed(setProduct)} autoFocus />}
+              {product ? <SelectedProduct product={product} location={locations.data?.find((l) => l.code === location)} onClear={() => changed(setProduct)(null)} /> : <ProductPicker ref={pickerRef} onSelect={changed(setProduct)} autoFocus />}
               {problems.product && (
                 <Text c="red" size="sm">
                   {problems.product}
@@ -153,8 +162,7 @@ export default function MovimientosPage() {
             </Stack>
           </form>
         </Paper>
-        <div aria-live="polite">{shown && result && <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />}</div>
-      </SimpleGrid>
+      </Stack>
     </>
   );
 }

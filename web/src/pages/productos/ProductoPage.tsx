@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { LineChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsExchange, IconPencil } from '@tabler/icons-react';
@@ -16,6 +16,7 @@ import { QueryState } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
 import { formatDateTime, formatDayMonth, formatMoney, formatNumber, formatPercent, formatQuantity } from '../../lib/format';
 import { movementTypeLabel } from '../../lib/labels';
+import { DayInput } from '../../components/DayInput';
 import { ProductForm } from './ProductForm';
 
 /** One product: stock per location, price, its kardex with running balance and a stock chart. */
@@ -130,7 +131,7 @@ function Kardex({ product: p }: { product: Product }) {
   const [type, setType] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const filters: KardexFilters = { location: location ?? undefined, type: type ?? undefined, from: from || undefined, to: to || undefined };
+  const filters: KardexFilters = { location: location ?? undefined, type: (type as MovementType | null) ?? undefined, from: from || undefined, to: to || undefined };
   const kardex = useKardex(p.sku, filters);
   const rows = useMemo(() => kardex.data?.pages.flatMap((pg) => pg.items) ?? [], [kardex.data]);
   const locName = (code: string) => locations.data?.find((l) => l.code === code)?.name ?? code;
@@ -153,8 +154,8 @@ function Kardex({ product: p }: { product: Product }) {
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" mb="sm" className="no-print">
         <Select label="Ubicación" placeholder="Todas" data={(locations.data ?? []).map((l) => ({ value: l.code, label: l.name }))} value={location} onChange={setLocation} clearable />
         <Select label="Tipo" placeholder="Todos" data={typeOptions} value={type} onChange={setType} clearable />
-        <TextInput label="Desde" type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label="Hasta" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <DayInput label="Desde" value={from} onChange={setFrom} />
+        <DayInput label="Hasta" value={to} onChange={setTo} />
       </SimpleGrid>
       <QueryState query={kardex} isEmpty={() => rows.length === 0} empty="No hay movimientos con estos filtros.">
         {() => (

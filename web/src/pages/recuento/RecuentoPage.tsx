@@ -82,6 +82,7 @@ export default function RecuentoPage() {
           allowDeselect={false}
           maw={400}
         />
+        {!location && <EmptyState>Elegí la ubicación que vas a contar para empezar.</EmptyState>}
         {location && (
           <>
             <ProductPicker ref={picker} label="Agregar producto" onSelect={add} autoFocus />

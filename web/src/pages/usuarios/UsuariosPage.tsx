@@ -30,7 +30,7 @@ export default function UsuariosPage() {
     <>
       <PageHeader
         title="Usuarios"
-        description="Personas que ingresan a Gondola"
+        description="Personas que ingresan a Gondola. Tocá una fila para cambiar nombre, rol o contraseña, o para desactivarla."
         actions={
           <Button leftSection={<IconPlus size={18} />} onClick={() => setCreating(true)}>
             Nuevo usuario
