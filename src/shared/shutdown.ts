@@ -19,10 +19,12 @@ export function installShutdown(steps: () => CloseStep[], timeoutMs: number): ()
       }, timeoutMs);
       timer.unref();
       for (const step of steps()) {
+        const started = Date.now();
         try {
           await step.close();
+          log.info('close step done', { step: step.name, durationMs: Date.now() - started });
         } catch (err) {
-          log.warn('close step failed', { step: step.name, err });
+          log.warn('close step failed', { step: step.name, durationMs: Date.now() - started, err });
         }
       }
       clearTimeout(timer);
