@@ -286,12 +286,15 @@ async function main(): Promise<void> {
     const real = realDir ? await buildRealDocs(realDir, dir, 9100, Number(arg('real-limit') ?? 12)) : [];
     const devSeconds = (performance.now() - t1) / 1000;
 
-    if (process.argv.includes('--ablate')) {
+    const ablate = process.argv.find((a) => a.startsWith('--ablate'));
+    if (ablate) {
       // Each photo step off (or binarization on) in turn, on the development photos only.
       const photos = dev.filter((d) => d.kind.startsWith('photo')).map(devDoc);
       const variants = { all: 'page,orientation,qr', withoutPage: 'orientation,qr', withoutOrientation: 'page,qr', withoutQrSearch: 'page,orientation', none: 'none', withBinarize: 'page,orientation,qr,binarize' };
       const ablation: Record<string, unknown> = {};
-      for (const [name, steps] of Object.entries(variants)) {
+      // `--ablate` runs every variant, `--ablate=none,withBinarize` only those.
+      const wanted = ablate.includes('=') ? ablate.split('=')[1]!.split(',') : Object.keys(variants);
+      for (const [name, steps] of Object.entries(variants).filter(([n]) => wanted.includes(n))) {
         process.env.INVOICE_PHOTO_STEPS = steps;
         const sb = new ExtractionSandbox();
         const r = await runSet(photos, sb, threshold);
