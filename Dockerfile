@@ -16,7 +16,10 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY src ./src
+# The web app is built here too (its toolchain is dev-only); the api serves dist/web/dist.
+COPY web ./web
 RUN npm run build \
+ && npm run web:build && mkdir -p dist/web && cp -r web/dist dist/web/dist \
  && npm prune --omit=dev --no-audit --no-fund
 # onnxruntime-node bundles native libraries for every OS and CPU (~290 MB); keep this platform's.
 RUN ort=node_modules/onnxruntime-node/bin/napi-v6 \

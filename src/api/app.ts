@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ALL_QUEUES } from '../shared/config.js';
+import { ALL_QUEUES, loadConfig } from '../shared/config.js';
 import { queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
@@ -26,6 +26,7 @@ import { inflationRouter } from './routes/inflation.routes.js';
 import { labelsRouter } from './routes/labels.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { webAppRouter } from './web-app.js';
 import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
@@ -108,6 +109,17 @@ export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThroug
   return v1;
 }
 
+/**
+ * The OpenAPI document without a database or Redis (for builds: the web app's client types).
+ * Building the routers registers their operations; no handler runs.
+ */
+export function describeApi(): ReturnType<typeof openApiDocument> {
+  const deps = { config: loadConfig({}), db: {}, producer: {}, waiter: {} } as unknown as ApiDeps;
+  serviceRouter(deps);
+  v1Router(deps);
+  return openApiDocument();
+}
+
 /** Builds the HTTP app; no listen (server.ts and tests do that). */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -141,6 +153,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   app.use('/v1', v1Router(deps, byPrincipal));
+  app.use(webAppRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler);

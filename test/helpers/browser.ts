@@ -79,7 +79,8 @@ export async function startBrowserApp({ demo = false, workers = true, env = {} a
       browser: b,
       users,
       newPage: async ({ viewport = { width: 1280, height: 800 } } = {}) => {
-        const context = await b.newContext({ baseURL: system.baseUrl, viewport, locale: 'es-AR', timezoneId: 'America/Argentina/Buenos_Aires' });
+        // bypassCSP: the axe-core check injects its script inline, which the app's CSP (rightly) refuses.
+        const context = await b.newContext({ baseURL: system.baseUrl, viewport, locale: 'es-AR', timezoneId: 'America/Argentina/Buenos_Aires', bypassCSP: true, acceptDownloads: true });
         // tsx compiles test files keeping function names through a `__name` helper that the page lacks.
         await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
         contexts.push(context);

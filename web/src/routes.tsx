@@ -1,0 +1,31 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { IconArrowsExchange, IconBuildingWarehouse, IconChecklist, IconDashboard, IconKey, IconPackage, IconTruckDelivery, IconUsers } from '@tabler/icons-react';
+import type { Permission } from './auth/permissions';
+
+export interface AppRoute {
+  path: string;
+  /** Menu text; routes without one are not in the menu (detail pages). */
+  label?: string;
+  icon?: ComponentType<{ size?: number; stroke?: number }>;
+  /** Hidden from the menu and refused by the router for people without it. */
+  permission?: Permission;
+  /** Menu section. */
+  section?: 'tienda' | 'admin';
+  page: LazyExoticComponent<ComponentType>;
+}
+
+/**
+ * Every page of the app, in menu order. Each page is its own chunk (route-level code splitting):
+ * add a page by adding a folder under pages/ and a line here.
+ */
+export const appRoutes: AppRoute[] = [
+  { path: '/', label: 'Resumen', icon: IconDashboard, page: lazy(() => import('./pages/resumen/ResumenPage')) },
+  { path: '/productos', label: 'Productos', icon: IconPackage, page: lazy(() => import('./pages/productos/ProductosPage')) },
+  { path: '/productos/:sku', page: lazy(() => import('./pages/productos/ProductoPage')) },
+  { path: '/movimientos', label: 'Movimientos', icon: IconArrowsExchange, permission: 'stock:write', page: lazy(() => import('./pages/movimientos/MovimientosPage')) },
+  { path: '/recuento', label: 'Recuento', icon: IconChecklist, permission: 'stock:write', page: lazy(() => import('./pages/recuento/RecuentoPage')) },
+  { path: '/reposicion', label: 'Reposición', icon: IconTruckDelivery, page: lazy(() => import('./pages/reposicion/ReposicionPage')) },
+  { path: '/ubicaciones', label: 'Ubicaciones', icon: IconBuildingWarehouse, section: 'admin', page: lazy(() => import('./pages/ubicaciones/UbicacionesPage')) },
+  { path: '/usuarios', label: 'Usuarios', icon: IconUsers, section: 'admin', permission: 'users:manage', page: lazy(() => import('./pages/usuarios/UsuariosPage')) },
+  { path: '/claves-api', label: 'Claves de API', icon: IconKey, section: 'admin', permission: 'apiKeys:manage', page: lazy(() => import('./pages/claves-api/ClavesApiPage')) },
+];
