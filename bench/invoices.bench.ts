@@ -20,7 +20,7 @@ import { ExtractionSandbox } from '../src/workers/processors/invoice-ingest.sand
 import type { InvoiceMimeType } from '../src/workers/processors/invoice-ingest/extract.js';
 import { OcrPool } from '../src/workers/processors/invoice-ingest/ocr-pool.js';
 import { DEFAULT_PREPROCESS, preparePage } from '../src/workers/processors/invoice-ingest/preprocess.js';
-import { photoOptions, renderImagePdf, renderPhoto, renderPng, renderTextPdf } from '../test/helpers/invoice-corpus/render.js';
+import { photoOptions, renderImagePdf, renderPhoto, renderTextPdf } from '../test/helpers/invoice-corpus/render.js';
 import { HEADER_FIELDS, expectedHeader, scoreHeader, scoreLines } from '../test/helpers/invoice-corpus/score.js';
 import { buildDevCorpus, type DevDoc } from '../test/helpers/invoice-corpus/dev/corpus.js';
 import { buildRealDocs, type RealDoc } from '../test/helpers/invoice-corpus/dev/real.js';

@@ -11,11 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { getConfig, type Config } from '../src/shared/config.js';
 import { createDatabase } from '../src/shared/db/database.js';
 import { listForecastTargets, loadDailySales, refreshDailySales } from '../src/shared/db/repositories/forecasts.repository.js';
-import { BacktestInputError, backtestJsonLine, runBacktest, type BacktestReport } from '../src/shared/domain/forecast/backtest.js';
+import { backtestJsonLine, runBacktest, type BacktestReport } from '../src/shared/domain/forecast/backtest.js';
 import { epochDay, isoDay } from '../src/shared/domain/forecast/calendar.js';
 import { SERVING_METHODS } from '../src/shared/domain/forecast/model.js';
 import { DEFAULT_LEAD_TIME_DAYS, DEFAULT_REVIEW_PERIOD_DAYS } from '../src/shared/domain/forecast/reorder.js';
-import { parseSalesCsv, SalesCsvError, type SalesHistory } from '../src/shared/domain/forecast/sales-csv.js';
+import { parseSalesCsv, type SalesHistory } from '../src/shared/domain/forecast/sales-csv.js';
 import {
   HISTORY_DAYS,
   PARITY_TOLERANCE,
@@ -23,6 +23,7 @@ import {
   VALIDATION_FOLDS,
   lastCompleteDay,
 } from '../src/workers/processors/demand-forecasts.processor.js';
+import { BacktestInputError, SalesCsvError } from '../src/shared/errors.js';
 
 class UsageError extends Error {}
 

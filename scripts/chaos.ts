@@ -100,7 +100,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     };
     const workerPorts = [await freePort(21550, 21574), await freePort(21575, 21599)];
     const startWorker = (i: number) => start(`worker-${i}`, 'src/workers/main.ts', { WORKER_METRICS_PORT: String(workerPorts[i]), WORKER_QUEUES: 'stock-movements,price-recalculations' });
-    const api = start('api', 'src/api/server.ts');
+    start('api', 'src/api/server.ts');
     const workers = [startWorker(0), startWorker(1)];
     await waitForPort(apiPort, 60_000);
     const base = `http://127.0.0.1:${apiPort}`;
@@ -201,7 +201,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
 
     // Drain: every accepted movement applied (or rejected with a reason), no request left queued.
     const admin = new pg.Client({ connectionString: databaseUrl });
-    admin.on('error', () => undefined);
+    admin.on('error', (err) => log(`chaos: drain connection error: ${err.message}`));
     await admin.connect();
     const q = async <T,>(text: string, values: unknown[] = []) => (await admin.query(text, values)).rows as T[];
     const drainDeadline = Date.now() + (short ? 90_000 : 240_000);

@@ -1,6 +1,7 @@
 /**
  * `npm test`: reaches (or starts) PostgreSQL and Redis, prepares the template database,
- * type-checks the project (a missing job handler is a compile error), then runs every ava test.
+ * type-checks the project (a missing job handler is a compile error), lints it (the architecture
+ * rules: eslint.config.js), then runs every ava test. Any of the three failing fails the run.
  */
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../src/shared/config.js';
@@ -19,5 +20,7 @@ const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inhe
 
 const typecheck = run('npx', ['tsc', '--noEmit', '-p', '.']);
 if (typecheck !== 0) console.error('type check failed');
+const lint = run('npm', ['run', '--silent', 'lint']);
+if (lint !== 0) console.error('lint failed');
 const tests = run('npx', ['ava', ...process.argv.slice(2)]);
-process.exit(typecheck || tests);
+process.exit(typecheck || lint || tests);

@@ -20,7 +20,12 @@ const boolFrom = (def: boolean) =>
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  /** Unset: the PostgreSQL at LOCAL_POSTGRES_PROBE if one answers, else (`npm start`) an embedded one. */
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/gondola'),
+  /** Where `npm start` looks for a local PostgreSQL when DATABASE_URL is unset (`host:port`, or `off`). */
+  LOCAL_POSTGRES_PROBE: z.string().regex(/^(off|[^:\s]+:\d+)$/, 'host:port or off').default('127.0.0.1:5432'),
+  /** Data directory of the embedded PostgreSQL (used when DATABASE_URL is unset and no local server answers). */
+  EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   DATABASE_POOL_MAX: intFrom(1, 10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; the hash tag keeps every queue in one Redis Cluster slot. */
@@ -123,7 +128,10 @@ const schema = z.object({
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & {
+  /** Whether DATABASE_URL came from the environment (not the default). */
+  databaseUrlGiven: boolean;
+};
 export type QueueName = (typeof ALL_QUEUES)[number];
 
 /** Pure: parses an environment-like object and reports every bad key at once. */
@@ -133,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return parsed.data;
+  return { ...parsed.data, databaseUrlGiven: 'DATABASE_URL' in cleaned };
 }
 
 let cached: Config | undefined;

@@ -195,3 +195,30 @@ export class ExtractionFailedError extends Error {
 export class TrainingAbandonedError extends Error {
   override name = 'TrainingAbandonedError';
 }
+
+/** Backtest input that cannot be evaluated (too short a history, bad options). */
+export class BacktestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BacktestInputError';
+  }
+}
+
+/** A line of the sales file that cannot be read; `line` is 1-based, the header is line 1. */
+export class SalesCsvError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`line ${line}: ${problem}`);
+    this.name = 'SalesCsvError';
+  }
+}
+
+/** An invoice file (or one of its pages) too large to render within the memory budget. */
+export class FileTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileTooLargeError';
+  }
+}

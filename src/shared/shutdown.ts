@@ -24,9 +24,9 @@ export function installShutdown(steps: () => CloseStep[], timeoutMs: number): ()
         const started = Date.now();
         try {
           await step.close();
-          log.debug('close step done', { step: step.name, durationMs: Date.now() - started });
+          log.info('close step done', { step: step.name, durationMs: Date.now() - started });
         } catch (err) {
-          log.warn('close step failed', { step: step.name, err });
+          log.warn('close step failed', { step: step.name, durationMs: Date.now() - started, err });
         }
       }
       clearTimeout(timer);

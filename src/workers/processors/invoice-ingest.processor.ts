@@ -10,8 +10,7 @@ import sharp from 'sharp';
 import { getConfig } from '../../shared/config.js';
 import { extractInvoice, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
 import { OcrPool } from './invoice-ingest/ocr-pool.js';
-import { ExtractionTimeoutError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
-import { FileTooLargeError } from './invoice-ingest/limits.js';
+import { ExtractionTimeoutError, FileTooLargeError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
 
 export interface ExtractRequest {
   /** Absolute path of the stored file. */

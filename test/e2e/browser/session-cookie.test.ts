@@ -99,7 +99,7 @@ test('in a real browser the session cookie is hidden from scripts, signs fetches
   t.deepEqual(recorded.map((r) => r.idempotency_key), ['browser-1']);
 });
 
-test('the harness: signIn puts the session in the page, checkA11y reports serious violations, hasHorizontalScroll sees overflow', async (t) => {
+test('the harness: signIn puts the session in the page, checkA11y and hasHorizontalScroll find what they should; the app and /docs pass them on a phone', async (t) => {
   const page = await app.newPage({ viewport: { width: 360, height: 740 } });
   const session = await signIn(page, app.users.viewer);
   t.is(session.user.role, 'viewer');
@@ -117,4 +117,12 @@ test('the harness: signIn puts the session in the page, checkA11y reports seriou
     doc.body.insertAdjacentHTML('beforeend', '<div style="width:2000px">ancho</div>');
   });
   t.true(await hasHorizontalScroll(page));
+  await page.goto('/');
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await screenshot(page, 'harness-home-phone');
+  t.deepEqual(await checkA11y(page), []);
+  // The API reference is the reference UI's own page (its colours are not ours): it must fit a phone.
+  await page.goto('/docs');
+  await screenshot(page, 'docs-phone');
+  t.false(await hasHorizontalScroll(page), 'the API reference fits a 360 px phone');
 });

@@ -53,7 +53,7 @@ test('sign-in refuses a wrong password, locks after repeated failures with a mes
   t.pass('the right password goes back to the page asked for');
 });
 
-async function movementsPage(t: { pass: (m?: string) => void }) {
+async function movementsPage(_t: { pass: (m?: string) => void }) {
   const page = await app.newPage();
   await signIn(page, app.users.deposito);
   await page.goto('/movimientos');

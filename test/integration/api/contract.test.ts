@@ -12,7 +12,7 @@ import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { sessionFetch, signInHttp } from '../../helpers/sessions.js';
-import { newApiKey, newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
+import { newApiKey, newLocation, receiveStock } from '../../helpers/factories.js';
 import { eventually } from '../pricing/pricing-helpers.js';
 
 type Doc = {

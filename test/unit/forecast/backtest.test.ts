@@ -1,8 +1,9 @@
 import test from 'ava';
-import { evaluateBacktest, prepareBacktest, trainingDaysNeeded, BacktestInputError } from '../../../src/shared/domain/forecast/backtest.js';
+import { evaluateBacktest, prepareBacktest, trainingDaysNeeded } from '../../../src/shared/domain/forecast/backtest.js';
 import { epochDay } from '../../../src/shared/domain/forecast/calendar.js';
 import { FEATURE_COUNT } from '../../../src/shared/domain/forecast/features.js';
 import type { SalesHistory } from '../../../src/shared/domain/forecast/sales-csv.js';
+import { BacktestInputError } from '../../../src/shared/errors.js';
 
 const DAYS = 250;
 const HOLDOUT = 56;

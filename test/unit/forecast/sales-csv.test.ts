@@ -1,6 +1,7 @@
 import test from 'ava';
 import { isoDay } from '../../../src/shared/domain/forecast/calendar.js';
-import { parseSalesCsv, SalesCsvError } from '../../../src/shared/domain/forecast/sales-csv.js';
+import { parseSalesCsv } from '../../../src/shared/domain/forecast/sales-csv.js';
+import { SalesCsvError } from '../../../src/shared/errors.js';
 
 test('a sales CSV becomes one daily series per item, missing days zero, rows of a day added up', (t) => {
   const h = parseSalesCsv(

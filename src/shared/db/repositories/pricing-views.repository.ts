@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB, Unit, Database } from '../database.js';
+import type { Unit, Database } from '../database.js';
 import { marginBp, taxBreakdown, unitPrice } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';

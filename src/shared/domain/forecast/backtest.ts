@@ -19,6 +19,7 @@ import { normalQuantile } from './quantiles.js';
 import { suggestReorder } from './reorder.js';
 import type { SalesHistory } from './sales-csv.js';
 import { packHistory, trainAndExport, type TrainingRequest, type TrainingResult } from './training.js';
+import { BacktestInputError } from '../../errors.js';
 
 /**
  * Backtest: what the forecasts would have been worth on a shop's own history. Training uses
@@ -51,13 +52,6 @@ export interface PreparedBacktest {
   cutoff: number;
   /** The request production's training would get for the same days. */
   training: TrainingRequest;
-}
-
-export class BacktestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BacktestInputError';
-  }
 }
 
 /** Days a training needs: 56 days of feature history plus one horizon per fold and one more. */

@@ -383,7 +383,8 @@ export function serveForecasts(
 ): { method: ServingMethod; productClass: ProductClass; points: ForecastPoint[] }[] {
   return series.map((s, si) => {
     const productClass = classifySeries(s.quantity, origin);
-    let { method, dispersion } = plan[productClass];
+    const { dispersion } = plan[productClass];
+    let { method } = plan[productClass];
     if (method === 'model' && !modelMeans) method = 'tsb';
     const means = method === 'model' ? modelMeans!.subarray(si * horizons, (si + 1) * horizons) : baselineForecast(method, s, origin, horizons);
     const points: ForecastPoint[] = [];

@@ -1,4 +1,5 @@
 import { epochDay, isoDay } from './calendar.js';
+import { SalesCsvError } from '../../errors.js';
 
 /** A sales history as the backtest reads it: one daily series per item, missing days are zero. */
 export interface SalesHistory {
@@ -15,17 +16,6 @@ export interface SalesItem {
   quantity: Float64Array;
   /** Price per unit in centavos (hundredths of the currency); 0 where unknown. */
   priceCentavos: Float64Array;
-}
-
-/** A line of the sales file that cannot be read; `line` is 1-based, the header is line 1. */
-export class SalesCsvError extends Error {
-  constructor(
-    readonly line: number,
-    readonly problem: string,
-  ) {
-    super(`line ${line}: ${problem}`);
-    this.name = 'SalesCsvError';
-  }
 }
 
 const REQUIRED = ['date', 'item', 'units'] as const;

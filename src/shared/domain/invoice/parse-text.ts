@@ -100,7 +100,7 @@ function unitOf(token: string): LineUnit | undefined {
 }
 
 /** Dates printed `dd/mm/yyyy`, `dd-mm-yyyy`, `dd.mm.yy`. */
-const DATE_RE = /(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})\b/g;
+const DATE_RE = /(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b/g;
 
 function isoDate(d: string, m: string, y: string): string | null {
   const year = y.length === 2 ? 2000 + Number(y) : Number(y);
@@ -151,7 +151,7 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     }
 
     if (!letterFound) {
-      const alone = /^\s*["'“(\[|]?\s*([ABCM])\s*["'”)\]|]?\s*$/.exec(raw);
+      const alone = /^\s*["'“([|]?\s*([ABCM])\s*["'”)\]|]?\s*$/.exec(raw);
       const afterWord = /\b(?:factura|nota\s+de\s+cr[eé]dito|nota\s+de\s+d[eé]bito|comprobante)\s*["'“(]?\s*([ABCM])\b["'”)]?(?!\w)/i.exec(raw);
       const labeled = /\b(?:tipo|letra)\s*:?\s*["'“]?([ABCM])\b/i.exec(raw);
       const boxed = /(?:^|\s{2,}|\|)\s*([ABCM])\s*(?:\||\s{2,})\s*(?:factura|nota)/i.exec(raw);
