@@ -26,7 +26,7 @@ export function installShutdown(steps: () => CloseStep[], timeoutMs: number): ()
           await step.close();
           log.debug('close step done', { step: step.name, durationMs: Date.now() - started });
         } catch (err) {
-          log.warn('close step failed', { step: step.name, err });
+          log.warn('close step failed', { step: step.name, durationMs: Date.now() - started, err });
         }
       }
       clearTimeout(timer);
