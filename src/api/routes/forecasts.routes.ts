@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isoDay } from '../../shared/validation.js';
 import { enqueueForecastRun, enqueueTraining } from '../../producers/demand-forecasts.producer.js';
 import { listModelVersions, NO_SUPPLIER } from '../../shared/db/repositories/forecast-views.repository.js';
-import { draftPurchaseOrders, getProductForecast, getReorderSuggestions } from '../../shared/use-cases/forecasts.js';
+import { getProductForecast, getReorderSuggestions } from '../../shared/use-cases/forecasts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, isoDay as isoDayOut, timestamp } from '../openapi.js';
 
@@ -16,11 +16,6 @@ const suggestionQuery = z.strictObject({
   supplier: z.string().trim().min(1).optional().meta({ description: `supplier code; ${NO_SUPPLIER} for products without one` }),
   originDay: isoDay.optional(),
   all: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'also suggestions with nothing to order' }),
-});
-const draftBody = z.strictObject({
-  location: locationCode,
-  originDay: isoDay.optional(),
-  suppliers: z.array(z.string().trim().min(1)).min(1).optional(),
 });
 const runBody = z.strictObject({ originDay: isoDay.optional() });
 const trainBody = z.strictObject({ trainedThrough: isoDay.optional() });
@@ -45,6 +40,8 @@ const suggestionSchema = z
     unit: units,
     location: z.string(),
     supplier: z.string(),
+    leadTimeDays: z.int().meta({ description: 'days from ordering to the shelf' }),
+    reviewPeriodDays: z.int().meta({ description: 'days until the next chance to order' }),
     demand: decimalString,
     safetyStock: decimalString,
     onHand: decimalString,
@@ -55,21 +52,6 @@ const suggestionSchema = z
     modelVersion: z.string(),
   })
   .meta({ id: 'ReorderSuggestion' });
-
-const draftsSchema = z
-  .strictObject({
-    location: z.string(),
-    originDay: isoDayOut,
-    drafts: z.array(
-      z.strictObject({
-        id: z.int(),
-        supplier: z.string(),
-        status: z.enum(['draft', 'ordered', 'received', 'cancelled']),
-        lines: z.array(z.strictObject({ sku: z.string(), name: z.string(), packs: z.int(), quantity: decimalString })),
-      }),
-    ),
-  })
-  .meta({ id: 'PurchaseOrderDrafts' });
 
 const modelSchema = z
   .strictObject({
@@ -112,16 +94,6 @@ export function forecastsRouter({ db, producer }: ApiDeps): Router {
     errors: [404],
   }, async (_req, res, { query }) => {
     res.json(await getReorderSuggestions(db, query));
-  });
-
-  api.route('post', '/purchase-orders/drafts', {
-    summary: 'Purchase-order drafts grouped by supplier from the current suggestions (one per location, day and supplier: a retry returns the same drafts)',
-    roles: ['negocio', 'ml_service'],
-    body: draftBody,
-    responses: { 201: draftsSchema },
-    errors: [404, 422],
-  }, async (_req, res, { body }) => {
-    res.status(201).json(await draftPurchaseOrders(db, body));
   });
 
   api.route('get', '/models', {

@@ -48,7 +48,7 @@ const patchSchema = z.strictObject({
     )
     .max(500)
     .optional(),
-  fields: z.record(z.enum(['issuerCuit', 'type', 'letter', 'pointOfSale', 'number', 'issueDate', 'total', 'cae', 'caeDueDate']), z.union([z.string(), z.number()])).optional(),
+  fields: z.partialRecord(z.enum(['issuerCuit', 'type', 'letter', 'pointOfSale', 'number', 'issueDate', 'total', 'cae', 'caeDueDate']), z.union([z.string(), z.number()])).optional(),
 });
 
 const listQuery = z.strictObject({
@@ -96,6 +96,9 @@ const invoiceSummarySchema = z
     status: statusSchema,
     reason: z.string().nullable(),
     issuerCuit: z.string().nullable(),
+    supplierName: z.string().nullable(),
+    issueDate: z.string().nullable(),
+    duplicateOf: z.string().nullable(),
     type: z.string().nullable(),
     pointOfSale: z.int().nullable(),
     number: z.int().nullable(),

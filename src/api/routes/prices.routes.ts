@@ -123,6 +123,8 @@ const runSchema = z
     progress: z.int().min(0).max(100),
     productsExamined: z.int(),
     productsChanged: z.int(),
+    productsCapped: z.int().meta({ description: 'prices the change limit held back' }),
+    productsAtFloor: z.int().meta({ description: 'prices the minimum margin raised' }),
     labelBatchId: z.int().nullable(),
     requestedBy: z.string().nullable(),
     createdAt: timestamp,

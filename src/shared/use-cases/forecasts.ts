@@ -1,19 +1,14 @@
 import type { Database } from '../db/database.js';
-import { withTransaction } from '../db/transaction.js';
 import { findLocationId, findProductSummary } from '../db/repositories/catalog.repository.js';
 import {
-  NO_SUPPLIER,
   latestForecastRun,
   latestSuggestionDay,
-  listDraftLines,
   listForecastDays,
   listSuggestions,
-  type DraftLine,
   type ForecastDay,
   type SuggestionView,
 } from '../db/repositories/forecast-views.repository.js';
-import { ensureDraft, suggestedLines, type SuggestedLine } from '../db/repositories/purchase-orders.repository.js';
-import { NotFoundError, UnprocessableError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 
 async function locationIdOf(db: Database, code: string): Promise<number> {
   const id = await findLocationId(db, code);
@@ -53,34 +48,3 @@ export async function getReorderSuggestions(
   return { originDay: day, items: await listSuggestions(db, { day, locationId: loc, supplier: f.supplier, all: f.all }) };
 }
 
-export interface PurchaseOrderDrafts {
-  location: string;
-  originDay: string;
-  drafts: { id: number; supplier: string; status: string; lines: DraftLine[] }[];
-}
-
-/**
- * Purchase-order drafts from a day's suggestions, one per supplier. One draft per (location, day,
- * supplier), so a retry returns the same drafts.
- */
-export async function draftPurchaseOrders(db: Database, b: { location: string; originDay?: string; suppliers?: string[] }): Promise<PurchaseOrderDrafts> {
-  const loc = await locationIdOf(db, b.location);
-  const day = b.originDay ?? (await latestSuggestionDay(db, loc));
-  if (!day) throw new UnprocessableError('no_reorder_suggestions', `there are no reorder suggestions for ${b.location} yet; run a forecast first (POST /v1/forecasts/runs)`);
-  const drafts = await withTransaction(db, async (trx) => {
-    const bySupplier = new Map<string, SuggestedLine[]>();
-    for (const l of await suggestedLines(trx, day, loc)) {
-      const s = l.supplier_code ?? NO_SUPPLIER;
-      if (b.suppliers && !b.suppliers.includes(s)) continue;
-      bySupplier.set(s, [...(bySupplier.get(s) ?? []), l]);
-    }
-    const out = [];
-    for (const [supplier, lines] of [...bySupplier.entries()].sort(([a], [c]) => a.localeCompare(c))) {
-      const draft = await ensureDraft(trx, { key: `${b.location}:${day}:${supplier}`, supplier, locationId: loc, day, lines });
-      out.push({ id: draft.id, supplier, status: draft.status });
-    }
-    return out;
-  });
-  const lines = await listDraftLines(db, drafts.map((d) => d.id));
-  return { location: b.location, originDay: day, drafts: drafts.map((d) => ({ ...d, lines: lines.get(d.id)! })) };
-}

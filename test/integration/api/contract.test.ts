@@ -251,6 +251,10 @@ test.serial('every route answers as the document says', async (t) => {
   const csv = await call('GET', `/v1/label-batches/${labelBatch.id}?format=csv`);
   t.regex(String(csv.body), /^sku,barcode,name/);
   await call('GET', '/v1/label-batches/999999');
+  await call('GET', `/v1/labels?batch=${labelBatch.id}`);
+  await call('GET', '/v1/labels?skus=CT-YERBA,CT-QUESO');
+  await call('GET', '/v1/labels?skus=CT-NONE');
+  await call('GET', '/v1/labels?batch=999999');
   await call('DELETE', '/v1/pricing-rules/almacen');
   await call('DELETE', '/v1/pricing-rules/almacen');
   await call('DELETE', '/v1/pricing-rules/default');
@@ -291,7 +295,17 @@ test.serial('every route answers as the document says', async (t) => {
   await call('GET', '/v1/forecasts');
   await call('GET', '/v1/reorder-suggestions?location=SALON-C&all=true');
   await call('GET', '/v1/reorder-suggestions?location=NOWHERE');
-  await call('POST', '/v1/purchase-orders/drafts', { json: { location: 'SALON-C' }, key: ml });
+  const drafts = await call('POST', '/v1/purchase-orders/drafts', { json: { location: 'SALON-C' }, key: ml });
+  const draftId = (drafts.body as { drafts: { id: number }[] }).drafts[0]!.id;
+  await call('POST', '/v1/purchase-orders/drafts', { json: { location: 'SALON-C', skus: ['CT-NONE'] }, key: ml });
+  await call('GET', '/v1/purchase-orders?status=draft');
+  await call('GET', `/v1/purchase-orders/${draftId}`);
+  await call('GET', '/v1/purchase-orders/999999');
+  await call('POST', `/v1/purchase-orders/${draftId}/order`, { key: negocio });
+  await call('POST', `/v1/purchase-orders/${draftId}/cancel`, { key: negocio });
+  await call('POST', `/v1/purchase-orders/${draftId}/order`, { key: negocio });
+  await call('GET', '/v1/sales-history?sku=CT-YERBA&days=30');
+  await call('GET', '/v1/sales-history?sku=CT-NONE');
   await call('POST', '/v1/purchase-orders/drafts', { json: { location: other.code } });
   await call('GET', '/v1/models');
   await call('POST', '/v1/forecasts/runs', { key: negocio });
@@ -322,6 +336,16 @@ test.serial('every route answers as the document says', async (t) => {
   await call('POST', '/v1/invoices/00000000-0000-4000-8000-000000000000/approve-prices');
   await call('POST', `/v1/invoices/${id}/post`);
   await call('POST', '/v1/invoices/00000000-0000-4000-8000-000000000000/post');
+  await call('GET', '/v1/invoices/counts');
+  await call('GET', `/v1/invoices/${id}/posting`);
+  await call('GET', '/v1/invoices/00000000-0000-4000-8000-000000000000/posting');
+
+  // Queues.
+  await call('GET', '/v1/queues');
+  await call('GET', '/v1/queues/price-recalculations/failed?limit=5');
+  await call('GET', '/v1/queues/price-recalculations/failed', { key: viewer });
+  await call('POST', '/v1/queues/price-recalculations/jobs/no-such-job/retry');
+  await call('POST', `/v1/queues/price-recalculations/jobs/${(run.body as { job: { id: string } }).job.id}/retry`);
 
   t.deepEqual(problems, []);
   const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

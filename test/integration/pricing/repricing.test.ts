@@ -71,11 +71,16 @@ test('a run over 3000 products sets every price to what the pure function comput
   );
   let mismatches = 0;
   let changed = 0;
+  let capped = 0;
+  let atFloor = 0;
   for (const p of products) {
     const ivaBp = percentColumnBp(p.iva_rate_pct);
     const internalTaxBp = percentColumnBp(p.internal_tax_pct);
     const old = before.get(p.id) ?? null;
-    const want = computePrice(rule, { costCents: p.replacement_cost_cents!, ivaBp, internalTaxBp, currentPriceCents: old }, { forwardRateBp: 0, force: false }).priceCents;
+    const decision = computePrice(rule, { costCents: p.replacement_cost_cents!, ivaBp, internalTaxBp, currentPriceCents: old }, { forwardRateBp: 0, force: false });
+    const want = decision.priceCents;
+    if (decision.capped) capped++;
+    if (decision.atFloor) atFloor++;
     if (p.price_cents !== want) mismatches++;
     const h = history.get(p.id);
     if (want !== old) {
@@ -88,7 +93,8 @@ test('a run over 3000 products sets every price to what the pure function comput
   t.is(history.size, changed);
   t.true(changed > 2000, `only ${changed} prices changed`);
   const run = (await sys.http(`/v1/price-runs/${res.body.run.id}`)).body;
-  t.like(run, { status: 'completed', progress: 100, productsExamined: 3000, productsChanged: changed, chunks: { total: 12, done: 12 } });
+  t.like(run, { status: 'completed', progress: 100, productsExamined: 3000, productsChanged: changed, productsCapped: capped, productsAtFloor: atFloor, chunks: { total: 12, done: 12 } });
+  t.true(capped > 0, 'the change limit held some prices back');
   const batch = (await sys.http(`/v1/label-batches/${run.labelBatchId}?limit=5000`)).body;
   t.is(batch.productCount, changed);
   t.is(batch.items.length, changed);
@@ -157,7 +163,7 @@ test('GET /v1/jobs never shows a job as completed without its result, even when 
     );
   }
   t.deepEqual(
-    views.map((v) => [v.state, v.result]),
+    views.map((v) => [v.state, v.result && { examined: v.result.examined, changed: v.result.changed, replayed: v.result.replayed }]),
     views.map(() => ['completed', { examined: 5, changed: 5, replayed: true }]),
   );
 });

@@ -59,6 +59,8 @@ export interface SuggestionView {
   unit: Unit;
   location: string;
   supplier: string;
+  leadTimeDays: number;
+  reviewPeriodDays: number;
   demand: string;
   safetyStock: string;
   onHand: string;
@@ -75,7 +77,7 @@ export async function listSuggestions(db: Database, f: { day: string; locationId
     .selectFrom('reorder_suggestions as r')
     .innerJoin('products as p', 'p.id', 'r.product_id')
     .innerJoin('locations as l', 'l.id', 'r.location_id')
-    .select(['p.sku', 'p.name', 'p.unit', 'l.code as location', 'r.supplier_code', 'r.demand', 'r.safety_stock', 'r.on_hand', 'r.on_order', 'r.pack_size', 'r.packs', 'r.quantity', 'r.model_version'])
+    .select(['p.sku', 'p.name', 'p.unit', 'p.lead_time_days', 'p.review_period_days', 'l.code as location', 'r.supplier_code', 'r.demand', 'r.safety_stock', 'r.on_hand', 'r.on_order', 'r.pack_size', 'r.packs', 'r.quantity', 'r.model_version'])
     .where('r.origin_day', '=', f.day)
     .$if(f.locationId !== undefined, (q) => q.where('r.location_id', '=', f.locationId!))
     .$if(f.supplier !== undefined, (q) => (f.supplier === NO_SUPPLIER ? q.where('r.supplier_code', 'is', null) : q.where('r.supplier_code', '=', f.supplier!)))
@@ -89,6 +91,8 @@ export async function listSuggestions(db: Database, f: { day: string; locationId
     unit: r.unit,
     location: r.location,
     supplier: r.supplier_code ?? NO_SUPPLIER,
+    leadTimeDays: r.lead_time_days,
+    reviewPeriodDays: r.review_period_days,
     demand: r.demand,
     safetyStock: r.safety_stock,
     onHand: r.on_hand,

@@ -317,10 +317,14 @@ export async function getInvoiceView(db: Database | Transaction<DB>, id: string,
 }
 
 export async function listInvoices(db: Database, f: { status?: InvoiceStatus; limit: number; before?: string }) {
-  let q = db.selectFrom('invoices').select(['id', 'status', 'failure_reason', 'issuer_cuit', 'voucher_type', 'point_of_sale', 'number', 'total_cents', 'confidence', 'created_at']);
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.before) q = q.where('id', '<', f.before);
-  const rows = await q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  let q = db
+    .selectFrom('invoices as i')
+    .leftJoin('suppliers as s', 's.id', 'i.supplier_id')
+    .select(['i.id', 'i.status', 'i.failure_reason', 'i.issuer_cuit', 's.name as supplier_name', 'i.voucher_type', 'i.point_of_sale', 'i.number', 'i.issue_date', 'i.total_cents', 'i.confidence', 'i.duplicate_of', 'i.created_at']);
+  if (f.status) q = q.where('i.status', '=', f.status);
+  // Newest first: invoice ids are random UUIDs, so the order is (created_at, id) and the cursor an id.
+  if (f.before) q = q.where(sql<boolean>`(i.created_at, i.id) < (SELECT b.created_at, b.id FROM invoices b WHERE b.id = ${f.before})`);
+  const rows = await q.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(f.limit + 1).execute();
   const page = rows.slice(0, f.limit);
   return {
     items: page.map((r) => ({
@@ -328,6 +332,9 @@ export async function listInvoices(db: Database, f: { status?: InvoiceStatus; li
       status: r.status,
       reason: r.failure_reason,
       issuerCuit: r.issuer_cuit ? formatCuit(r.issuer_cuit) : null,
+      supplierName: r.supplier_name,
+      issueDate: r.issue_date,
+      duplicateOf: r.duplicate_of,
       type: r.voucher_type,
       pointOfSale: r.point_of_sale,
       number: r.number,

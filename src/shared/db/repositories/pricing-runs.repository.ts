@@ -122,6 +122,9 @@ export async function markEnqueued(db: Database, runId: string): Promise<void> {
 export interface ChunkResult {
   examined: number;
   changed: number;
+  /** Held back by the change limit / raised to the margin floor (0 in markers written before these counts). */
+  capped: number;
+  atFloor: number;
   /** true: this chunk was applied before (a redelivered job); nothing was written now. */
   replayed: boolean;
 }
@@ -150,7 +153,10 @@ interface ProductRow {
 export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: number, fromId: number, toId: number, now = new Date()): Promise<ChunkResult> {
   const key = `${runId}#${chunk}`;
   const done = await trx.selectFrom('processed_jobs').select('result').where('queue', '=', MARKER_QUEUE).where('job_key', '=', key).executeTakeFirst();
-  if (done) return { ...(done.result as Omit<ChunkResult, 'replayed'>), replayed: true };
+  if (done) {
+    const first = done.result as Partial<ChunkResult> & Pick<ChunkResult, 'examined' | 'changed'>;
+    return { examined: first.examined, changed: first.changed, capped: first.capped ?? 0, atFloor: first.atFloor ?? 0, replayed: true };
+  }
 
   const run = await trx
     .selectFrom('price_runs')
@@ -172,11 +178,16 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
     id: [] as number[], old: [] as (number | null)[], price: [] as number[], cost: [] as number[], iva: [] as string[], internal: [] as string[],
     rule: [] as number[], without: [] as number[], ivaCents: [] as number[], internalCents: [] as number[], unitPrice: [] as (number | null)[], unitPer: [] as (string | null)[],
   };
+  let capped = 0;
+  let atFloor = 0;
   for (const p of products) {
     const rule = ruleFor(rules, p.category);
     const ivaBp = percentColumnBp(p.iva_rate_pct);
     const internalTaxBp = percentColumnBp(p.internal_tax_pct);
-    const { priceCents } = computePrice(rule, { costCents: p.replacement_cost_cents, ivaBp, internalTaxBp, currentPriceCents: p.price_cents }, { forwardRateBp: run.forward_rate_bp, force: run.forced });
+    const decision = computePrice(rule, { costCents: p.replacement_cost_cents, ivaBp, internalTaxBp, currentPriceCents: p.price_cents }, { forwardRateBp: run.forward_rate_bp, force: run.forced });
+    const { priceCents } = decision;
+    if (decision.capped) capped++;
+    if (decision.atFloor) atFloor++;
     if (priceCents === p.price_cents) continue;
     const taxes = taxBreakdown(priceCents, ivaBp, internalTaxBp);
     const perUnit = unitPrice(priceCents, p.unit, p.net_content === null ? null : parseQuantity(p.net_content)!, p.net_content_unit);
@@ -225,7 +236,7 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
     if (written !== cols.id.length) throw new PriceConflictError(runId, cols.id.length, written);
   }
 
-  const result = { examined: products.length, changed: cols.id.length };
+  const result = { examined: products.length, changed: cols.id.length, capped, atFloor };
   await trx.insertInto('processed_jobs').values({ queue: MARKER_QUEUE, job_key: key, result: JSON.stringify(result) }).execute();
   const counted = await trx
     .updateTable('price_runs')
@@ -234,6 +245,8 @@ export async function repriceChunk(trx: Transaction<DB>, runId: string, chunk: n
       chunks_done: eb('chunks_done', '+', 1),
       products_examined: eb('products_examined', '+', result.examined),
       products_changed: eb('products_changed', '+', result.changed),
+      products_capped: eb('products_capped', '+', result.capped),
+      products_at_floor: eb('products_at_floor', '+', result.atFloor),
     }))
     .where('id', '=', runId)
     .where('status', 'in', ['planned', 'running'])
@@ -361,6 +374,10 @@ export interface RunView {
   progress: number;
   productsExamined: number;
   productsChanged: number;
+  /** The change limit held these prices back (a forced run holds none). */
+  productsCapped: number;
+  /** The minimum margin raised these prices above the rule's price. */
+  productsAtFloor: number;
   labelBatchId: number | null;
   requestedBy: string | null;
   createdAt: Date;
@@ -375,7 +392,7 @@ function runQuery(db: Database) {
     .leftJoin('label_batches as b', 'b.run_id', 'r.id')
     .select([
       'r.id', 'r.trigger', 'r.status', 'r.scope_kind', 'r.category', 'r.product_ids', 'r.reason', 'r.forced', 'r.forward_rate_bp', 'r.forward_period',
-      'r.chunks_total', 'r.chunks_done', 'r.products_examined', 'r.products_changed', 'r.requested_by', 'r.created_at', 'r.completed_at', 'r.failed_at', 'r.failure_reason', 'b.id as label_batch_id',
+      'r.chunks_total', 'r.chunks_done', 'r.products_examined', 'r.products_changed', 'r.products_capped', 'r.products_at_floor', 'r.requested_by', 'r.created_at', 'r.completed_at', 'r.failed_at', 'r.failure_reason', 'b.id as label_batch_id',
     ]);
 }
 
@@ -394,6 +411,8 @@ function toRunView(r: RunRow): RunView {
     progress: r.status === 'completed' ? 100 : r.chunks_total ? Math.floor((100 * r.chunks_done) / r.chunks_total) : 0,
     productsExamined: r.products_examined,
     productsChanged: r.products_changed,
+    productsCapped: r.products_capped,
+    productsAtFloor: r.products_at_floor,
     labelBatchId: r.label_batch_id ?? null,
     requestedBy: r.requested_by,
     createdAt: r.created_at,

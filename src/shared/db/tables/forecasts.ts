@@ -94,6 +94,24 @@ export interface PurchaseOrderDraftsTable {
   origin_day: DateColumn;
   status: ColumnType<'draft' | 'ordered' | 'received' | 'cancelled', 'draft' | 'ordered' | 'received' | 'cancelled' | undefined, 'draft' | 'ordered' | 'received' | 'cancelled'>;
   created_at: CreatedAt;
+  /** Who and when (migration 0100); `by` is "name (key:3)" or "name (user:7)". */
+  ordered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  ordered_by: ColumnType<string | null, string | null | undefined, string | null>;
+  cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  cancelled_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Every state change of a purchase order (migration 0100). */
+export interface PurchaseOrderEventsTable {
+  id: Generated<number>;
+  draft_id: number;
+  from_status: string;
+  to_status: string;
+  /** `key:3` or `user:7`. */
+  actor: string;
+  actor_name: string;
+  at: ColumnType<Date, Date | undefined, never>;
 }
 
 export interface PurchaseOrderDraftLinesTable {
@@ -122,4 +140,5 @@ export interface ForecastTables {
   reorder_suggestions: ReorderSuggestionsTable;
   purchase_order_drafts: PurchaseOrderDraftsTable;
   purchase_order_draft_lines: PurchaseOrderDraftLinesTable;
+  purchase_order_events: PurchaseOrderEventsTable;
 }

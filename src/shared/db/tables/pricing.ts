@@ -39,6 +39,9 @@ export interface PriceRunsTable {
   chunks_done: WithDefault<number>;
   products_examined: WithDefault<number>;
   products_changed: WithDefault<number>;
+  /** Products whose price the change limit held back / the margin floor raised (migration 0101). */
+  products_capped: WithDefault<number>;
+  products_at_floor: WithDefault<number>;
   requested_by: string | null;
   created_at: CreatedAt;
   enqueued_at: Timestamp | null;

@@ -1,0 +1,85 @@
+/**
+ * Facturas in a real Chromium: a generated phone photo of an invoice uploaded, read by the real
+ * worker (OCR), reviewed (a field corrected, a line re-matched), posted with confirmation, and the
+ * receipts, cost change and cost alert shown.
+ */
+import test from 'ava';
+import { photoOptions, renderPhoto } from '../../helpers/invoice-corpus/render.js';
+import { makeInvoiceSpec } from '../../helpers/invoice-corpus/spec.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkA11y, hasHorizontalScroll, screenshot, signIn, startBrowserApp, type BrowserApp } from '../../helpers/browser.js';
+import { seedCatalog } from '../../integration/invoice/invoice-helpers.js';
+
+let app: BrowserApp;
+const spec = makeInvoiceSpec(502, { letter: 'C', layout: 'distribuidora', font: 'dejavu-sans', qr: false, lineCount: 3 });
+
+test.before(async () => {
+  app = await startBrowserApp({ env: { WORKER_QUEUES: 'invoice-ingest,price-recalculations,stock-movements', OCR_POOL_SIZE: '1', INVOICE_AUTO_POST_CONFIDENCE: '1.01' } });
+  await seedCatalog(app.system.database.db);
+  // The first product had a far lower cost and a price: the invoice's cost is a jump worth an alert.
+  await app.system.database.db.updateTable('products').set({ replacement_cost_cents: 100, price_cents: 200 }).where('sku', '=', spec.lines[0]!.product.sku).execute();
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+test.serial('a phone photo is uploaded, reviewed (field corrected, line re-matched) and posted; stock, cost and the cost alert show', async (t) => {
+  const page = await app.newPage();
+  await signIn(page, app.users.deposito);
+  await page.goto('/facturas');
+  const dir = path.resolve('test/artifacts');
+  mkdirSync(dir, { recursive: true });
+  const photo = path.join(dir, 'factura-foto.jpg');
+  writeFileSync(photo, await renderPhoto(spec, photoOptions(502), 502));
+  t.is(await page.getByLabel('Foto de la factura').getAttribute('capture'), 'environment');
+  await page.getByLabel('Archivos de facturas').setInputFiles(photo);
+  await page.getByText('factura-foto.jpg: recibida, leyendo…').waitFor();
+  // The list follows the reading by itself (no reload).
+  const row = page.getByRole('row').filter({ hasText: /Para revisar|Lista para cargar/ }).first();
+  await row.waitFor({ timeout: 180_000 });
+  await screenshot(page, 'facturas');
+  t.deepEqual(await checkA11y(page), []);
+  await row.click();
+
+  await page.getByRole('heading', { name: 'Revisar factura' }).waitFor();
+  await page.getByRole('img', { name: 'Foto original de la factura' }).waitFor();
+  await page.getByRole('button', { name: 'Girar el original' }).click();
+  t.true((await page.getByText(/Lectura de la foto/).count()) > 0, 'fields say they come from OCR');
+  await page.getByLabel('CAE', { exact: true }).fill('12345678901234');
+  const line = spec.lines[0]!.product;
+  await page.getByRole('button', { name: 'Cambiar el producto de la línea 1' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Buscar por nombre, SKU o código de barras').fill(line.name);
+  await dialog.getByRole('option', { name: new RegExp(line.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
+  await page.getByRole('button', { name: 'Guardar correcciones' }).click();
+  await page.getByText('Corregido a mano').first().waitFor();
+  await screenshot(page, 'factura-revision');
+  t.deepEqual(await checkA11y(page), []);
+  const lineRow = await app.system.database.db.selectFrom('invoice_lines').select(['match_by']).where('line_no', '=', 1).executeTakeFirstOrThrow();
+  t.is(lineRow.match_by, 'manual');
+
+  await page.getByRole('button', { name: 'Cargar factura' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Sí, cargar' }).click();
+  await page.getByText('Qué cambió al cargar la factura').waitFor({ timeout: 60_000 });
+  await page.getByText(`Ingresos de stock (${spec.lines.length})`).waitFor();
+  await page.getByText(/Precios: \d+ actualizados\./).waitFor({ timeout: 60_000 });
+  const alerts = page.getByText(/Alertas de costo \((\d+)\)/);
+  t.notRegex(await alerts.innerText(), /\(0\)/);
+  t.true((await page.getByRole('link', { name: line.name }).count()) > 0, 'the alert links to the product');
+  await screenshot(page, 'factura-cargada');
+
+  const db = app.system.database.db;
+  const product = await db.selectFrom('products').select(['id', 'replacement_cost_cents']).where('sku', '=', line.sku).executeTakeFirstOrThrow();
+  t.not(product.replacement_cost_cents, 100);
+  const level = await db.selectFrom('stock_levels').select('quantity').where('product_id', '=', product.id).executeTakeFirstOrThrow();
+  t.true(Number(level.quantity) > 0);
+  t.is((await db.selectFrom('cost_alerts').select('id').where('product_id', '=', product.id).execute()).length, 1);
+
+  const phone = await app.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(phone, app.users.deposito);
+  await phone.goto(page.url());
+  await phone.getByText('Qué cambió al cargar la factura').waitFor();
+  t.false(await hasHorizontalScroll(phone));
+  await screenshot(phone, 'factura-telefono');
+});
