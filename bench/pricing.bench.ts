@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { createDatabase, type DB, type Database } from '../src/shared/db/database.js';
+import { createDatabase, type Database } from '../src/shared/db/database.js';
 import { withTransaction } from '../src/shared/db/transaction.js';
 import { createRun, markEnqueued } from '../src/shared/db/repositories/pricing-runs.repository.js';
 import { createRedis } from '../src/shared/jobs/connection.js';

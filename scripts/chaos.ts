@@ -7,7 +7,7 @@
  * after the last fault. `runChaos({ short: true })` is the version `npm test` runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -35,6 +35,7 @@ export interface ChaosResult {
   integrityOk: boolean;
   balanceOk: boolean;
   repricing: { runStatus: string; productsPriced: number; historyRows: number; doubled: number } | null;
+  invoicePost: { answer: number; status: string; lines: number; receipts: number; ledgerRows: number } | null;
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -99,8 +100,8 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       return proc;
     };
     const workerPorts = [await freePort(21550, 21574), await freePort(21575, 21599)];
-    const startWorker = (i: number) => start(`worker-${i}`, 'src/workers/main.ts', { WORKER_METRICS_PORT: String(workerPorts[i]), WORKER_QUEUES: 'stock-movements,price-recalculations' });
-    const api = start('api', 'src/api/server.ts');
+    const startWorker = (i: number) => start(`worker-${i}`, 'src/workers/main.ts', { WORKER_METRICS_PORT: String(workerPorts[i]), WORKER_QUEUES: 'stock-movements,price-recalculations,invoice-ingest' });
+    start('api', 'src/api/server.ts');
     const workers = [startWorker(0), startWorker(1)];
     await waitForPort(apiPort, 60_000);
     const base = `http://127.0.0.1:${apiPort}`;
@@ -201,7 +202,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
 
     // Drain: every accepted movement applied (or rejected with a reason), no request left queued.
     const admin = new pg.Client({ connectionString: databaseUrl });
-    admin.on('error', () => undefined);
+    admin.on('error', (err) => log(`chaos: drain connection error: ${err.message}`));
     await admin.connect();
     const q = async <T,>(text: string, values: unknown[] = []) => (await admin.query(text, values)).rows as T[];
     const drainDeadline = Date.now() + (short ? 90_000 : 240_000);
@@ -256,6 +257,45 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       );
       repricing = { runStatus: status, productsPriced: hist[0]!.products, historyRows: hist[0]!.n, doubled: hist[0]!.doubled };
     } else log(`chaos: repricing answered ${run.status} ${JSON.stringify(run.body)}`);
+    // An invoice post through a worker kill: a reviewed invoice of one line per product, posted
+    // by the api, a worker killed right after; the receipts must land once each.
+    let invoicePost: ChaosResult['invoicePost'] = null;
+    {
+      const content = Buffer.from(`%PDF-1.4 chaos ${Date.now()}`);
+      const key = createHash('sha256').update(content).digest('hex');
+      const invoiceId = randomUUID();
+      const loc = (await q<{ id: number }>(`SELECT id FROM locations WHERE code = 'SALON'`))[0]!.id;
+      await q(`INSERT INTO invoice_files (content_key, mime_type, size_bytes, content) VALUES ($1, 'application/pdf', $2, $3)`, [key, content.length, content]);
+      await q(`INSERT INTO invoices (id, file_key, status, location_id) VALUES ($1, $2, 'ready', $3)`, [invoiceId, key, loc]);
+      for (const [i, sku] of skus.entries()) {
+        await q(
+          `INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit, unit_price_cents, amount_cents, confidence, arithmetic_ok, product_id, match_by, match_score)
+           SELECT $1, $2, 'PRODUCTO ' || $3, 2, 'u', 1000 + $2 * 10, 2 * (1000 + $2 * 10), 1, true, id, 'manual', 1 FROM products WHERE sku = $3`,
+          [invoiceId, i + 1, sku],
+        );
+      }
+      const post = await reliably('POST', `/v1/invoices/${invoiceId}/post`);
+      await sleep(100);
+      await killWorker(1);
+      const until = Date.now() + 90_000;
+      let status = 'unknown';
+      while (Date.now() < until) {
+        status = (await q<{ status: string }>(`SELECT status FROM invoices WHERE id = $1`, [invoiceId]))[0]!.status;
+        const queuedReceipts = (await q<{ n: number }>(`SELECT count(*)::int AS n FROM movement_requests WHERE reference = $1 AND status = 'queued'`, [`invoice:${invoiceId}`]))[0]!.n;
+        if (status === 'posted' && queuedReceipts === 0) break;
+        await sleep(300);
+      }
+      const receipts = (await q<{ n: number; legs: number }>(
+        `SELECT count(*)::int AS n, (SELECT count(*)::int FROM stock_movements m JOIN movement_requests r ON r.id = m.movement_id WHERE r.reference = $1) AS legs
+           FROM movement_requests WHERE reference = $1`,
+        [`invoice:${invoiceId}`],
+      ))[0]!;
+      invoicePost = { answer: post.status, status, lines: skus.length, receipts: receipts.n, ledgerRows: receipts.legs };
+    }
+    const integrityAfter = await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_levels l FULL JOIN (SELECT product_id, location_id, sum(quantity) AS s FROM stock_movements GROUP BY 1, 2) m USING (product_id, location_id)
+        WHERE coalesce(l.quantity, 0) <> coalesce(m.s, 0)`,
+    );
     await admin.end();
 
     return {
@@ -270,9 +310,10 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       drainSecondsAfterLoad,
       clientRetries,
       statusCounts,
-      integrityOk: integrity[0]!.n === 0,
+      integrityOk: integrity[0]!.n === 0 && integrityAfter[0]!.n === 0,
       balanceOk: Number(total) === applied,
       repricing,
+      invoicePost,
     };
   } finally {
     for (const p of procs) {

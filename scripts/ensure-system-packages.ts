@@ -1,15 +1,17 @@
 /**
- * Debian packages the tests and benchmarks need (not the running service): fonts for the
- * generated invoice corpus, Chromium for the browser tests. Installed with apt-get when missing and we may; otherwise the exact
- * command is printed and the caller fails with it.
+ * Debian packages the tests and benchmarks need (not the running service): Chromium for the
+ * browser tests; promtool and amtool for the ops checks; the native OCR CLI the invoice benchmark compares against. Installed with
+ * apt-get when missing and we may; otherwise the exact command is printed and the caller fails
+ * with it. The invoice corpus fonts come from npm devDependencies, not from Debian.
  */
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const required: { pkg: string; file: string }[] = [
-  { pkg: 'fonts-liberation', file: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
-  { pkg: 'fonts-dejavu-core', file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
   { pkg: 'chromium', file: '/usr/bin/chromium' },
+  // promtool / amtool: the alert rules, their unit tests and the Alertmanager config are checked in npm test.
+  { pkg: 'prometheus', file: '/usr/bin/promtool' },
+  { pkg: 'prometheus-alertmanager', file: '/usr/bin/amtool' },
 ];
 
 /** The native OCR CLI is only the invoice benchmark's baseline. */

@@ -1,8 +1,9 @@
 /**
  * `npm test`: reaches (or starts) PostgreSQL and Redis, prepares the template database,
  * type-checks the project (a missing job handler is a compile error) and the web app against the
- * API's current OpenAPI document (a changed API that breaks a page fails here), then runs every
- * ava test (`pretest` has built web/dist for the browser tests).
+ * API's current OpenAPI document (a changed API that breaks a page fails here), lints it (the
+ * architecture rules: eslint.config.js), then runs every ava test (`pretest` has built web/dist
+ * for the browser tests). Any of the three failing fails the run.
  */
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../src/shared/config.js';
@@ -21,5 +22,7 @@ const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inhe
 
 const typecheck = run('npx', ['tsc', '--noEmit', '-p', '.']) || run('npx', ['tsx', 'scripts/web-api-types.ts']) || run('npx', ['tsc', '-p', 'web']);
 if (typecheck !== 0) console.error('type check failed');
+const lint = run('npm', ['run', '--silent', 'lint']);
+if (lint !== 0) console.error('lint failed');
 const tests = run('npx', ['ava', ...process.argv.slice(2)]);
-process.exit(typecheck || tests);
+process.exit(typecheck || lint || tests);

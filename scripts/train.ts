@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { getConfig } from '../src/shared/config.js';
 import { createDatabase } from '../src/shared/db/database.js';
-import { releaseSessions, runForecastNow, trainModel } from '../src/workers/processors/demand-forecasts.processor.js';
+import { runForecastNow, ServingSessions, trainModel } from '../src/workers/processors/demand-forecasts.processor.js';
 
 const { values } = parseArgs({ options: { through: { type: 'string' }, forecast: { type: 'boolean', default: false }, folds: { type: 'string' } } });
 const config = getConfig();
 const db = createDatabase({ url: config.DATABASE_URL, max: 2, applicationName: 'gondola-train' });
+const sessions = new ServingSessions();
 try {
   const outcome = await trainModel(db, { trainedThrough: values.through, folds: values.folds ? Number(values.folds) : undefined });
   const v = outcome.validation;
@@ -28,10 +29,10 @@ try {
     }),
   );
   if (values.forecast) {
-    const run = await runForecastNow(db, { originDay: values.through });
+    const run = await runForecastNow(db, sessions, { originDay: values.through });
     console.log(JSON.stringify({ runKey: run.runKey, modelVersion: run.modelVersion, chunks: run.chunks.length, forecasts: run.forecasts }));
   }
 } finally {
-  await releaseSessions();
+  await sessions.release();
   await db.destroy();
 }

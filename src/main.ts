@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from './shared/config.js';
-import { databaseIsEmpty, ensureDemoUsers, ensureServices, prepareDatabase } from './shared/bootstrap.js';
+import { databaseIsEmpty, ensureDemoUsers, prepareDatabase, startServices } from './shared/bootstrap.js';
 import { seedDemoData } from './shared/demo/seed.js';
 import { logger } from './shared/logging.js';
 import { installShutdown } from './shared/shutdown.js';
@@ -16,8 +16,8 @@ import { startWorkerMetricsServer, startWorkers } from './workers/main.js';
 const log = logger.child({ component: 'main' });
 
 async function main() {
-  const config = getConfig();
-  await ensureServices(config);
+  const services = await startServices(getConfig());
+  const { config } = services;
   const db = await prepareDatabase(config);
   const saveSecret = (name: string, text: string) => {
     const file = path.resolve('.data', name);
@@ -48,13 +48,14 @@ async function main() {
   await db.destroy();
 
   const workers = await startWorkers(config);
-  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers);
+  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN);
   const api = await startApi(config);
   installShutdown(
     () => [
       ...api.closeSteps,
       { name: 'worker metrics', close: () => new Promise((r) => metrics.close(() => r(undefined))) },
       ...workers.closeSteps,
+      ...(services.database.embedded ? [{ name: 'embedded postgresql', close: () => services.database.embedded!.stop() }] : []),
     ],
     config.SHUTDOWN_TIMEOUT_MS,
   );

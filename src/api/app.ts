@@ -2,19 +2,19 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import helmet from 'helmet';
-import { sql } from 'kysely';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ALL_QUEUES } from '../shared/config.js';
-import { queueJobs, registry } from '../shared/metrics.js';
+import { ALL_QUEUES, loadConfig } from '../shared/config.js';
+import { metricsAuthorized, queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
-import { ApiRouter, docsInitScript, openApiDocument, renderDocsPage } from './openapi.js';
+import { dashboardGuard } from './middleware/dashboard-guard.js';
+import { ApiRouter, docsInitScript, docsStylesheet, openApiDocument, renderDocsPage } from './openapi.js';
 import { apiKeysRouter } from './routes/api-keys.routes.js';
 import { forecastsRouter } from './routes/forecasts.routes.js';
 import { purchaseOrdersRouter } from './routes/purchase-orders.routes.js';
@@ -30,17 +30,41 @@ import { shelfLabelsRouter } from './routes/shelf-labels.routes.js';
 import { queuesRouter } from './routes/queues.routes.js';
 import { jobsRouter } from './routes/jobs.routes.js';
 import { invoicesRouter } from './routes/invoices.routes.js';
+import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { invoiceReviewRouter } from './routes/invoice-review.routes.js';
 import { webAppRouter } from './web-app.js';
 import { meRouter, sessionsRouter } from './routes/sessions.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
+import { pingDatabase } from '../shared/db/health.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
 const passThrough: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * /metrics of the api. Queue depth is collected here, at scrape time, by the api only (worker
+ * replicas would duplicate it). With METRICS_TOKEN set, only a scraper that sends it gets figures.
+ */
+export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>) {
+  return async (req: express.Request, res: express.Response) => {
+    if (!metricsAuthorized(deps.config.METRICS_TOKEN, req.headers.authorization)) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.type('text/plain').send('send Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
+    }
+    await Promise.allSettled(
+      ALL_QUEUES.map(async (name) => {
+        const counts = await withTimeout(deps.producer.queue({ queue: name }).getJobCounts(), 1000);
+        for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
+      }),
+    );
+    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
+    res.type(registry.contentType).send(await registry.metrics());
+  };
+}
 
 /** `/health`, `/ready`, `/metrics`: no API key. */
 export function serviceRouter(deps: ApiDeps): Router {
@@ -56,7 +80,7 @@ export function serviceRouter(deps: ApiDeps): Router {
     responses: { 200: { description: 'ready', schema: readiness }, 503: { description: 'a dependency is unreachable', schema: readiness } },
   }, async (_req, res) => {
     const [pg, redis] = await Promise.allSettled([
-      withTimeout(sql`SELECT 1`.execute(deps.db), 2000),
+      withTimeout(pingDatabase(deps.db), 2000),
       withTimeout(deps.producer.ping(), 2000),
     ]);
     const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason) };
@@ -64,21 +88,14 @@ export function serviceRouter(deps: ApiDeps): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
-  // Queue depth is collected here, at scrape time, by the api only (worker replicas would duplicate it).
-  service.route('get', '/metrics', {
-    summary: 'Prometheus metrics (text exposition format)',
-    public: true,
-    responses: { 200: { description: 'metrics', schema: z.string(), contentType: 'text/plain' } },
-  }, async (_req, res) => {
-    await Promise.allSettled(
-      ALL_QUEUES.map(async (name) => {
-        const counts = await withTimeout(deps.producer.queue({ queue: name }).getJobCounts(), 1000);
-        for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
-      }),
-    );
-    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // On the main port unless API_METRICS_PORT moves it to an internal one (server.ts).
+  if (deps.config.API_METRICS_PORT === undefined) {
+    service.route('get', '/metrics', {
+      summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`',
+      public: true,
+      responses: { 200: { description: 'metrics', schema: z.string(), contentType: 'text/plain' } },
+    }, metricsHandler(deps));
+  }
   return service.router;
 
 }
@@ -90,7 +107,7 @@ export function serviceRouter(deps: ApiDeps): Router {
 export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThrough): Router {
   const v1 = express.Router();
   const auth = authenticate(deps.db, { sessionIdleMs: deps.config.SESSION_IDLE_TIMEOUT_MS });
-  v1.use(helmet(), express.json({ limit: '2mb' }), inputGuard);
+  v1.use(helmet({ frameguard: { action: 'deny' }, contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } }), express.json({ limit: '2mb' }), inputGuard);
   v1.use('/sessions', sessionsRouter(deps, auth));
   v1.use(auth, byPrincipal);
   v1.use(meRouter());
@@ -115,7 +132,19 @@ export function v1Router(deps: ApiDeps, byPrincipal: RequestHandler = passThroug
   v1.use('/jobs', jobsRouter(deps));
   v1.use('/queues', queuesRouter(deps));
   v1.use('/invoices', invoiceReviewRouter(deps), invoicesRouter(deps));
+  v1.use('/audit-events', auditEventsRouter(deps));
   return v1;
+}
+
+/**
+ * The OpenAPI document without a database or Redis (for builds: the web app's client types).
+ * Building the routers registers their operations; no handler runs.
+ */
+export function describeApi(): ReturnType<typeof openApiDocument> {
+  const deps = { config: loadConfig({}), db: {}, producer: {}, waiter: {} } as unknown as ApiDeps;
+  serviceRouter(deps);
+  v1Router(deps);
+  return openApiDocument();
 }
 
 /** Builds the HTTP app; no listen (server.ts and tests do that). */
@@ -124,6 +153,16 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext);
+  // Security headers on every response (web app, docs, dashboard, metrics): no framing anywhere,
+  // no MIME sniffing, no referrer. The /v1 JSON API adds helmet's strict default policy below.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, 'frame-ancestors': ["'none'"], 'base-uri': ["'self'"], 'object-src': ["'none'"], 'form-action': ["'self'"] } },
+      frameguard: { action: 'deny' },
+      // The web app may be served over plain http on a shop's LAN (web-app.ts); /v1 sets HSTS.
+      strictTransportSecurity: false,
+    }),
+  );
 
   app.use(serviceRouter(deps));
 
@@ -133,6 +172,9 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.get('/docs', (_req, res) => {
     res.type('html').send(renderDocsPage());
+  });
+  app.get('/docs/docs.css', (_req, res) => {
+    res.type('text/css').send(docsStylesheet);
   });
   app.get('/docs/init.js', (_req, res) => {
     res.type('text/javascript').send(docsInitScript);
@@ -148,7 +190,7 @@ export function createApp(deps: ApiDeps): Express {
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: ALL_QUEUES.map((name) => new BullMQAdapter(deps.producer.queue({ queue: name }))), serverAdapter: board });
   const sessionIdleMs = deps.config.SESSION_IDLE_TIMEOUT_MS;
-  app.use('/admin/queues', authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
+  app.use('/admin/queues', dashboardGuard, authenticate(deps.db, { basicRealm: 'gondola queues', sessionIdleMs, csrf: 'same-origin' }), byPrincipal, requireRole(), board.getRouter());
 
   app.use('/v1', v1Router(deps, byPrincipal));
   app.use(webAppRouter());

@@ -8,14 +8,15 @@ import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.
 import { logger } from '../shared/logging.js';
 import { installShutdown, type CloseStep } from '../shared/shutdown.js';
 import { ensureAdminKey } from '../shared/bootstrap.js';
-import { createApp } from './app.js';
+import express from 'express';
+import { createApp, metricsHandler } from './app.js';
 import { JobWaiter } from './job-waiter.js';
 import { PostgresRateLimitStore, RedisRateLimitStore } from '../shared/rate-limit.js';
 
 const log = logger.child({ component: 'api' });
 
 /** Starts the HTTP API on `config.PORT`; returns the server and what closing it takes. */
-export async function startApi(config: Config): Promise<{ server: Server; closeSteps: CloseStep[] }> {
+export async function startApi(config: Config): Promise<{ server: Server; metricsServer?: Server; closeSteps: CloseStep[] }> {
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-api' });
   await ensureAdminKey(db, config.GONDOLA_ADMIN_API_KEY);
   const producerConnection = createRedis(config.REDIS_URL, 'producer');
@@ -28,13 +29,27 @@ export async function startApi(config: Config): Promise<{ server: Server; closeS
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
+  // /metrics on an internal port of its own when configured (the public port then has none).
+  let metricsServer: Server | undefined;
+  const metricsPort = config.API_METRICS_PORT;
+  if (metricsPort !== undefined) {
+    const internal = express();
+    internal.disable('x-powered-by');
+    internal.get('/metrics', metricsHandler({ config, db, producer }));
+    metricsServer = await new Promise<Server>((resolve, reject) => {
+      const s = internal.listen(metricsPort, config.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+  }
   // Keep-alive longer than typical load balancer idle timeouts.
   server.keepAliveTimeout = 65_000;
   log.info('api listening', { port: (server.address() as { port: number }).port });
   return {
     server,
+    metricsServer,
     closeSteps: [
       { name: 'http server', close: () => new Promise((r) => { server.close(() => r(undefined)); server.closeIdleConnections(); }) },
+      ...(metricsServer ? [{ name: 'metrics server', close: () => new Promise((r) => metricsServer!.close(() => r(undefined))) }] : []),
       { name: 'job waiter', close: () => waiter.close() },
       { name: 'producer', close: () => producer.close() },
       { name: 'redis', close: async () => { producerConnection.disconnect(); eventsConnection.disconnect(); } },

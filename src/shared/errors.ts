@@ -195,3 +195,42 @@ export class ExtractionFailedError extends Error {
 export class TrainingAbandonedError extends Error {
   override name = 'TrainingAbandonedError';
 }
+
+/** Backtest input that cannot be evaluated (too short a history, bad options). */
+export class BacktestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BacktestInputError';
+  }
+}
+
+/** A line of the sales file that cannot be read; `line` is 1-based, the header is line 1. */
+export class SalesCsvError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`line ${line}: ${problem}`);
+    this.name = 'SalesCsvError';
+  }
+}
+
+/** An invoice file (or one of its pages) too large to render within the memory budget. */
+export class FileTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** A quantity the product cannot take (a fraction of a product counted in units); `errors` names each field. */
+export class InvalidQuantityError extends AppError {
+  constructor(message: string, readonly errors: FieldError[]) {
+    super(400, 'invalid_quantity', message, { errors });
+  }
+}
+
+/** The platform has no PostgreSQL binaries in npm packages, or the embedded database cannot start here. */
+export class EmbeddedPostgresUnavailableError extends Error {
+  override name = 'EmbeddedPostgresUnavailableError';
+}

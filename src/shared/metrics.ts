@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import client from 'prom-client';
 
 /**
@@ -190,3 +191,12 @@ export const invoiceFieldConfidence = new client.Histogram({
   buckets: [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1],
   registers: [registry],
 });
+
+/** Whether a /metrics request may read the figures: no token configured, or the right bearer token. */
+export function metricsAuthorized(token: string | undefined, authorization: string | undefined): boolean {
+  if (!token) return true;
+  const presented = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -13,16 +13,20 @@ export function installShutdown(steps: () => CloseStep[], timeoutMs: number): ()
   let closing: Promise<void> | undefined;
   const shutdown = async () => {
     closing ??= (async () => {
+      let current = '';
       const timer = setTimeout(() => {
-        log.error('shutdown deadline passed, forcing exit', { timeoutMs });
+        log.error('shutdown deadline passed, forcing exit', { timeoutMs, step: current });
         process.exit(1);
       }, timeoutMs);
       timer.unref();
       for (const step of steps()) {
+        current = step.name;
+        const started = Date.now();
         try {
           await step.close();
+          log.debug('close step done', { step: step.name, durationMs: Date.now() - started });
         } catch (err) {
-          log.warn('close step failed', { step: step.name, err });
+          log.warn('close step failed', { step: step.name, durationMs: Date.now() - started, err });
         }
       }
       clearTimeout(timer);

@@ -74,3 +74,25 @@ export function findTextIssues(input: unknown, root: string, maxIssues = 20): Te
   }
   return issues;
 }
+
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why a category name is not acceptable, or undefined: letters, digits, spaces, `_ . -`; no `..`, no path or object-key tricks. */
+export function categoryProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 60) return 'must be 1 to 60 characters';
+  if (hasControlCharacters(name)) return CONTROL_CHARACTER_MESSAGE;
+  if (!/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u.test(name)) return 'must start with a letter or digit and hold only letters, digits, spaces, "_", "." and "-"';
+  if (name.includes('..')) return 'must not contain ".."';
+  if (RESERVED_NAMES.has(name)) return `"${name}" is a reserved name`;
+  return undefined;
+}
+
+/** A product or pricing-rule category (trimmed, lower case). */
+export const categoryName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .superRefine((v, ctx) => {
+    const problem = categoryProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });

@@ -3,7 +3,7 @@ import { SHOP_TIME_ZONE } from '../shared/db/repositories/forecasts.repository.j
 import { FORECAST_SCHEDULES, demandForecastsContract, forecastChunkJobId, planJobId, trainJobId } from '../shared/jobs/demand-forecasts.contract.js';
 import { logger } from '../shared/logging.js';
 import { defineWorker } from './define-worker.js';
-import { forecastChunk, lastCompleteDay, planForecastRun, releaseSessions, trainModel } from './processors/demand-forecasts.processor.js';
+import { forecastChunk, lastCompleteDay, planForecastRun, ServingSessions, trainModel } from './processors/demand-forecasts.processor.js';
 import { TrainingThreads } from './processors/demand-forecasts.threads.js';
 import { TrainingAbandonedError } from '../shared/errors.js';
 
@@ -20,6 +20,7 @@ export default defineWorker({
   setup: ({ db, producer }) => {
     // One set per start: a shutdown abandons it for good, the next start gets a new one.
     const trainer = new TrainingThreads();
+    const sessions = new ServingSessions();
     return {
       handlers: {
         'plan-forecasts': async ({ originDay }) => {
@@ -37,7 +38,7 @@ export default defineWorker({
           return { runKey: run.runKey, chunks: run.chunks.length, modelVersion: run.modelVersion, driftRatio: run.driftRatio ?? null };
         },
         'forecast-products': async (payload, { job }) => {
-          const result = await forecastChunk(db, payload);
+          const result = await forecastChunk(db, payload, sessions);
           await job.updateProgress(100);
           return result;
         },
@@ -85,7 +86,7 @@ export default defineWorker({
         await producer.schedule(demandForecastsContract, weeklyRetrain.id, { pattern: weeklyRetrain.pattern, tz: SHOP_TIME_ZONE }, 'train-model', { reason: 'schedule' });
       },
       onShutdown: () => trainer.abandon(),
-      onClose: () => releaseSessions(),
+      onClose: () => sessions.release(),
     };
   },
 });

@@ -6,7 +6,7 @@ import { createDatabase } from '../shared/db/database.js';
 import { createRedis } from '../shared/jobs/connection.js';
 import { Producer } from '../shared/jobs/enqueue.js';
 import { logger } from '../shared/logging.js';
-import { registry } from '../shared/metrics.js';
+import { metricsAuthorized, registry } from '../shared/metrics.js';
 import { installShutdown, type CloseStep } from '../shared/shutdown.js';
 import { startReconciler } from './reconciler.js';
 import { workerModules } from './registry.js';
@@ -55,9 +55,13 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
 }
 
 /** The worker process's own /metrics and /health (the api serves queue depth, not workers). */
-export function startWorkerMetricsServer(port: number, workers: () => Worker[]): http.Server {
+export function startWorkerMetricsServer(port: number, workers: () => Worker[], token?: string): http.Server {
   const server = http.createServer(async (req, res) => {
-    if (req.url === '/metrics') {
+    if (req.url === '/metrics' && !metricsAuthorized(token, req.headers.authorization)) {
+      res.statusCode = 401;
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.end();
+    } else if (req.url === '/metrics') {
       res.setHeader('Content-Type', registry.contentType);
       res.end(await registry.metrics());
     } else if (req.url === '/health') {
@@ -77,7 +81,7 @@ export function startWorkerMetricsServer(port: number, workers: () => Worker[]):
 async function main() {
   const config = getConfig();
   const handle = await startWorkers(config);
-  const server = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => handle.workers);
+  const server = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => handle.workers, config.METRICS_TOKEN);
   installShutdown(
     () => [{ name: 'metrics server', close: () => new Promise((r) => server.close(() => r(undefined))) }, ...handle.closeSteps],
     config.SHUTDOWN_TIMEOUT_MS,

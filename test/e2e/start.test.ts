@@ -18,7 +18,7 @@ test('the all-in-one process (npm start) migrates, loads demo data, prints a key
   const cwd = mkdtempSync(path.join(tmpdir(), 'gondola-e2e-'));
   const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/main.ts')], {
     cwd,
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port + 1), QUEUE_PREFIX: `{ge-${dbName}}`, LOG_LEVEL: 'info', NODE_PATH: path.join(root, 'node_modules') },
+    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port + 1), QUEUE_PREFIX: `{ge-${dbName}}`, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info', NODE_PATH: path.join(root, 'node_modules') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import type { Database, Role } from '../../shared/db/database.js';
 import { ForbiddenError, UnauthorizedError } from '../../shared/errors.js';
-import { hashApiKey } from '../../shared/db/repositories/api-keys.repository.js';
+import { findActiveApiKey, hashApiKey } from '../../shared/db/repositories/api-keys.repository.js';
 import { csrfTokenMatches, resumeSession, type SessionUser } from '../../shared/use-cases/sessions.js';
 
 /** Who is calling: a machine with an API key, or a person with a browser session. */
@@ -78,7 +78,7 @@ export function authenticate(db: Database, { ttlMs = 30_000, basicRealm, session
       const hash = hashApiKey(key);
       let hit = cache.get(hash);
       if (!hit || hit.until < Date.now()) {
-        const row = await db.selectFrom('api_keys').select(['id', 'name', 'role']).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
+        const row = await findActiveApiKey(db, hash);
         hit = { principal: row ? { kind: 'api_key', keyId: row.id, name: row.name, role: row.role } : null, until: Date.now() + ttlMs };
         if (cache.size > 10_000) cache.clear();
         cache.set(hash, hit);

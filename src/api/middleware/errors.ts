@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, clientInputErrorOf, isUnavailableError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/errors.js';
+import { AppError, clientInputErrorOf, isUnavailableError, PermanentError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logging.js';
 
 const log = logger.child({ component: 'api' });
@@ -20,6 +20,13 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (err instanceof AppError) {
     sendProblem(res, err.status, err.code, err.message, err.details ?? {});
+    return;
+  }
+  if (err instanceof PermanentError) {
+    // A business rule refused the request (the same error a job would fail for good with): the
+    // client's to fix, so a 4xx with its message; the cause stays in the log only.
+    log.warn('request refused by a business rule', { code: err.code, err, cause: err.cause, method: req.method, path: req.path });
+    sendProblem(res, 422, err.code, err.message);
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

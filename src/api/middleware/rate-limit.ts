@@ -49,11 +49,31 @@ export function createRateLimits(store: RateLimitStore, config: Config): RateLim
   const windowMs = config.RATE_LIMIT_WINDOW_S * 1000;
   const authWindowMs = config.RATE_LIMIT_AUTH_WINDOW_S * 1000;
   const address = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  // This replica's own count of failures per address: the gate holds even when the shared store
+  // is slow or away (a flood must not get through because Redis is busy answering it).
+  const localFailures = new Map<string, { count: number; until: number }>();
+  const localFailuresOf = (ip: string): Hit | undefined => {
+    const f = localFailures.get(ip);
+    if (!f || f.until < Date.now()) return undefined;
+    return { count: f.count, resetMs: f.until - Date.now() };
+  };
+  const countLocalFailure = (ip: string) => {
+    const f = localFailures.get(ip);
+    if (!f || f.until < Date.now()) {
+      if (localFailures.size > 50_000) localFailures.clear();
+      localFailures.set(ip, { count: 1, until: Date.now() + authWindowMs });
+    } else f.count++;
+  };
 
   return {
     byAddress: async (req, res, next) => {
       const ip = address(req);
-      const [failures, hit] = await Promise.all([withinBudget(store.peek(`authfail:${ip}`)), withinBudget(store.hit(`addr:${ip}`, windowMs))]);
+      const local = localFailuresOf(ip);
+      const [shared, hit] = await Promise.all([
+        local && local.count >= config.RATE_LIMIT_AUTH_FAILURES ? Promise.resolve(undefined) : withinBudget(store.peek(`authfail:${ip}`)),
+        withinBudget(store.hit(`addr:${ip}`, windowMs)),
+      ]);
+      const failures = [local, shared].filter((f): f is Hit => f !== undefined).sort((a, b) => b.count - a.count)[0];
       if (failures && failures.count >= config.RATE_LIMIT_AUTH_FAILURES) {
         res.setHeader('RateLimit-Policy', `"auth-failures";q=${config.RATE_LIMIT_AUTH_FAILURES};w=${config.RATE_LIMIT_AUTH_WINDOW_S}`);
         res.setHeader('RateLimit', `"auth-failures";r=0;t=${seconds(failures.resetMs)}`);
@@ -62,7 +82,10 @@ export function createRateLimits(store: RateLimitStore, config: Config): RateLim
       res.on('finish', () => {
         // A browser's first request without credentials (Basic challenge) is not a failed guess.
         const sentCredentials = Boolean(req.headers.authorization || req.headers['x-api-key']);
-        if (res.statusCode === 401 && sentCredentials) void withinBudget(store.hit(`authfail:${ip}`, authWindowMs));
+        if (res.statusCode === 401 && sentCredentials) {
+          countLocalFailure(ip);
+          void withinBudget(store.hit(`authfail:${ip}`, authWindowMs));
+        }
       });
       if (hit) {
         setHeaders(res, 'per-address', config.RATE_LIMIT_PER_ADDRESS, config.RATE_LIMIT_WINDOW_S, hit);

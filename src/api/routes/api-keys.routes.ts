@@ -4,6 +4,9 @@ import { NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/db/repositories/api-keys.repository.js';
 import { ApiRouter, timestamp } from '../openapi.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { auditActorOf } from '../audit-actor.js';
 
 const ROLES = ['admin', 'deposito', 'negocio', 'ml_service', 'viewer'] as const;
 
@@ -27,8 +30,12 @@ export function apiKeysRouter({ db }: ApiDeps): Router {
     res.json({ items: await listApiKeys(db) });
   });
 
-  api.route('post', '/', { summary: 'Create an API key (shown once)', roles: [], body: createApiKeySchema, responses: { 201: createdKeySchema } }, async (_req, res, { body }) => {
-    const created = await createApiKey(db, body.name, body.role);
+  api.route('post', '/', { summary: 'Create an API key (shown once)', roles: [], body: createApiKeySchema, responses: { 201: createdKeySchema } }, async (req, res, { body }) => {
+    const created = await withTransaction(db, async (trx) => {
+      const key = await createApiKey(trx, body.name, body.role);
+      await recordAudit(trx, auditActorOf(req), { action: 'api_key.created', entityType: 'api_key', entityId: key.id, after: { name: body.name, role: body.role } });
+      return key;
+    });
     res.status(201).json({ ...created, name: body.name, role: body.role });
   });
 
@@ -38,9 +45,17 @@ export function apiKeysRouter({ db }: ApiDeps): Router {
     params: z.strictObject({ id: z.string().meta({ description: 'the numeric key id' }) }),
     responses: { 204: { description: 'revoked' } },
     errors: [404],
-  }, async (_req, res, { params }) => {
+  }, async (req, res, { params }) => {
     const id = Number(params.id);
-    if (!Number.isSafeInteger(id) || !(await revokeApiKey(db, id))) throw new NotFoundError('active api key', params.id);
+    const revoked =
+      Number.isSafeInteger(id) &&
+      (await withTransaction(db, async (trx) => {
+        const before = await trx.selectFrom('api_keys').select(['name', 'role']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        if (!before || !(await revokeApiKey(trx, id))) return false;
+        await recordAudit(trx, auditActorOf(req), { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before });
+        return true;
+      }));
+    if (!revoked) throw new NotFoundError('active api key', params.id);
     res.status(204).end();
   });
 

@@ -1,17 +1,13 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logging.js';
-import { withTransaction } from '../../shared/db/transaction.js';
-import { effectiveExpected, importIndexRows, listIndex, listRevisions, summarizeIndex, type ImportResult } from '../../shared/db/repositories/pricing-index.repository.js';
-import { INDEX_SERIES, parseIndexCsv, rowProblems, type IndexRow } from '../../shared/domain/pricing/index-series.js';
-import { formatPercent, parsePercentBp } from '../../shared/domain/pricing/rates.js';
-import { indexRunId } from '../../shared/jobs/inflation-updates.contract.js';
+import { ConflictError, ValidationError } from '../../shared/errors.js';
+import { listIndex, listRevisions, summarizeIndex } from '../../shared/db/repositories/pricing-index.repository.js';
+import { INDEX_SERIES, parseIndexCsv } from '../../shared/domain/pricing/index-series.js';
+import { formatPercent } from '../../shared/domain/pricing/rates.js';
+import { applyExpectedRate, importIndex, storeIndexRows } from '../../shared/use-cases/inflation-index.js';
 import { enqueueApplyIndex, enqueueIndexImport } from '../../producers/inflation-updates.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
-
-const log = logger.child({ component: 'api' });
 
 const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
 
@@ -61,24 +57,7 @@ const summaryView = (s: Awaited<ReturnType<typeof summarizeIndex>>[keyof Awaited
 export function inflationRouter({ db, producer, config }: ApiDeps): Router {
   const api = new ApiRouter('/v1/inflation-index');
 
-  /** Stores rows in one transaction; a new effective expected rate starts repricing every product. */
-  async function store(rows: IndexRow[]): Promise<ImportResult & { repricing: { runId: string; job: string } | null }> {
-    const result = await withTransaction(db, (trx) => importIndexRows(trx, rows));
-    return { ...result, repricing: result.expectedChanged ? await applyExpected() : null };
-  }
-
-  /** Queues repricing at the effective expected rate; one run per (period, revision), so repeating is harmless. */
-  async function applyExpected(): Promise<{ runId: string; job: string } | null> {
-    const rate = await effectiveExpected(db);
-    if (!rate) return null;
-    try {
-      const job = await enqueueApplyIndex(producer, rate);
-      return { runId: indexRunId(rate.period, rate.revision), job: `/v1/jobs/inflation-updates/${job}` };
-    } catch (err) {
-      log.warn('apply-index not enqueued', { period: rate.period, err });
-      throw new ServiceUnavailableError('the index is saved, but repricing could not be queued; POST /v1/inflation-index/apply once the queue is back');
-    }
-  }
+  const queue = { enqueueApplyIndex: (rate: Parameters<typeof enqueueApplyIndex>[1]) => enqueueApplyIndex(producer, rate) };
 
   api.route('get', '/', {
     summary: 'Index rows (official = backward-looking, expected = forward-looking) and per series the latest rate against its trailing 12-month mean',
@@ -95,18 +74,8 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
     body: indexRowsSchema,
     responses: { 200: importResultSchema },
     errors: [503],
-  }, async (_req, res, { body: input }) => {
-    const errors: { path: string; message: string }[] = [];
-    const seen = new Set<string>();
-    const rows = input.rows.map((r, i): IndexRow => {
-      const rateBp = parsePercentBp(r.rate);
-      for (const message of rowProblems(r.series, r.period, rateBp)) errors.push({ path: `rows.${i}`, message });
-      if (seen.has(`${r.series}/${r.period}`)) errors.push({ path: `rows.${i}`, message: `${r.series} ${r.period} appears twice` });
-      seen.add(`${r.series}/${r.period}`);
-      return { series: r.series, period: r.period, rateBp: rateBp ?? 0, source: r.source };
-    });
-    if (errors.length) throw new ValidationError(`nothing imported; fix these rows: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
-    res.json(await store(rows));
+  }, async (_req, res, { body }) => {
+    res.json(await importIndex(db, queue, body.rows));
   });
 
   api.route('post', '/import', {
@@ -128,7 +97,7 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
         errors.map((e) => ({ path: `line ${e.line}`, message: e.message })),
       );
     }
-    res.json(await store(rows));
+    res.json(await storeIndexRows(db, queue, rows));
   });
 
   api.route('post', '/apply', {
@@ -137,7 +106,7 @@ export function inflationRouter({ db, producer, config }: ApiDeps): Router {
     responses: { 202: z.strictObject({ repricing: repricingSchema }) },
     errors: [409, 503],
   }, async (_req, res) => {
-    const repricing = await applyExpected();
+    const repricing = await applyExpectedRate(db, queue);
     if (!repricing) throw new ConflictError('no_expected_rate', 'there is no expected series yet; POST rows with series "expected" first');
     res.status(202).json({ repricing });
   });

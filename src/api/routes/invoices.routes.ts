@@ -3,26 +3,14 @@ import multer from 'multer';
 import { z } from 'zod';
 import { enqueueExtraction, enqueuePosting } from '../../producers/invoice-ingest.producer.js';
 import { cuitDigits, isValidCuit } from '../../shared/domain/invoice/cuit.js';
-import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
+import { AppError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { InvoiceStatus } from '../../shared/db/database.js';
-import {
-  correctInvoice,
-  getInvoiceFile,
-  getInvoiceView,
-  listInvoices,
-  recordUpload,
-  requestPosting,
-  type InvoiceMime,
-} from '../../shared/db/repositories/invoices.repository.js';
-import { logger } from '../../shared/logging.js';
-import { withTransaction } from '../../shared/db/transaction.js';
+import { getInvoiceFile, getInvoiceView, listInvoices, type InvoiceMime } from '../../shared/db/repositories/invoices.repository.js';
+import { approveInvoicePrices, correctInvoiceLines, postInvoiceNow, receiveInvoice } from '../../shared/use-cases/invoices.js';
 import type { ApiDeps } from '../deps.js';
-import { findLocationId } from '../../shared/db/repositories/catalog.repository.js';
-import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval } from '../../shared/use-cases/invoice-approvals.js';
+import { auditHookOf } from '../audit-actor.js';
 import { parseInput } from '../middleware/validate.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
-
-const log = logger.child({ component: 'invoices-api' });
 
 const STATUSES = ['queued', 'extracting', 'needs_review', 'ready', 'posting', 'posted', 'failed', 'rejected'] as const;
 
@@ -54,8 +42,8 @@ const patchSchema = z.strictObject({
         lineNo: z.number().int().min(1),
         sku: z.string().trim().min(1).optional(),
         packUnits: z.number().int().min(1).max(1000).optional(),
-        quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with up to 3 places').optional(),
-        unitPrice: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal with up to 2 places').optional(),
+        quantity: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal with up to 9 digits and 3 places').optional(),
+        unitPrice: z.string().regex(/^\d{1,11}(\.\d{1,2})?$/, 'an amount up to 100,000,000,000 with up to 2 places').optional(),
       }),
     )
     .max(500)
@@ -124,6 +112,7 @@ const invoiceStateSchema = z.strictObject({ id: z.uuid(), status: statusSchema }
 export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
   const api = new ApiRouter('/v1/invoices');
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.INVOICE_MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  const queue = { isReady: () => producer.isReady(), enqueueExtraction: (id: string) => enqueueExtraction(producer, id), enqueuePosting: (id: string) => enqueuePosting(producer, id) };
   const saveOpts = { autoPostConfidence: config.INVOICE_AUTO_POST_CONFIDENCE, minMatchScore: config.INVOICE_MATCH_MIN_SCORE };
 
   const receiveFile = (req: Request, res: Response, next: NextFunction) => {
@@ -157,17 +146,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     const mimeType = sniffInvoiceType(file.buffer);
     if (!mimeType) throw new AppError(415, 'unsupported_file_type', 'send a PDF, JPEG, PNG or WebP file');
     const fields = parseInput(uploadFields, req.body ?? {}, 'form fields');
-    let locationId: number | null = null;
-    if (fields.location) {
-      locationId = (await findLocationId(db, fields.location)) ?? null;
-      if (locationId === null) throw new UnprocessableError('unknown_location', `no location with code ${fields.location}`);
-    }
-    // Fail before storing anything: the client retries the same file, which maps to the same invoice.
-    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; send the file again later');
-    const recorded = await recordUpload(db, { bytes: file.buffer, mimeType, supplierCuit: fields.supplierCuit ?? null, locationId });
-    if (recorded.status === 'queued') {
-      await enqueueExtraction(producer, recorded.id).catch((err) => log.warn('enqueue failed after intake; the reconciler will deliver it', { invoiceId: recorded.id, err }));
-    }
+    const recorded = await receiveInvoice(db, queue, { bytes: file.buffer, mimeType, supplierCuit: fields.supplierCuit ?? null, location: fields.location ?? null });
     res
       .status(recorded.created ? 202 : 200)
       .location(`/v1/invoices/${recorded.id}`)
@@ -219,20 +198,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     errors: [404, 409, 422],
   }, async (req, res, { params, body: patch }) => {
     const { id } = params;
-    const touched = (patch.lines ?? []).filter((l) => l.unitPrice !== undefined || l.quantity !== undefined || l.packUnits !== undefined || l.sku !== undefined).map((l) => l.lineNo);
-    const result = await withTransaction(db, async (trx) => {
-      const r = await correctInvoice(trx, id, patch, saveOpts);
-      if (r !== 'ok') return r;
-      // A deposito may fix matches and counts, not move costs (and so prices) past the band.
-      await assertMayCorrect(trx, id, req.principal!.role, config.INVOICE_COST_BAND_PCT, touched);
-      if (touched.length) await clearPriceApproval(trx, id);
-      return r;
-    });
-    if (result === 'not_found') throw new NotFoundError('invoice', id);
-    if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
-    if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
-    if (typeof result === 'object' && 'unknownLine' in result) throw new UnprocessableError('unknown_line', `the invoice has no line ${result.unknownLine}`);
-    res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
+    res.json(await correctInvoiceLines(db, id, patch, { role: req.principal!.role, costBandPct: config.INVOICE_COST_BAND_PCT }, saveOpts, auditHookOf(req)));
   });
 
   api.route('post', '/:id/approve-prices', {
@@ -242,11 +208,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     responses: { 200: invoiceSchema },
     errors: [404, 409],
   }, async (req, res, { params }) => {
-    const { id } = params;
-    const approval = await approvePrices(db, id, req.principal!.name);
-    if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
-    if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
-    res.json(await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE));
+    res.json(await approveInvoicePrices(db, params.id, req.principal!.name, { minMatchScore: config.INVOICE_MATCH_MIN_SCORE, costBandPct: config.INVOICE_COST_BAND_PCT }, auditHookOf(req)));
   });
 
   api.route('post', '/:id/post', {
@@ -257,17 +219,8 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     errors: [404, 409, 503],
   }, async (req, res, { params }) => {
     const { id } = params;
-    await assertMayPost(db, id, req.principal!.role, config.INVOICE_COST_BAND_PCT);
-    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry');
-    const request = await requestPosting(db, id);
-    if (request.kind === 'not_found') throw new NotFoundError('invoice', id);
-    if (request.kind === 'already') return void res.status(request.status === 'posted' ? 200 : 202).json({ id, status: request.status });
-    if (request.kind === 'not_ready') {
-      throw new ConflictError('invoice_not_ready', `an invoice is posted from needs_review or ready with every line matched to a product (status ${request.status}, ${request.unmatched} unmatched lines); correct it with PATCH first`);
-    }
-    // The explicit command of a reviewer: every line has a product, so it goes out as is.
-    await enqueuePosting(producer, id);
-    res.status(202).json({ id, status: 'posting' });
+    const posting = await postInvoiceNow(db, queue, id, { role: req.principal!.role, name: req.principal!.name, costBandPct: config.INVOICE_COST_BAND_PCT }, auditHookOf(req));
+    res.status(posting.status === 'posted' ? 200 : 202).json(posting);
   });
 
   return api.router;

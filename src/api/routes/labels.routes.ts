@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { csvField } from '../../shared/csv.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { getLabelBatch, listLabelBatches, listLabelItems, type LabelItem } from '../../shared/db/repositories/pricing-views.repository.js';
 import type { ApiDeps } from '../deps.js';
@@ -20,7 +21,6 @@ const CSV_COLUMNS: [string, (i: LabelItem) => string | null][] = [
   ['previous_price', (i) => i.previousPrice],
 ];
 
-const csvField = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 const batchSchema = z
   .strictObject({ id: z.int(), runId: z.string(), reason: z.string(), trigger: z.string(), productCount: z.int(), createdAt: timestamp })

@@ -1,24 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
-import { NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logging.js';
+import { categoryName, categoryProblem, MAX_MONEY_CENTS, MAX_MONEY_PESOS } from '../../shared/validation.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf, auditHookOf } from '../audit-actor.js';
+import { NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { withTransaction } from '../../shared/db/transaction.js';
-import { recordReplacementCost, listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
+import { listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
+import { changeProductPricing, startRepricingRun } from '../../shared/use-cases/pricing.js';
 import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
-import { createRun, getRun, listRuns, markEnqueued, runMatches, type RunScope } from '../../shared/db/repositories/pricing-runs.repository.js';
-import { getProductPricing, listMargins, listPriceHistory, updateProductTaxes } from '../../shared/db/repositories/pricing-views.repository.js';
-import { findProductId, findProductIdsBySku } from '../../shared/db/repositories/catalog.repository.js';
-import { parsePercentBp, formatPercent } from '../../shared/domain/pricing/rates.js';
+import { getRun, listRuns } from '../../shared/db/repositories/pricing-runs.repository.js';
+import { getProductPricing, listMargins, listPriceHistory } from '../../shared/db/repositories/pricing-views.repository.js';
+import { findProductId } from '../../shared/db/repositories/catalog.repository.js';
+import { parsePercentBp } from '../../shared/domain/pricing/rates.js';
 import { parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
 import { priceRecalculationsContract, runIdSchema, runJobId } from '../../shared/jobs/price-recalculations.contract.js';
 import { enqueueRepricing, enqueueRunFlow } from '../../producers/price-recalculations.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
-
-const log = logger.child({ component: 'api' });
 
 const percent = (what: string, min: number, max: number, maxInclusive = true) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -42,7 +41,7 @@ const pesos = (what: string) =>
 export const recalculateSchema = z
   .strictObject({
     skus: z.array(z.string().trim().min(1).max(64)).min(1).max(10_000).optional(),
-    category: z.string().trim().toLowerCase().min(1).max(60).optional(),
+    category: categoryName.optional(),
     all: z.literal(true).optional(),
     reason: z.string().trim().min(1).max(200),
     /** Ignore each rule's maximum change per run. */
@@ -213,6 +212,11 @@ const jobLink = (runId: string) => {
 /** `/v1/prices`: repricing runs, a product's pricing and its history. */
 export function pricesRouter({ db, producer, config }: ApiDeps): Router {
   const api = new ApiRouter('/v1/prices');
+  const queue = {
+    isReady: () => producer.isReady(),
+    enqueueRunFlow: (run: Parameters<typeof enqueueRunFlow>[1]) => enqueueRunFlow(producer, run),
+    enqueueRepricing: (job: Parameters<typeof enqueueRepricing>[1]) => enqueueRepricing(producer, job),
+  };
 
   api.route('post', '/recalculate', {
     summary: 'Start a repricing run over skus, a category or all products',
@@ -223,39 +227,10 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
     responses: { 202: { description: 'run planned and queued', schema: z.strictObject({ run: runSchema, job: jobLinkSchema }), headers: { Location: 'the run', 'Idempotent-Replayed': 'true when the key or runId was seen before' } } },
     errors: [422, 503],
   }, async (req, res, { body: input }) => {
-    const key = idempotencyKeyOf(req);
-    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry with the same Idempotency-Key');
-    let scope: RunScope;
-    if (input.skus) {
-      const skus = [...new Set(input.skus)];
-      const found = await findProductIdsBySku(db, skus);
-      const missing = skus.filter((s) => !found.has(s));
-      if (missing.length) throw new UnprocessableError('unknown_sku', `no products with sku ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`, { missing });
-      scope = { kind: 'products', productIds: [...found.values()] };
-    } else if (input.category) scope = { kind: 'category', category: input.category };
-    else scope = { kind: 'all' };
-
-    const plan = await withTransaction(db, (trx) =>
-      createRun(
-        trx,
-        { id: input.runId ?? randomUUID(), idempotencyKey: key ?? null, trigger: 'api', scope, reason: input.reason, forced: input.force, requestedBy: req.principal?.name ?? null },
-        config.PRICING_CHUNK_SIZE,
-      ),
-    );
-    if (!plan.created && !(await runMatches(db, plan.id, { scope, reason: input.reason, forced: input.force }))) {
-      throw new UnprocessableError('idempotency_key_reused', `run ${plan.id} was started with this ${key ? 'Idempotency-Key' : 'runId'} for a different request; use a new one for a new run`);
-    }
-    if (plan.status === 'planned') {
-      try {
-        await enqueueRunFlow(producer, plan);
-        await markEnqueued(db, plan.id);
-      } catch (err) {
-        // The run is durable; the scheduled reconciler sends it when Redis is back.
-        log.warn('price run flow not enqueued; the reconciler will send it', { runId: plan.id, err });
-      }
-    }
-    if (!plan.created) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(202).location(`/v1/price-runs/${plan.id}`).json({ run: await getRun(db, plan.id), job: jobLink(plan.id) });
+    const request = { ...input, idempotencyKey: idempotencyKeyOf(req) ?? null, requestedBy: req.principal?.name ?? null };
+    const { run, created } = await startRepricingRun(db, queue, request, config.PRICING_CHUNK_SIZE);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(202).location(`/v1/price-runs/${run.id}`).json({ run, job: jobLink(run.id) });
   });
 
   api.route('get', '/:sku', {
@@ -282,26 +257,16 @@ export function pricesRouter({ db, producer, config }: ApiDeps): Router {
       }),
     },
     errors: [404, 503],
-  }, async (_req, res, { params: { sku }, body: p }) => {
-    const productId = await findProductId(db, sku);
-    if (productId === undefined) throw new NotFoundError('product', sku);
-    const recorded = await withTransaction(db, async (trx) => {
-      await updateProductTaxes(trx, productId, {
-        ...(p.ivaRate !== undefined && { ivaRatePct: formatPercent(p.ivaRate) }),
-        ...(p.internalTaxRate !== undefined && { internalTaxPct: formatPercent(p.internalTaxRate) }),
-        ...(p.netContent !== undefined && { netContent: p.netContent === null ? null : { quantity: String(p.netContent.quantity), unit: p.netContent.unit } }),
-      });
-      return p.replacementCost === undefined ? null : recordReplacementCost(trx, productId, p.replacementCost, p.source, { bandsPct: config.COST_ALERT_BANDS_PCT });
-    });
-    let repricing = null;
-    if (p.reprice) {
-      if (!producer.isReady()) throw new ServiceUnavailableError('saved, but the job queue is unreachable to reprice now; send reprice again or run POST /v1/prices/recalculate');
-      const runId = `manual-${randomUUID()}`;
-      await enqueueRepricing(producer, { productIds: [productId], reason: `manual change of ${sku}`, runId });
-      repricing = { runId, href: `/v1/price-runs/${runId}` };
-    }
-    const { id: _id, ...view } = (await getProductPricing(db, sku))!;
-    res.json({ ...view, costAlert: recorded?.alertId ? { id: recorded.alertId, bandPct: recorded.change.bandPct, sellingAtLoss: recorded.change.sellingAtLoss } : null, repricing });
+  }, async (req, res, { params: { sku }, body: p }) => {
+    const change = {
+      replacementCostCents: p.replacementCost,
+      ivaRateBp: p.ivaRate,
+      internalTaxRateBp: p.internalTaxRate,
+      netContent: p.netContent === undefined ? undefined : p.netContent && { quantity: String(p.netContent.quantity), unit: p.netContent.unit },
+      source: p.source,
+      reprice: p.reprice,
+    };
+    res.json(await changeProductPricing(db, queue, sku, change, { bandsPct: config.COST_ALERT_BANDS_PCT }, auditHookOf(req)));
   });
 
   api.route('get', '/:sku/history', {
@@ -353,7 +318,8 @@ export function priceRunsRouter({ db, producer }: ApiDeps): Router {
 
 const categoryParam = (raw: string) => {
   const category = raw.trim().toLowerCase();
-  if (!category || category.length > 60) throw new ValidationError('the category in the path is invalid', [{ path: 'category', message: '1 to 60 characters' }]);
+  const problem = categoryProblem(category);
+  if (problem) throw new ValidationError(`the category in the path is invalid: ${problem}`, [{ path: 'category', message: problem }]);
   return category === 'default' ? DEFAULT_RULE_CATEGORY : category;
 };
 
@@ -369,9 +335,14 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     params: categoryParams,
     body: ruleSchema,
     responses: { 200: ruleViewSchema },
-  }, async (_req, res, { params, body: r }) => {
+  }, async (req, res, { params, body: r }) => {
     const category = categoryParam(params.category);
-    await upsertRule(db, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+    await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      await upsertRule(trx, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
+      const after = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).executeTakeFirst();
+      await recordAudit(trx, auditActorOf(req), { action: before ? 'pricing_rule.changed' : 'pricing_rule.created', entityType: 'pricing_rule', entityId: category, before, after });
+    });
     const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
     res.json(view);
   });
@@ -381,10 +352,16 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     params: categoryParams,
     responses: { 204: { description: 'deleted' } },
     errors: [404, 422],
-  }, async (_req, res, { params }) => {
+  }, async (req, res, { params }) => {
     const category = categoryParam(params.category);
     if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
-    if (!(await deleteRule(db, category))) throw new NotFoundError('pricing rule', category);
+    const deleted = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      if (!(await deleteRule(trx, category))) return false;
+      await recordAudit(trx, auditActorOf(req), { action: 'pricing_rule.deleted', entityType: 'pricing_rule', entityId: category, before });
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('pricing rule', category);
     res.status(204).end();
   });
   return api.router;

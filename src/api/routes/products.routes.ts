@@ -1,5 +1,9 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { categoryName } from '../../shared/validation.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { withTransaction } from '../../shared/db/transaction.js';
+import { auditActorOf } from '../audit-actor.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { createProduct, findProductSummary, getProduct, listProducts, updateProduct } from '../../shared/db/repositories/catalog.repository.js';
 import { productKardex, productStockHistory } from '../../shared/db/repositories/reports.repository.js';
@@ -15,7 +19,7 @@ const nonNegativeQuantity = z
 
 const productFields = {
   name: z.string().trim().min(1).max(200),
-  category: z.string().trim().toLowerCase().min(1).max(60),
+  category: categoryName,
   barcode: z.string().trim().regex(/^\d{6,14}$/, 'must be 6 to 14 digits (EAN/UPC)').nullable().optional(),
   reorderPoint: nonNegativeQuantity.optional(),
   allowNegativeStock: z.boolean().optional(),
@@ -136,8 +140,13 @@ export function productsRouter({ db }: ApiDeps): Router {
     body: createProductSchema,
     responses: { 201: productSchema },
     errors: [409],
-  }, async (_req, res, { body: p }) => {
-    const created = await createProduct(db, { sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorderPoint: p.reorderPoint ?? '0', allowNegativeStock: p.allowNegativeStock ?? false });
+  }, async (req, res, { body: p }) => {
+    const created = await withTransaction(db, async (trx) => {
+      const values = { sku: p.sku, name: p.name, category: p.category, unit: p.unit, barcode: p.barcode ?? null, reorderPoint: p.reorderPoint ?? '0', allowNegativeStock: p.allowNegativeStock ?? false };
+      if (!(await createProduct(trx, values))) return false;
+      await recordAudit(trx, auditActorOf(req), { action: 'product.created', entityType: 'product', entityId: p.sku, after: values });
+      return true;
+    });
     if (!created) throw new ConflictError('sku_taken', `a product with sku ${p.sku} already exists; PATCH /v1/products/${p.sku} to change it`);
     res.status(201).location(`/v1/products/${encodeURIComponent(p.sku)}`).json(await getProduct(db, p.sku));
   });
@@ -183,8 +192,16 @@ export function productsRouter({ db }: ApiDeps): Router {
     body: updateProductSchema,
     responses: { 200: productSchema },
     errors: [404],
-  }, async (_req, res, { params: { sku }, body }) => {
-    if (!(await updateProduct(db, sku, body))) throw new NotFoundError('product', sku);
+  }, async (req, res, { params: { sku }, body }) => {
+    const columns = ['name', 'category', 'barcode', 'reorder_point', 'allow_negative_stock'] as const;
+    const updated = await withTransaction(db, async (trx) => {
+      const before = await trx.selectFrom('products').select(columns).where('sku', '=', sku).forUpdate().executeTakeFirst();
+      if (!before || !(await updateProduct(trx, sku, body))) return false;
+      const after = await trx.selectFrom('products').select(columns).where('sku', '=', sku).executeTakeFirstOrThrow();
+      await recordAudit(trx, auditActorOf(req), { action: 'product.changed', entityType: 'product', entityId: sku, before, after });
+      return true;
+    });
+    if (!updated) throw new NotFoundError('product', sku);
     res.json(await getProduct(db, sku));
   });
 

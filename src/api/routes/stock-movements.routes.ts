@@ -1,32 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { isoDateTime, MAX_MONEY_CENTS, MAX_MONEY_PESOS, MAX_MOVEMENT_QUANTITY } from '../../shared/validation.js';
-
-const MAX_MOVEMENT_MILLI = BigInt(MAX_MOVEMENT_QUANTITY) * 1000n;
-import { ServiceUnavailableError, UnprocessableError, ValidationError, NotFoundError } from '../../shared/errors.js';
-import { logger } from '../../shared/logging.js';
-import { resolveCatalogRefs } from '../../shared/db/repositories/catalog.repository.js';
-import {
-  getBatch,
-  getBatchMovements,
-  getMovement,
-  listLedger,
-  recordBatch,
-  recordMovement,
-  type MovementView,
-  type NewMovement,
-  type SubmittedMovement,
-} from '../../shared/db/repositories/movements.repository.js';
-import { formatMoney, formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
+import { ValidationError, NotFoundError } from '../../shared/errors.js';
+import { getBatch, getBatchMovements, getMovement, listLedger, type MovementView, type SubmittedMovement } from '../../shared/db/repositories/movements.repository.js';
+import { formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
 import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
-import { enqueueBatch, enqueueMovement } from '../../producers/stock-movements.producer.js';
+import { createMovementIntake, generatedKey } from '../../shared/use-cases/movements.js';
+import { enqueueBatch, enqueueMovement, enqueueMovements } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
-import { createMovementIntake } from '../movement-intake.js';
 import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
-const log = logger.child({ component: 'api' });
+const MAX_MOVEMENT_MILLI = BigInt(MAX_MOVEMENT_QUANTITY) * 1000n;
+
 
 export const MOVEMENT_TYPES = ['sale', 'receipt', 'adjustment', 'count', 'transfer'] as const;
 const locationCode = z.string().trim().toUpperCase().min(1).max(32);
@@ -156,35 +142,6 @@ function preferWait(req: Request, max: number): number {
   return m ? Math.min(Number(m[1]), max) : 0;
 }
 
-/** Resolves SKUs and locations; unknown ones, or fractions of unit-counted products, are a 422 listing each. */
-async function resolve(db: ApiDeps['db'], inputs: MovementInput[], pathOf: (i: number) => string): Promise<NewMovement[]> {
-  const refs = await resolveCatalogRefs(db, inputs.map((m) => m.sku), inputs.flatMap((m) => [m.location, ...(m.toLocation ? [m.toLocation] : [])]));
-  const errors: { path: string; message: string }[] = [];
-  const out = inputs.map((m, i) => {
-    const product = refs.products.get(m.sku);
-    const from = refs.locations.get(m.location);
-    const to = m.toLocation ? refs.locations.get(m.toLocation) : null;
-    if (!product) errors.push({ path: `${pathOf(i)}sku`, message: `no product with sku ${m.sku}` });
-    if (from === undefined) errors.push({ path: `${pathOf(i)}location`, message: `no location ${m.location}` });
-    if (to === undefined) errors.push({ path: `${pathOf(i)}toLocation`, message: `no location ${m.toLocation}` });
-    const q = parseQuantity(m.quantity)!;
-    if (product?.unit === 'unit' && q % 1000n !== 0n) errors.push({ path: `${pathOf(i)}quantity`, message: `${m.sku} is counted in units; the quantity must be whole` });
-    return {
-      type: m.type,
-      productId: product?.id ?? 0,
-      locationId: from ?? 0,
-      toLocationId: to ?? null,
-      quantity: formatQuantity(q),
-      unitCostCents: m.unitCost === undefined ? null : parseMoney(m.unitCost)!,
-      reason: m.reason ?? null,
-      reference: m.reference ?? null,
-      occurredAt: m.occurredAt ? new Date(m.occurredAt) : new Date(),
-    };
-  });
-  if (errors.length) throw new UnprocessableError('unknown_reference', `fix these and send again: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
-  return out;
-}
-
 function toSubmitted(m: MovementInput): SubmittedMovement {
   return {
     type: m.type,
@@ -198,29 +155,6 @@ function toSubmitted(m: MovementInput): SubmittedMovement {
     occurredAt: m.occurredAt ? new Date(m.occurredAt) : new Date(),
   };
 }
-
-/** The representation of a just-recorded movement, the same as GET /v1/stock-movements/:id returns. */
-const queuedView = (id: string, key: string, m: SubmittedMovement, createdAt: Date): MovementView => ({
-  id,
-  idempotencyKey: key,
-  batchId: null,
-  status: 'queued',
-  reason: null,
-  detail: null,
-  type: m.type,
-  sku: m.sku,
-  location: m.location,
-  toLocation: m.toLocation,
-  quantity: m.quantity,
-  unitCost: m.unitCostCents === null ? null : formatMoney(m.unitCostCents),
-  adjustmentReason: m.type === 'adjustment' ? m.reason : null,
-  reference: m.reference,
-  occurredAt: m.occurredAt,
-  createdAt,
-  processedAt: null,
-  balanceAfter: null,
-  toBalanceAfter: null,
-});
 
 const statusCode = (v: MovementView) => (v.status === 'applied' ? 201 : v.status === 'rejected' ? 409 : 202);
 
@@ -239,20 +173,14 @@ function batchView(id: string, atomic: boolean | undefined, movements: MovementV
 
 export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps): Router {
   const api = new ApiRouter('/v1/stock-movements');
-  const intake = createMovementIntake(db, producer);
+  const intake = createMovementIntake(db, {
+    isReady: () => producer.isReady(),
+    enqueueMovements: (ids) => enqueueMovements(producer, ids),
+    enqueueMovement: (id) => enqueueMovement(producer, id),
+    enqueueBatch: (id) => enqueueBatch(producer, id),
+  });
 
-  const requireRedis = () => {
-    // Fail fast before writing anything: the client retries with the same Idempotency-Key.
-    if (!producer.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; retry with the same Idempotency-Key');
-  };
-  const send = async <T>(what: string, fn: () => Promise<T>) => {
-    try {
-      await fn();
-    } catch (err) {
-      // The request is already durable in PostgreSQL; the reconciler delivers it later.
-      log.warn('enqueue failed after intake; the reconciler will deliver it', { what, err });
-    }
-  };
+  /** `Prefer: wait=N`: waits (at most N s) until `check` says the job's outcome is recorded. */
   const waitOutcome = async (req: Request, res: Response, jobId: string, check: () => Promise<boolean>) => {
     const wait = preferWait(req, config.MAX_PREFER_WAIT_S);
     if (wait <= 0) return;
@@ -262,7 +190,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
 
   api.route('post', '/', {
     summary: 'Submit a movement',
-    description: 'Answers 202 (queued) at once; with `Prefer: wait=N` 201 (applied) or 409 (rejected, with the reason) once the worker decided.',
+    description: 'Answers 202 (queued) at once; with `Prefer: wait=N` 201 (applied) or 409 (rejected, with the reason) once the worker decided. A fraction of a product counted in units is a 400 `invalid_quantity`; an unknown SKU or location a 422 `unknown_reference`.',
     roles: ['deposito'],
     headers: intakeHeaders,
     body: movementInputSchema,
@@ -272,32 +200,12 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
       409: { description: 'rejected, with the reason (with Prefer: wait)', schema: movementSchema, headers: intakeResponseHeaders },
     },
     errors: [422, 503],
-  }, async (req, res, { body: input }) => {
-    const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
-    requireRedis();
-    const submitted = toSubmitted(input);
-    // Fast path: resolve and record in one statement; the slow path explains what went wrong.
-    const inserted = await intake(key, submitted);
-    let id: string;
-    let replayed = false;
-    let view: MovementView | undefined;
-    if (inserted) {
-      id = inserted.id;
-      view = queuedView(id, key, submitted, inserted.createdAt);
-    } else {
-      const [movement] = await resolve(db, [input], () => '');
-      const rec = await recordMovement(db, key, movement!);
-      if (rec.kind === 'key_reused') {
-        throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different request (${rec.value.id}); use a new key for a new movement`);
-      }
-      id = rec.value.id;
-      replayed = rec.kind === 'replayed';
-    }
-    if (!inserted) await send(id, () => enqueueMovement(producer, id));
-    view ??= (await getMovement(db, id))!;
-    await waitOutcome(req, res, movementJobId(id), async () => (view = (await getMovement(db, id))!).status !== 'queued');
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(statusCode(view)).location(`/v1/stock-movements/${id}`).json(view);
+  }, async (req, res, { body }) => {
+    const submitted = await intake.submitMovement(idempotencyKeyOf(req) ?? generatedKey(), toSubmitted(body));
+    let view = submitted.view;
+    await waitOutcome(req, res, movementJobId(submitted.id), async () => (view = (await getMovement(db, submitted.id))!).status !== 'queued');
+    if (submitted.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(statusCode(view)).location(`/v1/stock-movements/${submitted.id}`).json(view);
   });
 
   api.route('post', '/batch', {
@@ -310,20 +218,12 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
       202: { description: 'queued', schema: batchSchema, headers: intakeResponseHeaders },
     },
     errors: [422, 503],
-  }, async (req, res, { body: input }) => {
-    const key = idempotencyKeyOf(req) ?? `auto-${randomUUID()}`;
-    requireRedis();
-    const movements = await resolve(db, input.movements, (i) => `movements.${i}.`);
-    const rec = await recordBatch(db, key, input.atomic, movements);
-    if (rec.kind === 'key_reused') {
-      throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different batch (${rec.value.id}); use a new key`);
-    }
-    const id = rec.value.id;
-    await send(id, () => enqueueBatch(producer, id));
+  }, async (req, res, { body }) => {
+    const { id, replayed } = await intake.submitBatch(idempotencyKeyOf(req) ?? generatedKey(), body.atomic, body.movements.map(toSubmitted));
     let items = await getBatchMovements(db, id);
     await waitOutcome(req, res, batchJobId(id), async () => !(items = await getBatchMovements(db, id)).some((m) => m.status === 'queued'));
-    if (rec.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
-    const view = batchView(id, input.atomic, items);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    const view = batchView(id, body.atomic, items);
     res.status(view.status === 'queued' ? 202 : 200).location(`/v1/stock-movements/batches/${id}`).json(view);
   });
 

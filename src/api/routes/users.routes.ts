@@ -4,6 +4,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/domain/au
 import { ValidationError } from '../../shared/errors.js';
 import { listUsers } from '../../shared/db/repositories/users.repository.js';
 import { createUser, updateUser } from '../../shared/use-cases/users.js';
+import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
+import { auditActorOf } from '../audit-actor.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, timestamp } from '../openapi.js';
 
@@ -53,8 +55,8 @@ export function usersRouter({ db }: ApiDeps): Router {
     body: createUserSchema,
     responses: { 201: { description: 'created', schema: userSchema, headers: { Location: 'the user' } } },
     errors: [409],
-  }, async (_req, res, { body: input }) => {
-    const user = await createUser(db, input);
+  }, async (req, res, { body: input }) => {
+    const user = await createUser(db, input, (trx, change) => recordAudit(trx, auditActorOf(req), change));
     res.status(201).location(`/v1/users/${user.id}`).json(user);
   });
 
@@ -65,9 +67,9 @@ export function usersRouter({ db }: ApiDeps): Router {
     body: updateUserSchema,
     responses: { 200: userSchema.extend({ sessionsRevoked: z.int() }) },
     errors: [404, 409],
-  }, async (_req, res, { params, body: input }) => {
+  }, async (req, res, { params, body: input }) => {
     const id = userId(params.id);
-    const { user, sessionsRevoked } = await updateUser(db, id, input);
+    const { user, sessionsRevoked } = await updateUser(db, id, input, (trx, change) => recordAudit(trx, auditActorOf(req), change));
     res.json({ ...user, sessionsRevoked });
   });
 

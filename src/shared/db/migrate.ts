@@ -1,13 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, sql, type Kysely } from 'kysely';
+import { FileMigrationProvider, Migrator, sql } from 'kysely';
 import pg from 'pg';
+import type { Database } from './database.js';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
 /** Applies every pending migration in `migrations/` (numbered, forward-only). */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Database): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
@@ -45,7 +46,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-export async function databaseIsEmpty(db: Kysely<any>): Promise<boolean> {
+export async function databaseIsEmpty(db: Database): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM products`.execute(db);
   return (rows[0]?.n ?? 0) === 0;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { withTransaction } from '../db/transaction.js';
 import { applyMovementGroup } from '../db/repositories/movements.repository.js';
@@ -61,6 +62,9 @@ export async function seedDemoData(db: Database, { createAdminKey = true, withSa
   // A year of simulated sales at the store, through the ledger, so forecasts appear right away.
   const salon = await db.selectFrom('locations').select('id').where('code', '=', 'SALON').executeTakeFirst();
   const history = salon && withSalesHistory ? await seedSimulatedSales(db, { locationId: salon.id, days: 365, seed: 1 }) : undefined;
+  // Fresh statistics for the tables just filled: without them the planner takes the new ledger for
+  // a few rows and the first daily-sales refresh runs nested loops (20 s instead of 0.2 s).
+  await sql`ANALYZE`.execute(db);
   const hasAdmin = await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).executeTakeFirst();
   const seeded = { ...result, salesHistoryMovements: (history?.sales ?? 0) + (history?.receipts ?? 0) };
   if (!hasAdmin && createAdminKey) return { ...seeded, adminKey: (await createApiKey(db, 'demo admin', 'admin')).key };

@@ -58,3 +58,11 @@ function numberToPlain(n: number): string | undefined {
   const s = String(n);
   return /e/i.test(s) ? undefined : s;
 }
+
+/**
+ * The whole-units rule: products counted in units move in whole numbers (kg and l take 3
+ * decimals). `milli` is the quantity in thousandths, as `parseQuantity` returns it.
+ */
+export function breaksWholeUnits(unit: string, milli: bigint): boolean {
+  return unit === 'unit' && milli % 1000n !== 0n;
+}

@@ -3,8 +3,9 @@
  * each movement's outcome and the ledger legs to write. The worker locks the balances, calls
  * this, and writes the result in the same transaction.
  */
-import type { MovementType } from '../db/database.js';
 import { formatQuantity as fmt, MAX_QUANTITY_MILLI } from './quantity.js';
+
+export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
 
 export interface MovementToApply {
   id: string;

@@ -62,7 +62,7 @@ export async function assertMayPost(db: Database, invoiceId: string, role: Role,
 }
 
 /** Records a price role's approval of the invoice's costs. */
-export async function approvePrices(db: Database, invoiceId: string, approvedBy: string): Promise<{ kind: 'ok' } | { kind: 'not_found' } | { kind: 'not_editable'; status: string }> {
+export async function approvePrices(db: Database | Transaction<DB>, invoiceId: string, approvedBy: string): Promise<{ kind: 'ok' } | { kind: 'not_found' } | { kind: 'not_editable'; status: string }> {
   const r = await db.updateTable('invoices').set({ prices_approved_by: approvedBy, prices_approved_at: new Date() }).where('id', '=', invoiceId).where('status', 'in', ['needs_review', 'ready']).executeTakeFirst();
   if (Number(r.numUpdatedRows) > 0) return { kind: 'ok' };
   const inv = await db.selectFrom('invoices').select('status').where('id', '=', invoiceId).executeTakeFirst();

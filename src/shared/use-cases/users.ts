@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database, Role } from '../db/database.js';
 import { withTransaction, pgErrorCode } from '../db/transaction.js';
+import type { AuditHook } from '../db/repositories/audit.repository.js';
 import { passwordProblem } from '../domain/auth.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { clearFailures, countOtherActiveAdmins, findUserCredentials, insertUser, lockUser, revokeUserSessions, updateUserRow, type UserView } from '../db/repositories/users.repository.js';
@@ -12,12 +13,16 @@ function checkPassword(password: string, username: string): void {
 }
 
 /** Creates a user (admin use). The username is stored in lower case. */
-export async function createUser(db: Database, input: { username: string; displayName: string; role: Role; password: string }): Promise<UserView> {
+export async function createUser(db: Database, input: { username: string; displayName: string; role: Role; password: string }, audit?: AuditHook): Promise<UserView> {
   const username = input.username.trim().toLowerCase();
   checkPassword(input.password, username);
   const passwordHash = await hashPassword(input.password);
   try {
-    return await insertUser(db, { username, displayName: input.displayName, role: input.role, passwordHash });
+    return await withTransaction(db, async (trx) => {
+      const user = await insertUser(trx, { username, displayName: input.displayName, role: input.role, passwordHash });
+      await audit?.(trx, { action: 'user.created', entityType: 'user', entityId: user.id, after: user });
+      return user;
+    });
   } catch (err) {
     if (pgErrorCode(err) === '23505') throw new ConflictError('username_taken', `a user named ${username} already exists; PATCH /v1/users/:id to change it`);
     throw err;
@@ -36,7 +41,7 @@ export interface UserChange {
  * transaction (a new password also lifts a sign-in lock on the username); the last active admin
  * cannot be deactivated or demoted.
  */
-export async function updateUser(db: Database, id: number, change: UserChange): Promise<{ user: UserView; sessionsRevoked: number }> {
+export async function updateUser(db: Database, id: number, change: UserChange, audit?: AuditHook): Promise<{ user: UserView; sessionsRevoked: number }> {
   const existing = await findUserById(db, id);
   if (change.password !== undefined) checkPassword(change.password, existing.username);
   // Slow hashing before the transaction opens.
@@ -56,6 +61,7 @@ export async function updateUser(db: Database, id: number, change: UserChange): 
       // A new password from an admin also lifts a lock on the username (the person was told the new one).
       await clearFailures(trx, { scope: 'username', key: current.username });
     }
+    await audit?.(trx, { action: 'user.changed', entityType: 'user', entityId: id, before: current, after: { ...user, passwordChanged: passwordHash !== undefined } });
     return { user, sessionsRevoked };
   });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
-import type { DB, Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
+import type { Database, ForecastsTable, ReorderSuggestionsTable } from '../../shared/db/database.js';
 import {
   activateModelVersion,
   getActiveModelVersion,
@@ -14,11 +14,12 @@ import {
   type ForecastTarget,
 } from '../../shared/db/repositories/forecasts.repository.js';
 import { epochDay, isoDay } from '../../shared/domain/forecast/calendar.js';
-import { FEATURE_COUNT, FEATURE_NAMES, MAX_HORIZON, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
+import { FEATURE_COUNT, FEATURE_NAMES, type DemandSeries, type FeatureContext } from '../../shared/domain/forecast/features.js';
 import { buildInflationIndex } from '../../shared/domain/forecast/inflation.js';
-import { buildInferenceBatch, categoryIndexer, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
+import { buildInferenceBatch, categoryIndexer, servedPlan, serveForecasts, type ForecastModel, type ServingPlan, type ValidationReport } from '../../shared/domain/forecast/model.js';
 import type { GbtParams } from '../../shared/domain/forecast/gbt.js';
-import { loadOnnxForecaster, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { loadOnnxForecaster, measureOnnxParity, type OnnxForecaster } from '../../shared/domain/forecast/onnx-runner.js';
+import { trainingDaysNeeded } from '../../shared/domain/forecast/backtest.js';
 import { suggestReorder } from '../../shared/domain/forecast/reorder.js';
 import { packHistory } from '../../shared/domain/forecast/training.js';
 import { PermanentError } from '../../shared/errors.js';
@@ -33,6 +34,8 @@ export const HISTORY_DAYS = 365;
 export const BASELINE_VERSION = 'baseline';
 /** Service level for safety stock in reorder suggestions. */
 export const SERVICE_LEVEL = 0.95;
+/** Rolling-origin validation folds of a training. */
+export const VALIDATION_FOLDS = 3;
 /** ONNX outputs must match the TypeScript trees this closely before a version may serve. */
 export const PARITY_TOLERANCE = 1e-4;
 /** Serving when nothing was ever validated: SES for steady sellers, TSB for intermittent ones. */
@@ -97,12 +100,17 @@ export interface TrainOutcome {
  */
 export async function trainModel(db: Database, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const through = opts.trainedThrough ?? lastCompleteDay(opts.now);
-  const folds = opts.folds ?? 2;
+  const folds = opts.folds ?? VALIDATION_FOLDS;
+  const threads = opts.threads ?? new TrainingThreads();
+  // The preparation reads the whole sales history: a shutdown meanwhile stops it between steps.
   await refreshDailySales(db);
+  threads.throwIfAbandoned();
   const fromDay = isoDay(epochDay(through) - HISTORY_DAYS + 1);
   const targets = await listForecastTargets(db, fromDay, through);
   if (targets.length === 0) throw new PermanentError(`no sales between ${fromDay} and ${through} to train on`, 'no_sales_history');
+  threads.throwIfAbandoned();
   const sales = await loadDailySales(db, targets, fromDay, through);
+  threads.throwIfAbandoned();
 
   // Start at the first day the shop sold anything: days before it are not zero demand.
   let first = HISTORY_DAYS;
@@ -111,12 +119,12 @@ export async function trainModel(db: Database, opts: TrainOptions = {}): Promise
     if (i >= 0 && i < first) first = i;
   }
   const days = HISTORY_DAYS - first;
-  const needed = 56 + MAX_HORIZON * (folds + 1);
+  const needed = trainingDaysNeeded(folds);
   if (days < needed) throw new PermanentError(`training needs at least ${needed} days of sales; there are ${days}`, 'not_enough_history');
   const categories = [...new Set(targets.map((t) => t.category))].sort();
   const window = buildSeries(targets, sales, categories, epochDay(fromDay) + first, days, first);
 
-  const trained = await (opts.threads ?? new TrainingThreads()).train(
+  const trained = await threads.train(
     { history: packHistory(window.series, window.startDay, days), categories, trainedThrough: through, folds, params: opts.params },
     { onStarted: () => opts.onStage?.('training') },
   );
@@ -124,11 +132,9 @@ export async function trainModel(db: Database, opts: TrainOptions = {}): Promise
   const { version, model, onnx, validation, trainingRows, trainingMs } = trained;
 
   const forecaster = await loadOnnxForecaster(onnx);
-  let parity = 0;
+  let parity: number;
   try {
-    const viaOnnx = await forecaster.run(trained.parityInput, FEATURE_COUNT);
-    const viaTs = trained.parityExpected;
-    for (let i = 0; i < viaTs.length; i++) parity = Math.max(parity, Math.abs(viaOnnx[i]! - viaTs[i]!) / Math.max(viaTs[i]!, 1e-3));
+    parity = await measureOnnxParity(forecaster, trained);
   } finally {
     await forecaster.release();
   }
@@ -172,53 +178,46 @@ interface Serving {
   validationWape?: number;
 }
 
-const sessions = new Map<string, Promise<Serving>>();
+/**
+ * The servings of model versions, each loaded once (an ONNX session holds native memory). One
+ * per worker start, released at its shutdown; scripts and tests make their own.
+ */
+export class ServingSessions {
+  readonly #sessions = new Map<string, Promise<Serving>>();
 
-async function loadServing(db: Database, version: string): Promise<Serving> {
-  if (version === BASELINE_VERSION) {
-    // The latest validation's per-class baseline choice, when one exists.
-    const latest = await db.selectFrom('model_versions').select(['serving_plan', 'validation']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const plan = latest ? toBaselinePlan(latest.serving_plan as ServingPlan, latest.validation as ValidationReport) : DEFAULT_BASELINE_PLAN;
-    return { version, plan };
+  async load(db: Database, version: string): Promise<Serving> {
+    if (version === BASELINE_VERSION) {
+      // The latest validation's per-class baseline choice, when one exists.
+      const latest = await db.selectFrom('model_versions').select(['serving_plan', 'validation']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const plan = latest ? servedPlan({ ...(latest.validation as ValidationReport), plan: latest.serving_plan as ServingPlan }, false) : DEFAULT_BASELINE_PLAN;
+      return { version, plan };
+    }
+    let cached = this.#sessions.get(version);
+    if (!cached) {
+      cached = (async () => {
+        const row = await getModelVersion(db, version);
+        if (!row) throw new PermanentError(`model version ${version} does not exist`, 'model_version_not_found');
+        const validation = row.validation as ValidationReport;
+        return {
+          version,
+          plan: row.serving_plan as ServingPlan,
+          model: row.model as ForecastModel,
+          forecaster: await loadOnnxForecaster(new Uint8Array(row.onnx)),
+          validationWape: validation.overall?.model?.wape,
+        };
+      })();
+      cached.catch(() => this.#sessions.delete(version));
+      this.#sessions.set(version, cached);
+    }
+    return cached;
   }
-  let cached = sessions.get(version);
-  if (!cached) {
-    cached = (async () => {
-      const row = await getModelVersion(db, version);
-      if (!row) throw new PermanentError(`model version ${version} does not exist`, 'model_version_not_found');
-      const validation = row.validation as ValidationReport;
-      return {
-        version,
-        plan: row.serving_plan as ServingPlan,
-        model: row.model as ForecastModel,
-        forecaster: await loadOnnxForecaster(new Uint8Array(row.onnx)),
-        validationWape: validation.overall?.model?.wape,
-      };
-    })();
-    cached.catch(() => sessions.delete(version));
-    sessions.set(version, cached);
-  }
-  return cached;
-}
 
-function toBaselinePlan(plan: ServingPlan, validation: ValidationReport): ServingPlan {
-  const out = { ...plan };
-  for (const cls of ['smooth', 'intermittent'] as const) {
-    if (out[cls].method !== 'model') continue;
-    const byClass = validation.byClass?.[cls];
-    const best = byClass
-      ? (['seasonal_naive', 'ses', 'tsb'] as const).reduce((a, b) => (byClass[b].wape < byClass[a].wape ? b : a))
-      : DEFAULT_BASELINE_PLAN[cls].method;
-    out[cls] = { method: best, dispersion: out[cls].dispersion };
+  /** Releases the loaded ONNX sessions (worker shutdown, end of a script or test). */
+  async release(): Promise<void> {
+    const all = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.allSettled(all.map(async (p) => (await p).forecaster?.release()));
   }
-  return out;
-}
-
-/** Releases cached ONNX sessions (worker shutdown, tests). */
-export async function releaseSessions(): Promise<void> {
-  const all = [...sessions.values()];
-  sessions.clear();
-  await Promise.allSettled(all.map(async (p) => (await p).forecaster?.release()));
 }
 
 export interface PlannedRun {
@@ -279,8 +278,8 @@ const qty = (x: number): string => (Math.round(x * 1000) / 1000).toFixed(3);
  * writes forecasts, suggestions and the chunk marker in one transaction. Re-running a chunk
  * overwrites the same rows (unique keys) and counts progress once.
  */
-export async function forecastChunk(db: Database, input: ChunkInput): Promise<{ forecasts: number; suggestions: number }> {
-  const serving = await loadServing(db, input.modelVersion);
+export async function forecastChunk(db: Database, input: ChunkInput, sessions: ServingSessions): Promise<{ forecasts: number; suggestions: number }> {
+  const serving = await sessions.load(db, input.modelVersion);
   const origin = epochDay(input.originDay);
   const fromDay = isoDay(origin - HISTORY_DAYS + 1);
   const targets = await listForecastTargets(db, fromDay, input.originDay, input.productIds);
@@ -411,11 +410,11 @@ export async function forecastChunk(db: Database, input: ChunkInput): Promise<{ 
  * Plans a run and forecasts every chunk in this process (no queue): for scripts, the demo
  * seed and tests. The queue path does the same work spread over workers.
  */
-export async function runForecastNow(db: Database, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
+export async function runForecastNow(db: Database, sessions: ServingSessions, opts: { originDay?: string; now?: Date } = {}): Promise<PlannedRun & { forecasts: number }> {
   const run = await planForecastRun(db, opts);
   let forecasts = 0;
   for (const c of run.chunks) {
-    forecasts += (await forecastChunk(db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c })).forecasts;
+    forecasts += (await forecastChunk(db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c }, sessions)).forecasts;
   }
   return { ...run, forecasts };
 }

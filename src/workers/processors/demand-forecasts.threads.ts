@@ -52,6 +52,11 @@ export class TrainingThreads {
     });
   }
 
+  /** Throws `TrainingAbandonedError` once `abandon()` was called: a training checks it between its preparation steps. */
+  throwIfAbandoned(): void {
+    if (this.#abandoned) throw new TrainingAbandonedError('training not started: the worker is shutting down');
+  }
+
   /** Terminates every running training (each rejects with `TrainingAbandonedError`) and refuses new ones. */
   async abandon(): Promise<void> {
     this.#abandoned = true;

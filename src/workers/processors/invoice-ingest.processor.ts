@@ -10,8 +10,7 @@ import sharp from 'sharp';
 import { getConfig } from '../../shared/config.js';
 import { extractInvoice, type ExtractionOutput, type InvoiceMimeType } from './invoice-ingest/extract.js';
 import { OcrPool } from './invoice-ingest/ocr-pool.js';
-import { ExtractionTimeoutError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
-import { FileTooLargeError } from './invoice-ingest/limits.js';
+import { ExtractionTimeoutError, FileTooLargeError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
 
 export interface ExtractRequest {
   /** Absolute path of the stored file. */
@@ -44,7 +43,9 @@ export async function runExtraction(req: ExtractRequest): Promise<ExtractRespons
   const timer = setTimeout(() => controller.abort(new ExtractionTimeoutError(req.deadlineMs)), req.deadlineMs);
   try {
     const bytes = await readFile(req.filePath);
-    const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), signal: controller.signal });
+    const steps = getConfig().INVOICE_PHOTO_STEPS;
+    const photo = { pageDetect: steps.includes('page'), orientation: steps.includes('orientation'), binarize: steps.includes('binarize'), qrSearch: steps.includes('qr') };
+    const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), photo, signal: controller.signal });
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
     const output = await Promise.race([work, aborted]);
     return { output, maxRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(process.memoryUsage.rss() / 1024) };

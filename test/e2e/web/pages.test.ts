@@ -20,6 +20,13 @@ test.before(async () => {
   sampleBarcode = p.barcode!;
   sampleName = p.name;
 });
+/** A page with room for a machine busy with other test files (2 cores shared). */
+async function newPage(options?: Parameters<BrowserApp['newPage']>[0]) {
+  const page = await app.newPage(options);
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
 test.after.always(async () => {
   await app?.close();
 });
@@ -51,7 +58,7 @@ for (const [device, viewport] of [
   ['desktop', DESKTOP],
 ] as const) {
   test(`every page on a ${device}: loads, saves a screenshot, ${device === 'phone' ? 'does not scroll sideways, ' : ''}and has no serious accessibility violation`, async (t) => {
-    const page = await app.newPage({ viewport });
+    const page = await newPage({ viewport });
     await signIn(page, app.users.admin);
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`));
@@ -73,7 +80,7 @@ for (const [device, viewport] of [
 }
 
 test('a barcode typed into the product search with Enter (a scanner) opens that product', async (t) => {
-  const page = await app.newPage();
+  const page = await newPage();
   await signIn(page, app.users.deposito);
   await visit(page, '/productos', 'Productos');
   const search = page.getByLabel('Buscar', { exact: true });
@@ -85,7 +92,7 @@ test('a barcode typed into the product search with Enter (a scanner) opens that 
 });
 
 test('search as you type narrows the list by name', async (t) => {
-  const page = await app.newPage({ viewport: PHONE });
+  const page = await newPage({ viewport: PHONE });
   await signIn(page, app.users.viewer);
   await visit(page, '/productos', 'Productos');
   const word = sampleName.split(' ')[0]!;
@@ -98,7 +105,7 @@ test('search as you type narrows the list by name', async (t) => {
 });
 
 test('CSV export of the product table downloads UTF-8 with BOM, ";" separators and decimal commas', async (t) => {
-  const page = await app.newPage();
+  const page = await newPage();
   await signIn(page, app.users.negocio);
   await visit(page, '/productos', 'Productos');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportar CSV' }).click()]);
@@ -120,7 +127,7 @@ test('CSV export of the product table downloads UTF-8 with BOM, ";" separators a
 });
 
 test('a viewer sees no write controls, pages it may not use say so, and the API refuses the write anyway', async (t) => {
-  const page = await app.newPage({ viewport: PHONE });
+  const page = await newPage({ viewport: PHONE });
   const session = await signIn(page, app.users.viewer);
   await visit(page, '/productos', 'Productos');
   t.is(await page.getByRole('button', { name: 'Nuevo producto' }).count(), 0);

@@ -13,6 +13,13 @@ test.before(async () => {
   // A low per-user limit to see the lockout; a high per-address one so the other tests' sign-ins stay open.
   app = await startBrowserApp({ demo: true, env: { LOGIN_USERNAME_FAILURE_LIMIT: '3', LOGIN_ADDRESS_FAILURE_LIMIT: '1000', LOGIN_FAILURE_DELAY_MS: '0', RATE_LIMIT_AUTH_FAILURES: '10000' } });
 });
+/** A page with room for a machine busy with other test files (2 cores shared). */
+async function newPage(options?: Parameters<BrowserApp['newPage']>[0]) {
+  const page = await app.newPage(options);
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
 test.after.always(async () => {
   await app?.close();
 });
@@ -26,7 +33,7 @@ async function fillSignIn(page: Page, username: string, password: string) {
 }
 
 test('sign-in refuses a wrong password, locks after repeated failures with a message, and lets the right password in', async (t) => {
-  const page = await app.newPage({ viewport: { width: 360, height: 740 } });
+  const page = await newPage({ viewport: { width: 360, height: 740 } });
   await page.goto('/productos');
   await page.waitForURL('**/ingresar');
   t.deepEqual(await checkA11y(page), []);
@@ -53,8 +60,8 @@ test('sign-in refuses a wrong password, locks after repeated failures with a mes
   t.pass('the right password goes back to the page asked for');
 });
 
-async function movementsPage(t: { pass: (m?: string) => void }) {
-  const page = await app.newPage();
+async function movementsPage(_t: { pass: (m?: string) => void }) {
+  const page = await newPage();
   await signIn(page, app.users.deposito);
   await page.goto('/movimientos');
   await page.getByRole('heading', { name: 'Movimientos' }).waitFor();
@@ -153,7 +160,7 @@ test('a double-clicked submit records one movement', async (t) => {
 test('a count of a location goes as one batch and lists each line with its outcome', async (t) => {
   const a = await scannableProduct(db(), { name: 'Arroz de prueba' });
   const b = await scannableProduct(db(), { unit: 'kg', name: 'Jamón de prueba' });
-  const page = await app.newPage({ viewport: { width: 360, height: 740 } });
+  const page = await newPage({ viewport: { width: 360, height: 740 } });
   await signIn(page, app.users.deposito);
   await page.goto('/recuento');
   await pickOption(page, 'Ubicación que vas a contar', 'Depósito');

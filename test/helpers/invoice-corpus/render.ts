@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -6,19 +8,32 @@ import sharp from 'sharp';
 import { layoutInvoice, PAGE, type Op } from './layout.js';
 import { rng, type FontFamily, type InvoiceSpec } from './spec.js';
 
-/** Fonts come from Debian packages fonts-liberation and fonts-dejavu-core. */
+const require = createRequire(import.meta.url);
+
+/** Fonts come from npm packages (no system fonts needed): Arimo, Tinos and Cousine are metric-compatible with Arial, Times and Courier. */
 const FONT_FILES: Record<FontFamily, { regular: string; bold: string }> = {
-  'liberation-sans': { regular: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', bold: '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf' },
-  'liberation-serif': { regular: '/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf', bold: '/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf' },
-  'liberation-mono': { regular: '/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf', bold: '/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf' },
-  'dejavu-sans': { regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf' },
-  'dejavu-serif': { regular: '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf', bold: '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf' },
+  arimo: fontsource('arimo'),
+  tinos: fontsource('tinos'),
+  cousine: fontsource('cousine'),
+  'dejavu-sans': dejavu('DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'),
+  'dejavu-serif': dejavu('DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf'),
+  'dejavu-mono': dejavu('DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'),
 };
+
+function fontsource(name: string): { regular: string; bold: string } {
+  const dir = join(dirname(require.resolve(`@fontsource/${name}/package.json`)), 'files');
+  return { regular: join(dir, `${name}-latin-400-normal.woff`), bold: join(dir, `${name}-latin-700-normal.woff`) };
+}
+
+function dejavu(regular: string, bold: string): { regular: string; bold: string } {
+  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  return { regular: join(dir, regular), bold: join(dir, bold) };
+}
 
 export function fontFiles(family: FontFamily): { regular: string; bold: string } {
   const f = FONT_FILES[family];
   for (const path of [f.regular, f.bold]) {
-    if (!existsSync(path)) throw new Error(`font ${path} is missing: install the Debian packages fonts-liberation and fonts-dejavu-core`);
+    if (!existsSync(path)) throw new Error(`font ${path} is missing: run npm install (the corpus fonts are devDependencies)`);
   }
   return f;
 }

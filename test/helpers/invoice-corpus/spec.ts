@@ -44,7 +44,7 @@ export interface SpecLine {
 }
 
 export type LayoutName = 'afip' | 'distribuidora';
-export type FontFamily = 'liberation-sans' | 'dejavu-sans' | 'liberation-serif' | 'dejavu-serif' | 'liberation-mono';
+export type FontFamily = 'arimo' | 'dejavu-sans' | 'tinos' | 'dejavu-serif' | 'cousine' | 'dejavu-mono';
 
 export interface InvoiceSpec {
   id: string;

@@ -12,7 +12,7 @@ import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { sessionFetch, signInHttp } from '../../helpers/sessions.js';
-import { newApiKey, newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
+import { newApiKey, newLocation, receiveStock } from '../../helpers/factories.js';
 import { eventually } from '../pricing/pricing-helpers.js';
 
 type Doc = {
@@ -166,6 +166,7 @@ test.serial('every route answers as the document says', async (t) => {
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'transfer', quantity: 1, toLocation: other.code } })).status, 202);
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-NONE', location: 'SALON-C', type: 'sale', quantity: 1 } })).status, 422);
   t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'sale', quantity: 'lots' } })).status, 400);
+  t.is((await call('POST', '/v1/stock-movements', { json: { sku: 'CT-YERBA', location: 'SALON-C', type: 'sale', quantity: '0.5' } })).body.code, 'invalid_quantity');
   const batch = await call('POST', '/v1/stock-movements/batch', {
     json: { atomic: true, movements: [{ sku: 'CT-YERBA', location: 'SALON-C', type: 'receipt', quantity: 4, unitCost: '1500.50' }, { sku: 'CT-QUESO', location: 'SALON-C', type: 'receipt', quantity: '1.250' }] },
     headers: wait,
@@ -217,6 +218,9 @@ test.serial('every route answers as the document says', async (t) => {
   await call('GET', '/v1/api-keys', { key: negocio });
   await call('DELETE', `/v1/api-keys/${(key.body as { id: number }).id}`);
   await call('DELETE', `/v1/api-keys/${(key.body as { id: number }).id}`);
+  await call('GET', '/v1/audit-events?limit=5');
+  await call('GET', '/v1/audit-events?format=csv&entityType=api_key');
+  await call('GET', '/v1/audit-events', { key: negocio });
 
   // Pricing.
   await call('GET', '/v1/pricing-rules');

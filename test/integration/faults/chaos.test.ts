@@ -14,9 +14,10 @@ test('chaos drill (short): worker kill -9s, Redis restart without persistence, P
   t.is(result.applied, result.accepted);
   t.true(result.integrityOk, 'stock_levels = Σ ledger');
   t.true(result.balanceOk, 'the balances add up to the applied receipts');
-  t.deepEqual(result.faults, { workerKill9: 4, redisRestartEmpty: 1, postgresRestartImmediate: 1, redisPaused: 1 });
+  t.deepEqual(result.faults, { workerKill9: 5, redisRestartEmpty: 1, postgresRestartImmediate: 1, redisPaused: 1 });
   t.is(result.statusCounts['500'], undefined, 'no 500 answers');
   t.is(result.repricing?.runStatus, 'completed');
   t.is(result.repricing?.doubled, 0);
   t.is(result.repricing?.productsPriced, 4);
+  t.like(result.invoicePost, { answer: 202, status: 'posted', lines: 4, receipts: 4, ledgerRows: 4 });
 });

@@ -10,7 +10,7 @@ import {
   BASELINE_VERSION,
   forecastChunk,
   planForecastRun,
-  releaseSessions,
+  ServingSessions,
   trainModel,
 } from '../../../src/workers/processors/demand-forecasts.processor.js';
 
@@ -20,6 +20,7 @@ const SMALL_MODEL = { rounds: 30, learningRate: 0.15 };
 
 let tdb: TestDatabase;
 let locationId: number;
+const sessions = new ServingSessions();
 
 test.before(async () => {
   tdb = await createTestDatabase();
@@ -30,7 +31,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  await releaseSessions();
+  await sessions.release();
   await tdb?.drop();
 });
 
@@ -86,7 +87,7 @@ test.serial('a model that loses on validation is stored but not activated, and b
 
   const run = await planForecastRun(tdb.db, { originDay: END, chunkSize: 10 });
   t.is(run.modelVersion, BASELINE_VERSION);
-  for (const c of run.chunks) await forecastChunk(tdb.db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c });
+  for (const c of run.chunks) await forecastChunk(tdb.db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c }, sessions);
   const methods = await tdb.db.selectFrom('forecasts').select('method').distinct().where('model_version', '=', BASELINE_VERSION).execute();
   t.true(methods.length > 0);
   t.true(methods.every((m) => m.method !== 'model'), JSON.stringify(methods));
@@ -118,7 +119,7 @@ test.serial('a forecast run is idempotent per (model version, day)', async (t) =
   t.is(run.modelVersion, outcome.version);
   t.true(run.chunks.length >= 3);
   const runChunks = async () => {
-    for (const c of run.chunks) await forecastChunk(tdb.db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c });
+    for (const c of run.chunks) await forecastChunk(tdb.db, { runKey: run.runKey, originDay: run.originDay, modelVersion: run.modelVersion, ...c }, sessions);
   };
   await runChunks();
   const snapshot = async () =>
@@ -156,7 +157,7 @@ test.serial('drift compares the serving version recent WAPE with its validation 
   const active = await tdb.db.selectFrom('model_versions').select(['version', 'validation']).where('active', '=', true).executeTakeFirstOrThrow();
   // Forecasts made 14 days earlier now have actuals to compare with.
   const earlier = await planForecastRun(tdb.db, { originDay: '2025-09-16', chunkSize: 50 });
-  for (const c of earlier.chunks) await forecastChunk(tdb.db, { runKey: earlier.runKey, originDay: earlier.originDay, modelVersion: earlier.modelVersion, ...c });
+  for (const c of earlier.chunks) await forecastChunk(tdb.db, { runKey: earlier.runKey, originDay: earlier.originDay, modelVersion: earlier.modelVersion, ...c }, sessions);
   const run = await planForecastRun(tdb.db, { originDay: END, chunkSize: 50 });
   const validationWape = (active.validation as { overall: { model: { wape: number } } }).overall.model.wape;
   const stored = await tdb.db.selectFrom('forecast_runs').select('recent_wape').where('run_key', '=', run.runKey).executeTakeFirstOrThrow();

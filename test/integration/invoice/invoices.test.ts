@@ -22,7 +22,7 @@ test.after.always(async () => {
   await sys?.close();
 });
 
-const specA = makeInvoiceSpec(501, { letter: 'A', layout: 'afip', font: 'liberation-sans', qr: true, lineCount: 4 });
+const specA = makeInvoiceSpec(501, { letter: 'A', layout: 'afip', font: 'arimo', qr: true, lineCount: 4 });
 
 test.serial('a text PDF with a fiscal QR is read from the QR and the text layer, and its lines matched', async (t) => {
   const up = await uploadInvoice(sys, await renderTextPdf(specA), 'factura.pdf', 'application/pdf');
@@ -101,7 +101,7 @@ test.serial('bad uploads get a clear 4xx and store nothing', async (t) => {
   const tooBig = await uploadInvoice(sys, big, 'grande.pdf', 'application/pdf');
   t.is(tooBig.status, 413);
   t.is(tooBig.body.code, 'file_too_large');
-  const badCuit = await uploadInvoice(sys, await renderTextPdf(makeInvoiceSpec(503, { letter: 'B', layout: 'afip', font: 'liberation-sans', qr: false })), 'f.pdf', 'application/pdf', { supplierCuit: '20-11111111-3' });
+  const badCuit = await uploadInvoice(sys, await renderTextPdf(makeInvoiceSpec(503, { letter: 'B', layout: 'afip', font: 'arimo', qr: false })), 'f.pdf', 'application/pdf', { supplierCuit: '20-11111111-3' });
   t.is(badCuit.status, 400);
   const noFile = await sys.http('/v1/invoices', { method: 'POST', json: { file: 'x' } });
   t.is(noFile.status, 400);
@@ -113,7 +113,7 @@ test.serial('a corrected line match is learned as an alias: the next invoice of 
   const db = sys.database.db;
   // A product the catalog names very differently from the supplier.
   await db.insertInto('products').values({ sku: 'SKU-FERNET', barcode: null, name: 'Aperitivo amargo 750', category: 'Bebidas', unit: 'unit' }).execute();
-  const base = makeInvoiceSpec(504, { letter: 'B', layout: 'distribuidora', font: 'liberation-sans', qr: true, lineCount: 2 });
+  const base = makeInvoiceSpec(504, { letter: 'B', layout: 'distribuidora', font: 'arimo', qr: true, lineCount: 2 });
   const odd = { ...base.lines[0]!, code: null, barcode: null, description: 'FERNET BRANCA 750CC X6' };
   const spec1 = { ...base, lines: [odd, ...base.lines.slice(1)] };
   const up1 = await uploadInvoice(sys, await renderTextPdf(spec1), 'f1.pdf', 'application/pdf');
@@ -195,7 +195,7 @@ test.serial('posting writes one receipt per line and the replacement costs, queu
 
 test.serial('a posting that fails before commit leaves nothing behind, and the retry posts once', async (t) => {
   const db = sys.database.db;
-  const spec = makeInvoiceSpec(506, { letter: 'C', layout: 'afip', font: 'liberation-sans', qr: true, lineCount: 2 });
+  const spec = makeInvoiceSpec(506, { letter: 'C', layout: 'afip', font: 'arimo', qr: true, lineCount: 2 });
   const up = await uploadInvoice(sys, await renderTextPdf(spec), 'f.pdf', 'application/pdf');
   await settled(sys, up.body.id);
   await db.updateTable('invoices').set({ status: 'posting' }).where('id', '=', up.body.id).execute();

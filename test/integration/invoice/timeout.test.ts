@@ -18,7 +18,7 @@ test.after.always(async () => {
 });
 
 test('an extraction past its deadline ends the invoice as failed with extraction_timeout', async (t) => {
-  const spec = makeInvoiceSpec(601, { letter: 'B', layout: 'afip', font: 'liberation-serif', qr: false });
+  const spec = makeInvoiceSpec(601, { letter: 'B', layout: 'afip', font: 'tinos', qr: false });
   const up = await uploadInvoice(sys, await renderPhoto(spec, photoOptions(601), 601), 'foto.jpg', 'image/jpeg');
   t.is(up.status, 202);
   const inv = await settled(sys, up.body.id);

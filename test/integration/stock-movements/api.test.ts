@@ -116,14 +116,27 @@ test.serial('bad payloads are a 400 with field errors, and nothing is recorded o
   t.is(await queuedJobs(), jobsBefore);
 });
 
-test('unknown sku or location, or a fraction of a unit product, is a 422 naming each', async (t) => {
+test('unknown sku or location is a 422 naming each; a fraction of a unit product is a 400 invalid_quantity naming the field, and nothing is recorded', async (t) => {
   const { loc, product } = await fixture();
   const res = await post({ sku: 'NOPE', location: 'NOWHERE', type: 'sale', quantity: '1' });
   t.is(res.status, 422);
+  t.is(res.body.code, 'unknown_reference');
   t.deepEqual(res.body.errors.map((e: { path: string }) => e.path).sort(), ['location', 'sku']);
+  const requests = () => sys.database.db.selectFrom('movement_requests').select(sys.database.db.fn.countAll<number>().as('n')).where('product_id', '=', product.id).executeTakeFirstOrThrow();
+  const before = Number((await requests()).n);
   const frac = await post({ sku: product.sku, location: loc.code, type: 'receipt', quantity: '0.5' });
-  t.is(frac.status, 422);
-  t.is(frac.body.errors[0].path, 'quantity');
+  t.is(frac.status, 400);
+  t.is(frac.body.code, 'invalid_quantity');
+  t.deepEqual(frac.body.errors.map((e: { path: string }) => e.path), ['quantity']);
+  const batch = await sys.http('/v1/stock-movements/batch', {
+    method: 'POST',
+    json: { movements: [{ sku: product.sku, location: loc.code, type: 'receipt', quantity: '2' }, { sku: product.sku, location: loc.code, type: 'receipt', quantity: '1.5' }] },
+  });
+  t.is(batch.status, 400);
+  t.is(batch.body.code, 'invalid_quantity');
+  t.deepEqual(batch.body.errors.map((e: { path: string }) => e.path), ['movements.1.quantity']);
+  t.is(Number((await requests()).n), before);
+  t.is(before, 0);
 });
 
 test('401 without a key, 403 with a role that may not write stock', async (t) => {

@@ -18,7 +18,7 @@ test.after.always(async () => {
 
 test.serial('the posting result lists receipts with balances, cost changes, the alerts they caused and the repricing run', async (t) => {
   const db = sys.database.db;
-  const spec = makeInvoiceSpec(611, { letter: 'A', layout: 'afip', font: 'liberation-sans', qr: true, lineCount: 2 });
+  const spec = makeInvoiceSpec(611, { letter: 'A', layout: 'afip', font: 'arimo', qr: true, lineCount: 2 });
   // The first product had a much lower cost and a price: the invoice's cost is a jump worth an alert.
   const first = spec.lines[0]!.product.sku;
   await db.updateTable('products').set({ replacement_cost_cents: 1, price_cents: 100 }).where('sku', '=', first).execute();

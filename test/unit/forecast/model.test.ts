@@ -1,12 +1,17 @@
 import test from 'ava';
 import {
+  calibrateDispersion,
   classifySeries,
   decidePlan,
+  pairedAdvantage,
   evaluateOrigin,
+  baselineForecast,
   newAccumulator,
   serveForecasts,
 } from '../../../src/shared/domain/forecast/model.js';
 import { MAX_HORIZON } from '../../../src/shared/domain/forecast/features.js';
+import { createRng } from '../../../src/shared/domain/forecast/prng.js';
+import { demandQuantile } from '../../../src/shared/domain/forecast/quantiles.js';
 import { simulateCatalog, simulateSalesHistory } from '../../../src/shared/domain/forecast/simulate.js';
 
 const products = simulateCatalog({ count: 150, seed: 8 });
@@ -57,4 +62,37 @@ test('serving falls back to the class baseline and gives ordered quantiles', (t)
   });
   const withoutModel = serveForecasts(series, origin, plan, undefined);
   t.true(withoutModel.every((r) => r.method !== 'model'), 'no model loaded: baselines only');
+});
+
+test('a model a little worse than a baseline on validation keeps serving: closeness is noise, not evidence', (t) => {
+  // "Model" = SES fitted a week earlier: a little worse than SES, but not block after block.
+  const report = planFor((i, d) => {
+    const o = origins.find((x) => d > x && d <= x + MAX_HORIZON)!;
+    return baselineForecast('ses', series[i]!, o - 7)[0]!;
+  });
+  t.true(report.byClass.smooth.model.wape > report.byClass.smooth.ses.wape, 'the model does lose on validation');
+  t.is(report.plan.smooth.method, 'model');
+  t.true(report.activate);
+});
+
+test('pairedAdvantage is large only when one side wins block after block', (t) => {
+  const model = Array.from({ length: 40 }, (_, i) => 10 + (i % 5));
+  t.true(pairedAdvantage(model, model.map((e) => e - 2)) > 10, 'baseline better on every block');
+  t.true(pairedAdvantage(model, model.map((e, i) => e + (i % 2 === 0 ? -3 : 3.1))) < 1, 'mixed: no evidence');
+  t.true(pairedAdvantage(model, model.map((e) => e + 1)) < 0, 'model better');
+});
+
+test('calibrated dispersion makes p90 cover about 90 % of negative binomial days', (t) => {
+  const rng = createRng(11);
+  const phi = 0.6;
+  const pairs = Array.from({ length: 4000 }, () => {
+    const mu = 0.5 + 6 * rng.next();
+    const lambda = (mu * rng.gamma(1 / phi)) / (1 / phi);
+    return { y: rng.poisson(lambda), mu };
+  });
+  const fitted = calibrateDispersion(pairs);
+  const covered = pairs.filter(({ y, mu }) => y <= demandQuantile(mu, fitted, 0.9)).length / pairs.length;
+  t.true(covered >= 0.9 && covered < 0.93, `coverage ${covered}`);
+  t.true(fitted > 0.2 && fitted < 1.2, `φ ${fitted}`);
+  t.is(calibrateDispersion([]), 0);
 });

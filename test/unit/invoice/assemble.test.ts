@@ -6,7 +6,7 @@ import { checkTotals } from '../../../src/shared/domain/invoice/cross-check.js';
 import { layoutInvoice, layoutText } from '../../helpers/invoice-corpus/layout.js';
 import { makeInvoiceSpec, qrJson } from '../../helpers/invoice-corpus/spec.js';
 
-const spec = makeInvoiceSpec(7, { letter: 'A', layout: 'afip', font: 'liberation-sans', qr: true });
+const spec = makeInvoiceSpec(7, { letter: 'A', layout: 'afip', font: 'arimo', qr: true });
 const printed = () => parseInvoiceText(layoutText(layoutInvoice(spec)));
 
 test('a QR that agrees with the printed text makes its fields the most confident, sourced qr', (t) => {

@@ -17,6 +17,8 @@ export interface Column<T> {
   hideOnPhone?: boolean;
   /** Only in the CSV export, not on screen. */
   csvOnly?: boolean;
+  /** Only in the phone card view (e.g. a compact summary of several desktop columns). */
+  phoneOnly?: boolean;
 }
 
 interface Props<T> {
@@ -59,11 +61,11 @@ export function DataTable<T>({ columns: allColumns, rows, rowKey, csvName, csvRo
   ) : null;
 
   if (phone) {
+    const [first, ...rest] = columns;
     return (
       <Stack gap="xs">
         {exportButton}
         {rows.map((row) => {
-          const [first, ...rest] = columns;
           const body = (
             <Stack gap={4}>
               <Text fw={600}>{first?.render(row)}</Text>
@@ -97,6 +99,7 @@ export function DataTable<T>({ columns: allColumns, rows, rowKey, csvName, csvRo
     );
   }
 
+  const desktopColumns = columns.filter((c) => !c.phoneOnly);
   return (
     <Stack gap="xs">
       {exportButton}
@@ -105,7 +108,7 @@ export function DataTable<T>({ columns: allColumns, rows, rowKey, csvName, csvRo
           {caption && <Table.Caption>{caption}</Table.Caption>}
           <Table.Thead>
             <Table.Tr>
-              {columns.map((c) => (
+              {desktopColumns.map((c) => (
                 <Table.Th key={c.key} ta={c.numeric ? 'right' : undefined}>
                   {c.header}
                 </Table.Th>
@@ -121,7 +124,7 @@ export function DataTable<T>({ columns: allColumns, rows, rowKey, csvName, csvRo
                 tabIndex={onRowClick ? 0 : undefined}
                 style={onRowClick ? { cursor: 'pointer' } : undefined}
               >
-                {columns.map((c) => (
+                {desktopColumns.map((c) => (
                   <Table.Td key={c.key} ta={c.numeric ? 'right' : undefined} style={c.numeric ? { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } : undefined}>
                     {c.render(row)}
                   </Table.Td>

@@ -35,3 +35,8 @@ export async function revokeApiKey(db: Database, id: number): Promise<boolean> {
   const result = await db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** The active (not revoked) key with this hash, or undefined. */
+export async function findActiveApiKey(db: Database, hash: string): Promise<{ id: number; name: string; role: Role } | undefined> {
+  return db.selectFrom('api_keys').select(['id', 'name', 'role']).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
+}

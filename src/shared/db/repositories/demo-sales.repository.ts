@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DB, Database } from '../database.js';
+import type { Database } from '../database.js';
 import { epochDay, isoDay } from '../../domain/forecast/calendar.js';
 import { simulateSalesHistory } from '../../domain/forecast/simulate.js';
 import { SHOP_TIME_ZONE } from './forecasts.repository.js';

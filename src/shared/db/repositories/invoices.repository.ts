@@ -518,3 +518,13 @@ export async function requestPosting(db: Database, id: string): Promise<PostingR
   await db.updateTable('invoices').set({ status: 'posting', updated_at: new Date() }).where('id', '=', id).where('status', 'in', ['ready', 'needs_review']).execute();
   return { kind: 'posting' };
 }
+
+/** An invoice's lines as the audit trail records them (product, quantities, costs), in line order. */
+export async function readLineCosts(db: Database, invoiceId: string) {
+  return db
+    .selectFrom('invoice_lines')
+    .select(['line_no', 'product_id', 'quantity', 'unit_price_cents', 'amount_cents', 'pack_units'])
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('line_no')
+    .execute();
+}

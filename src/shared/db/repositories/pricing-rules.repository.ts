@@ -1,4 +1,4 @@
-import type { DB, Database } from '../database.js';
+import type { Database } from '../database.js';
 import type { PriceRule } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney } from '../../domain/quantity.js';

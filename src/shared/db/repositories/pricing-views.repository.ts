@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB, Unit, Database } from '../database.js';
+import type { Unit, Database } from '../database.js';
 import { marginBp, taxBreakdown, unitPrice } from '../../domain/pricing/price.js';
 import { formatPercent, percentColumnBp } from '../../domain/pricing/rates.js';
 import { formatMoney, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
@@ -289,4 +289,10 @@ export async function updateProductTaxes(trx: Database, productId: number, c: Ta
     ...(c.netContent !== undefined && { net_content: c.netContent?.quantity ?? null, net_content_unit: c.netContent?.unit ?? null }),
   };
   if (Object.keys(set).length) await trx.updateTable('products').set({ ...set, updated_at: new Date() }).where('id', '=', productId).execute();
+}
+
+/** A product's pricing inputs as the audit trail records them (optionally locking the row). */
+export async function readPricingColumns(db: Database, productId: number, { forUpdate = false } = {}) {
+  const q = db.selectFrom('products').select(['replacement_cost_cents', 'iva_rate_pct', 'internal_tax_pct', 'net_content', 'net_content_unit']).where('id', '=', productId);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirstOrThrow();
 }

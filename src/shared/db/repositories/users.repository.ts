@@ -1,9 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, Role } from '../database.js';
-import type { LoginFailureScope, SessionRevokedReason } from '../tables/users.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
+import { sql, type Transaction } from 'kysely';
+import type { Database, DB, LoginFailureScope, Role, SessionRevokedReason } from '../database.js';
 
 export interface UserView {
   id: number;
@@ -31,22 +28,22 @@ function toUserView(r: { id: number; username: string; display_name: string; rol
   };
 }
 
-export async function listUsers(db: Db): Promise<UserView[]> {
+export async function listUsers(db: Database): Promise<UserView[]> {
   const rows = await db.selectFrom('users').select(userColumns).orderBy('username').execute();
   return rows.map(toUserView);
 }
 
-export async function getUser(db: Db, id: number): Promise<UserView | undefined> {
+export async function getUser(db: Database, id: number): Promise<UserView | undefined> {
   const row = await db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
   return row && toUserView(row);
 }
 
 /** The user and its password hash, for signing in. */
-export async function findUserCredentials(db: Db, username: string) {
+export async function findUserCredentials(db: Database, username: string) {
   return db.selectFrom('users').select([...userColumns, 'password_hash']).where('username', '=', username).executeTakeFirst();
 }
 
-export async function insertUser(db: Db, u: { username: string; displayName: string; role: Role; passwordHash: string }): Promise<UserView> {
+export async function insertUser(db: Database, u: { username: string; displayName: string; role: Role; passwordHash: string }): Promise<UserView> {
   const row = await db
     .insertInto('users')
     .values({ username: u.username, display_name: u.displayName, role: u.role, password_hash: u.passwordHash })
@@ -105,7 +102,7 @@ export const csrfTokenFor = (token: string) => createHmac('sha256', token).updat
 /** A new random 256-bit session token (only its hash is stored). */
 export const generateSessionToken = () => randomBytes(32).toString('base64url');
 
-export async function insertSession(db: Db, s: { tokenHash: string; userId: number; userAgent: string | null; address: string | null }) {
+export async function insertSession(db: Database, s: { tokenHash: string; userId: number; userAgent: string | null; address: string | null }) {
   return db
     .insertInto('sessions')
     .values({ token_hash: s.tokenHash, user_id: s.userId, user_agent: s.userAgent?.slice(0, 300) ?? null, address: s.address })
@@ -114,7 +111,7 @@ export async function insertSession(db: Db, s: { tokenHash: string; userId: numb
 }
 
 /** A live session (not revoked, seen within `idleMs`, its user active) with its user. */
-export async function findLiveSession(db: Db, tokenHash: string, idleMs: number) {
+export async function findLiveSession(db: Database, tokenHash: string, idleMs: number) {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -126,20 +123,20 @@ export async function findLiveSession(db: Db, tokenHash: string, idleMs: number)
     .executeTakeFirst();
 }
 
-export async function touchSession(db: Db, sessionId: number): Promise<void> {
+export async function touchSession(db: Database, sessionId: number): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', sessionId).execute();
 }
 
-export async function revokeSession(db: Db, sessionId: number, reason: SessionRevokedReason): Promise<void> {
+export async function revokeSession(db: Database, sessionId: number, reason: SessionRevokedReason): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
-export async function revokeSessionByTokenHash(db: Db, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
+export async function revokeSessionByTokenHash(db: Database, tokenHash: string, reason: SessionRevokedReason): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
 }
 
 /** Forgets a user's sessions that ended (revoked or idle) more than 30 days ago; keeps the table small. */
-export async function purgeOldSessions(db: Db, userId: number): Promise<void> {
+export async function purgeOldSessions(db: Database, userId: number): Promise<void> {
   await db
     .deleteFrom('sessions')
     .where('user_id', '=', userId)
@@ -148,7 +145,7 @@ export async function purgeOldSessions(db: Db, userId: number): Promise<void> {
 }
 
 /** Revokes every live session of a user; returns how many. */
-export async function revokeUserSessions(db: Db, userId: number, reason: SessionRevokedReason): Promise<number> {
+export async function revokeUserSessions(db: Database, userId: number, reason: SessionRevokedReason): Promise<number> {
   const result = await db
     .updateTable('sessions')
     .set({ revoked_at: sql<Date>`now()`, revoked_reason: reason })
@@ -166,7 +163,7 @@ export interface FailureKey {
 }
 
 /** The latest lock among `keys` still in force, if any. */
-export async function currentLock(db: Db, keys: FailureKey[]): Promise<{ scope: LoginFailureScope; lockedUntil: Date; now: Date } | undefined> {
+export async function currentLock(db: Database, keys: FailureKey[]): Promise<{ scope: LoginFailureScope; lockedUntil: Date; now: Date } | undefined> {
   if (!keys.length) return undefined;
   const row = await db
     .selectFrom('login_failures')
@@ -183,7 +180,7 @@ export async function currentLock(db: Db, keys: FailureKey[]): Promise<{ scope: 
  * Counts one failure for a key in one atomic upsert: a window older than `windowMs` starts over,
  * and reaching `limit` inside it sets a lock of `lockMs`.
  */
-export async function recordFailure(db: Db, k: FailureKey, { limit, windowMs, lockMs }: { limit: number; windowMs: number; lockMs: number }) {
+export async function recordFailure(db: Database, k: FailureKey, { limit, windowMs, lockMs }: { limit: number; windowMs: number; lockMs: number }) {
   const windowStart = sql<Date>`now() - make_interval(secs => ${windowMs / 1000})`;
   const lockEnd = sql<Date>`now() + make_interval(secs => ${lockMs / 1000})`;
   const { rows } = await sql<{ failures: number; locked_until: Date | null; now: Date }>`
@@ -202,7 +199,7 @@ export async function recordFailure(db: Db, k: FailureKey, { limit, windowMs, lo
 }
 
 /** Forgets failure counters untouched for a day and not locked (guessed usernames would pile up). */
-export async function purgeStaleFailures(db: Db): Promise<void> {
+export async function purgeStaleFailures(db: Database): Promise<void> {
   await db
     .deleteFrom('login_failures')
     .where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
@@ -211,6 +208,6 @@ export async function purgeStaleFailures(db: Db): Promise<void> {
 }
 
 /** A successful sign-in forgets the username's failures (the address keeps its own count). */
-export async function clearFailures(db: Db, k: FailureKey): Promise<void> {
+export async function clearFailures(db: Database, k: FailureKey): Promise<void> {
   await db.deleteFrom('login_failures').where('scope', '=', k.scope).where('key', '=', k.key).execute();
 }

@@ -1,10 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { MovementType } from '../../domain/stock.js';
 import type { CreatedAt, Decimal, Timestamp } from './columns.js';
 import type { ProductForecastColumns } from './forecasts.js';
 import type { ProductPricingColumns } from './pricing.js';
 
+export type { MovementType };
+
 export type Role = 'admin' | 'deposito' | 'negocio' | 'ml_service' | 'viewer';
-export type MovementType = 'sale' | 'receipt' | 'adjustment' | 'count' | 'transfer';
 export type MovementStatus = 'queued' | 'applied' | 'rejected';
 export type Unit = 'unit' | 'kg' | 'l';
 
@@ -25,7 +27,7 @@ export interface LocationsTable {
   created_at: CreatedAt;
 }
 
-/** `products`: the core columns, with those pricing (0010) and forecasting (0030) add. */
+/** `products`: the core columns, with those pricing (0010), forecasting (0030) and search (0061) add. */
 export interface ProductsTable extends ProductPricingColumns, ProductForecastColumns {
   id: Generated<number>;
   sku: string;

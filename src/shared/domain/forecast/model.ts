@@ -138,14 +138,50 @@ function totalsByMethod(): TotalsByMethod {
 }
 
 /** Pooled φ from out-of-sample errors: Σ((y−μ)² − μ) / Σμ², method of moments, clamped. */
-function dispersionOf(pairs: { y: number; mu: number }[]): number {
+export function momentDispersion(pairs: readonly { y: number; mu: number }[]): number {
   let num = 0;
   let den = 0;
   for (const { y, mu } of pairs) {
     num += (y - mu) * (y - mu) - mu;
     den += mu * mu;
   }
-  return den > 0 ? Math.min(5, Math.max(0, num / den)) : 0;
+  return den > 0 ? Math.min(MAX_DISPERSION, Math.max(0, num / den)) : 0;
+}
+
+const MAX_DISPERSION = 5;
+/** Quantile the dispersion is calibrated on: the p90 served with every forecast. */
+export const CALIBRATED_QUANTILE = 0.9;
+
+/**
+ * Smallest φ whose p90 covers at least 90 % of the out-of-sample days (coverage only grows
+ * with φ), found by bisection. The moments estimate answers a different question (the variance
+ * of the errors); quantiles and safety stock need the tail to be right, and daily sales are
+ * discrete, so a variance that fits can still cover 98 % of days, or 80 %.
+ */
+export function calibrateDispersion(pairs: readonly { y: number; mu: number }[], target = CALIBRATED_QUANTILE): number {
+  if (pairs.length === 0) return 0;
+  let sumY = 0;
+  let sumMu = 0;
+  for (const { y, mu } of pairs) {
+    sumY += y;
+    sumMu += mu;
+  }
+  const level = sumMu > 0 && sumY > 0 ? sumY / sumMu : 1;
+  const coverage = (phi: number): number => {
+    let ok = 0;
+    for (const { y, mu } of pairs) if (y <= demandQuantile(mu * level, phi, target) + 1e-9) ok++;
+    return ok / pairs.length;
+  };
+  if (coverage(0) >= target) return 0;
+  if (coverage(MAX_DISPERSION) < target) return MAX_DISPERSION;
+  let lo = 0;
+  let hi = MAX_DISPERSION;
+  for (let i = 0; i < 18; i++) {
+    const mid = (lo + hi) / 2;
+    if (coverage(mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 export interface EvaluationAccumulator {
@@ -153,15 +189,19 @@ export interface EvaluationAccumulator {
   byClass: Record<ProductClass, TotalsByMethod>;
   classRows: Record<ProductClass, number>;
   residuals: Record<ProductClass, Record<ServingMethod, { y: number; mu: number }[]>>;
+  /** Absolute error of each (series, origin) block, per method, in the same block order. */
+  blockErrors: Record<ProductClass, Record<ServingMethod, number[]>>;
 }
 
 export function newAccumulator(): EvaluationAccumulator {
   const perMethod = () => Object.fromEntries(SERVING_METHODS.map((m) => [m, [] as { y: number; mu: number }[]])) as Record<ServingMethod, { y: number; mu: number }[]>;
+  const blocks = () => Object.fromEntries(SERVING_METHODS.map((m) => [m, [] as number[]])) as Record<ServingMethod, number[]>;
   return {
     overall: totalsByMethod(),
     byClass: { smooth: totalsByMethod(), intermittent: totalsByMethod() },
     classRows: { smooth: 0, intermittent: 0 },
     residuals: { smooth: perMethod(), intermittent: perMethod() },
+    blockErrors: { smooth: blocks(), intermittent: blocks() },
   };
 }
 
@@ -194,6 +234,7 @@ export function evaluateOrigin(
       addTotals(acc.overall[m], t);
       addTotals(acc.byClass[cls][m], t);
       addTotals(fold[m], t);
+      acc.blockErrors[cls][m].push(t.absError);
       const res = acc.residuals[cls][m];
       for (let h = 0; h < horizons; h++) res.push({ y: actual[h]!, mu: forecasts[m][h]! });
     }
@@ -205,18 +246,59 @@ function scoreMap(t: TotalsByMethod): Record<ServingMethod, AccuracyScores> {
   return Object.fromEntries(SERVING_METHODS.map((m) => [m, scores(t[m])])) as Record<ServingMethod, AccuracyScores>;
 }
 
-/** Picks per class the method with the lowest WAPE; the model must win to serve. */
-export function decidePlan(acc: EvaluationAccumulator): Pick<ValidationReport, 'plan' | 'activate' | 'bestBaseline' | 'overall' | 'byClass' | 'classRows'> {
+/**
+ * Paired evidence that `baseline` beats the model: the t statistic of the per-block differences
+ * in absolute error (model − baseline) over the same (series, origin) blocks. Positive when the
+ * baseline is better; ≥ `LEAVE_MODEL_T` is the evidence a plan needs to leave the model.
+ */
+export function pairedAdvantage(modelErrors: readonly number[], baselineErrors: readonly number[]): number {
+  const n = Math.min(modelErrors.length, baselineErrors.length);
+  if (n < 2) return 0;
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = modelErrors[i]! - baselineErrors[i]!;
+    sum += d;
+    sq += d * d;
+  }
+  const mean = sum / n;
+  const variance = (sq - n * mean * mean) / (n - 1);
+  if (!(variance > 0)) return mean > 0 ? Infinity : mean < 0 ? -Infinity : 0;
+  return mean / Math.sqrt(variance / n);
+}
+
+/**
+ * t statistic a baseline must reach on validation blocks before it replaces the model. Measured
+ * on 12 simulated shops (40 and 120 products, 3 folds), excess WAPE of the served plan over the
+ * best single method on held-back weeks, mean: t ≥ 2: 0.85 % / 0.16 %; t ≥ 1: 0.51 % / 0.16 %;
+ * t ≥ 0.5: 0.08 % / 0.28 %; lowest WAPE alone: 0.08 % / 0.38 %. Small shops need the switch
+ * (their model is weak), larger ones the guard.
+ */
+export const LEAVE_MODEL_T = 0.5;
+
+/**
+ * Per class: the model serves unless a baseline beats it with evidence — a lower WAPE and a
+ * paired t ≥ `LEAVE_MODEL_T` over (series, origin) blocks; then the lowest-WAPE such baseline.
+ * Picking the lowest WAPE from a few folds left the model on a close call that was noise, and
+ * served something worse on held-back weeks. The dispersion is calibrated on the chosen
+ * method's validation errors so its p90 covers 90 % of days.
+ */
+export function decidePlan(acc: EvaluationAccumulator, leaveModelT: number = LEAVE_MODEL_T): Pick<ValidationReport, 'plan' | 'activate' | 'bestBaseline' | 'overall' | 'byClass' | 'classRows'> {
   const overall = scoreMap(acc.overall);
   const byClass = { smooth: scoreMap(acc.byClass.smooth), intermittent: scoreMap(acc.byClass.intermittent) };
   const bestBaseline = BASELINE_NAMES.reduce((a, b) => (overall[b].wape < overall[a].wape ? b : a));
   const plan = {} as ServingPlan;
   for (const cls of PRODUCT_CLASSES) {
     const s = byClass[cls];
-    let method: ServingMethod = BASELINE_NAMES.reduce((a, b) => (s[b].wape < s[a].wape ? b : a));
+    let method: ServingMethod = 'model';
     if (acc.classRows[cls] === 0) method = bestBaseline;
-    else if (s.model.wape < s[method].wape) method = 'model';
-    plan[cls] = { method, dispersion: dispersionOf(acc.residuals[cls][method]) };
+    else {
+      const better = BASELINE_NAMES.filter(
+        (b) => s[b].wape < s.model.wape && pairedAdvantage(acc.blockErrors[cls].model, acc.blockErrors[cls][b]) >= leaveModelT,
+      );
+      if (better.length > 0) method = better.reduce((a, b) => (s[b].wape < s[a].wape ? b : a));
+    }
+    plan[cls] = { method, dispersion: calibrateDispersion(acc.residuals[cls][method]) };
   }
   const activate = PRODUCT_CLASSES.some((c) => plan[c].method === 'model');
   return { plan, activate, bestBaseline, overall, byClass, classRows: acc.classRows };
@@ -264,6 +346,22 @@ export function rollingOriginValidation(
   return { folds: foldScores, ...decidePlan(acc) };
 }
 
+/**
+ * The plan a validation leads to: its own plan when the model version is activated, otherwise
+ * the same plan with the best baseline of each class where it named the model.
+ */
+export function servedPlan(validation: Pick<ValidationReport, 'plan' | 'byClass'>, activated: boolean): ServingPlan {
+  if (activated) return validation.plan;
+  const out = { ...validation.plan };
+  for (const cls of PRODUCT_CLASSES) {
+    if (out[cls].method !== 'model') continue;
+    const byClass = validation.byClass?.[cls];
+    const best = byClass ? BASELINE_NAMES.reduce((a, b) => (byClass[b].wape < byClass[a].wape ? b : a)) : cls === 'smooth' ? 'ses' : 'tsb';
+    out[cls] = { method: best, dispersion: out[cls].dispersion };
+  }
+  return out;
+}
+
 /** One product-day forecast as stored. */
 export interface ForecastPoint {
   horizon: number;
@@ -285,7 +383,8 @@ export function serveForecasts(
 ): { method: ServingMethod; productClass: ProductClass; points: ForecastPoint[] }[] {
   return series.map((s, si) => {
     const productClass = classifySeries(s.quantity, origin);
-    let { method, dispersion } = plan[productClass];
+    const { dispersion } = plan[productClass];
+    let { method } = plan[productClass];
     if (method === 'model' && !modelMeans) method = 'tsb';
     const means = method === 'model' ? modelMeans!.subarray(si * horizons, (si + 1) * horizons) : baselineForecast(method, s, origin, horizons);
     const points: ForecastPoint[] = [];

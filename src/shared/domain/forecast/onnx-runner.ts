@@ -25,3 +25,19 @@ export async function loadOnnxForecaster(bytes: Uint8Array, options: { threads?:
     release: () => session.release(),
   };
 }
+
+/**
+ * Largest relative difference between an ONNX session's means and the TypeScript trees' means
+ * on the reference batch a training produced (the parity a version must pass to serve).
+ */
+export async function measureOnnxParity(
+  forecaster: OnnxForecaster,
+  reference: { parityInput: Float32Array; parityExpected: Float64Array },
+  featureCount: number = reference.parityInput.length / Math.max(1, reference.parityExpected.length),
+): Promise<number> {
+  const viaOnnx = await forecaster.run(reference.parityInput, featureCount);
+  const viaTs = reference.parityExpected;
+  let worst = 0;
+  for (let i = 0; i < viaTs.length; i++) worst = Math.max(worst, Math.abs(viaOnnx[i]! - viaTs[i]!) / Math.max(viaTs[i]!, 1e-3));
+  return worst;
+}

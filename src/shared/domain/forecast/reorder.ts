@@ -67,3 +67,8 @@ export function suggestReorder(input: ReorderInput): ReorderSuggestion {
     quantity: (packs * packMilli) / 1000,
   };
 }
+
+/** A product's lead time when none is set (the products table's default). */
+export const DEFAULT_LEAD_TIME_DAYS = 2;
+/** Days between orders when none is set (the products table's default). */
+export const DEFAULT_REVIEW_PERIOD_DAYS = 7;

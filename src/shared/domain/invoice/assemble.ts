@@ -29,6 +29,10 @@ const TOTALS_MISMATCH_FACTOR = 0.7;
 /** A printed total confirmed by the independent sum is as good as certain. */
 const CORROBORATED = 0.98;
 
+/** A printed total that the printed amounts contradict: one of them was misread or mislabelled. */
+const UNCHECKED_TOTAL = 0.85;
+
+const abs = (n: bigint) => (n < 0n ? -n : n);
 const sameAmount = (a: string, b: string) => parseScaled(a, 2) === parseScaled(b, 2);
 
 /**
@@ -70,7 +74,12 @@ export function assembleExtraction(qr: FiscalQrData | null, printed: ParsedInvoi
     otherTaxes: fields.otherTaxes ? parseScaled(fields.otherTaxes.value, 2) : undefined,
     total: fields.total ? parseScaled(fields.total.value, 2) : undefined,
   });
-  if (check.ok && fields.total && !fields.total.conflict) fields.total = { ...fields.total, confidence: Math.max(fields.total.confidence, CORROBORATED) };
+  if (fields.total && !fields.total.conflict) {
+    // OCR can misread a digit and still land within the check's tolerance: only an exact sum vouches for it.
+    const exact = fields.total.source !== 'ocr' || (check.checked && abs(check.expectedTotal - parseScaled(fields.total.value, 2)) <= 1n);
+    if (check.ok && exact) fields.total = { ...fields.total, confidence: Math.max(fields.total.confidence, CORROBORATED) };
+    else if (check.checked && !check.ok && fields.total.source !== 'qr') fields.total = { ...fields.total, confidence: Math.min(fields.total.confidence, UNCHECKED_TOTAL) };
+  }
 
   const methods: ExtractionMethod[] = [];
   if (qr) methods.push('qr');

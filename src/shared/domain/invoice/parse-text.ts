@@ -68,8 +68,14 @@ const QTY = 3;
 
 /** Penalty applied to a value that fails its own validation (check digit, calendar). */
 const INVALID_FACTOR = 0.3;
-/** Ceiling for anything read by OCR, however confident the engine says it is. */
-const OCR_CEILING = 0.95;
+/**
+ * Ceiling for anything read by OCR, however confident the engine says it is: below the default
+ * auto-post threshold (0.95), so an OCR reading alone never posts; only an independent check
+ * (the fiscal QR agreeing, the totals adding up exactly) lifts a field above it.
+ */
+export const OCR_CEILING = 0.9;
+/** A text-layer value whose role on the page is a guess (several CUITs, none labelled receiver). */
+const AMBIGUOUS_TEXT = 0.9;
 const TEXT_BASE = 0.97;
 
 function baseConfidence(source: FieldSource, line: TextLine): number {
@@ -94,7 +100,7 @@ function unitOf(token: string): LineUnit | undefined {
 }
 
 /** Dates printed `dd/mm/yyyy`, `dd-mm-yyyy`, `dd.mm.yy`. */
-const DATE_RE = /(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})\b/g;
+const DATE_RE = /(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b/g;
 
 function isoDate(d: string, m: string, y: string): string | null {
   const year = y.length === 2 ? 2000 + Number(y) : Number(y);
@@ -145,7 +151,7 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     }
 
     if (!letterFound) {
-      const alone = /^\s*["'“(\[|]?\s*([ABCM])\s*["'”)\]|]?\s*$/.exec(raw);
+      const alone = /^\s*["'“([|]?\s*([ABCM])\s*["'”)\]|]?\s*$/.exec(raw);
       const afterWord = /\b(?:factura|nota\s+de\s+cr[eé]dito|nota\s+de\s+d[eé]bito|comprobante)\s*["'“(]?\s*([ABCM])\b["'”)]?(?!\w)/i.exec(raw);
       const labeled = /\b(?:tipo|letra)\s*:?\s*["'“]?([ABCM])\b/i.exec(raw);
       const boxed = /(?:^|\s{2,}|\|)\s*([ABCM])\s*(?:\||\s{2,})\s*(?:factura|nota)/i.exec(raw);
@@ -154,23 +160,32 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     }
 
     if (!codeFound) {
-      const m = /\bc[oó]d(?:igo)?\.?\s*(?:n[°ºo.]?\s*)?:?\s*0*(\d{1,3})\b/i.exec(text);
+      // OCR reads the `N°` of `COD. N° 01` as `N*`, `N'`, `Nº`…: any short mark after the N.
+      const m = /\bc[oó]d(?:igo)?\.?\s*(?:n[^\s\d]{0,2}\s*)?:?\s*0*(\d{1,3})\b/i.exec(text);
       if (m && voucherType(Number(m[1]))) codeFound = { code: Number(m[1]), conf };
     }
 
     if (!fields.pointOfSale || !fields.number) {
-      const pv = /punto\s+de\s+venta\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
-      const nro = /comp(?:robante)?\.?\s*(?:n(?:ro|[°º]|o)?\.?|numero)\s*:?\s*(\d{1,8})\b/.exec(f);
+      const pv = /(?:punto\s+de\s+venta|\bpto\.?\s*(?:de\s*)?vta\.?|\bp\.\s?v\.)\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
+      // `Comp. Nro: 00000097`, or a bare `Nro: 00000097` right after the point of sale.
+      const nro = /comp(?:robante)?\.?\s*(?:n(?:ro|[°º]|o)?\.?|numero)\s*:?\s*(\d{1,8})\b/.exec(f) ?? (pv ? /\bn(?:ro|[°º]|o)\.?\s*:?\s*(\d{1,8})\b/.exec(f.slice(pv.index + pv[0].length)) : null);
       if (pv && !fields.pointOfSale) fields.pointOfSale = field(Number(pv[1]), source, conf);
       if (nro && !fields.number && (pv || fields.pointOfSale)) fields.number = field(Number(nro[1]), source, conf);
       if (!pv) {
         // `N° 0003-00000128`; a CUIT (2-8-1) never has 4-5 digits before the dash.
-        const dash = /(?:^|[^\d-])(\d{4,5})\s?-\s?(\d{8})(?!\d|-\d)/.exec(text);
+        const dash = /(?:^|[^\d-]|\b[ABCM]\s?-\s?)(\d{4,5})\s?-\s?(\d{8})(?!\d|-\d)/.exec(text);
         if (dash && !fields.pointOfSale) {
           const labeled = /(n[°ºo]|nro|numero|factura|comprobante|comp)/.test(labelBefore(text, dash.index + 1));
           const c = labeled ? conf : conf * 0.85;
           fields.pointOfSale = field(Number(dash[1]), source, c);
           fields.number = field(Number(dash[2]), source, c);
+        } else if (!fields.pointOfSale) {
+          // `Nro: 0008   00006490`: the two parts apart, only when labelled.
+          const apart = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
+          if (apart) {
+            fields.pointOfSale = field(Number(apart[1]), source, conf * 0.9);
+            fields.number = field(Number(apart[2]), source, conf * 0.9);
+          }
         }
       }
     }
@@ -210,10 +225,14 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
   }
 
   const issuer = cuits.find((c) => !c.receiver) ?? undefined;
-  const receiver = cuits.find((c) => c.receiver && c.digits !== issuer?.digits) ?? cuits.find((c) => c !== issuer && c.digits !== issuer?.digits);
+  const labelledReceiver = cuits.find((c) => c.receiver && c.digits !== issuer?.digits);
+  const receiver = labelledReceiver ?? cuits.find((c) => c !== issuer && c.digits !== issuer?.digits);
+  // Two CUITs and no receiver label: which one is the issuer's is a guess.
+  const ambiguous = !labelledReceiver && receiver !== undefined;
   for (const [key, c] of [['issuerCuit', issuer], ['receiverCuit', receiver]] as const) {
     if (!c) continue;
-    fields[key] = field(formatCuit(c.digits), source, isValidCuit(c.digits) ? c.conf : c.conf * INVALID_FACTOR);
+    const conf = isValidCuit(c.digits) ? (ambiguous ? Math.min(c.conf, AMBIGUOUS_TEXT) : c.conf) : c.conf * INVALID_FACTOR;
+    fields[key] = field(formatCuit(c.digits), source, conf);
   }
 
   if (!fields.issueDate && issueDateFallback) fields.issueDate = issueDateFallback;
@@ -602,6 +621,16 @@ function parseTotals(lines: TextLine[], from: number, source: FieldSource, field
         iva[rate] = amount;
         ivaConf = Math.min(ivaConf, conf);
       }
+    }
+  }
+  if (!fields.total) {
+    // A totals row: labels on one line (`SUBTOTAL  DESCUENTO … TOTAL`), the amounts on the next; the total is the last one.
+    for (let i = from; i < lines.length - 1; i++) {
+      const f = fold(lines[i]!.text);
+      if (!/\btotal\s*$/.test(f) || !/(subtotal|descuento|neto|iva)/.test(f)) continue;
+      const amount = lastAmount(repairLine(lines[i + 1]!.text));
+      if (amount !== null && amount > 0n) fields.total = field(formatScaled(amount, MONEY), source, baseConfidence(source, lines[i + 1]!) * 0.9);
+      break;
     }
   }
   if (Object.keys(iva).length > 0) {

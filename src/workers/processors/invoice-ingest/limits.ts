@@ -1,3 +1,5 @@
+import { FileTooLargeError } from '../../../shared/errors.js';
+
 /**
  * Size limits of an uploaded invoice, checked before anything is decoded or rendered, so the
  * extraction process stays within its memory budget for any file: a few hundred bytes of PDF can
@@ -21,13 +23,6 @@ export const MIN_RENDER_DPI = 36;
 export const MAX_IMAGE_PIXELS = 50_000_000;
 /** Pages read beyond this are ignored: supplier invoices are short. */
 export const MAX_PDF_PAGES = 5;
-
-export class FileTooLargeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FileTooLargeError';
-  }
-}
 
 /**
  * The resolution to render a page of `widthPt × heightPt` points at: `wantedDpi`, or less so the

@@ -35,3 +35,26 @@ export async function readQrCodes(image: Uint8Array | Pixels): Promise<string[]>
   const results = await readBarcodes(input, { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryInvert: false, tryDownscale: true, maxNumberOfSymbols: 4 });
   return results.filter((r) => r.isValid && r.text).map((r) => r.text);
 }
+
+export interface LocatedQr {
+  text: string;
+  /** Bounding box in the image's pixels. */
+  box: { x: number; y: number; w: number; h: number };
+}
+
+/** Like `readQrCodes`, with where each code is on the image. */
+export async function locateQrCodes(image: Pixels): Promise<LocatedQr[]> {
+  await ensureReader();
+  const input = { data: image.data, width: image.width, height: image.height, colorSpace: 'srgb' } as unknown as Parameters<typeof readBarcodes>[0];
+  const results = await readBarcodes(input, { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryInvert: false, tryDownscale: true, maxNumberOfSymbols: 4 });
+  return results
+    .filter((r) => r.isValid && r.text)
+    .map((r) => {
+      const p = r.position;
+      const xs = [p.topLeft.x, p.topRight.x, p.bottomLeft.x, p.bottomRight.x];
+      const ys = [p.topLeft.y, p.topRight.y, p.bottomLeft.y, p.bottomRight.y];
+      const x = Math.min(...xs);
+      const y = Math.min(...ys);
+      return { text: r.text, box: { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y } };
+    });
+}

@@ -107,7 +107,11 @@ export default function MovimientosPage() {
     <>
       <PageHeader title="Movimientos" description="Ventas, ingresos de mercadería, ajustes, recuentos y transferencias" />
       <Stack gap="md" maw={720}>
-        <div aria-live="polite" ref={outcomeRef} style={{ scrollMarginTop: 72 }}>{shown && result && <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />}</div>
+        {shown && result && (
+          <div aria-live="polite" ref={outcomeRef} style={{ scrollMarginTop: 72 }}>
+            <Outcome movement={shown} product={result.product} locationName={(c) => locations.data?.find((l) => l.code === c)?.name ?? c} />
+          </div>
+        )}
         <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md">
           <form onSubmit={submit} noValidate aria-label="Registrar movimiento">
             <Stack>
@@ -119,7 +123,7 @@ export default function MovimientosPage() {
                 onChange={(v) => changed(setType)(v as MovementType)}
                 data={types.map((t) => ({ value: t, label: movementTypeLabel[t] }))}
               />
-              {product ? <SelectedProduct product={product} onClear={() => changed(setProduct)(null)} /> : <ProductPicker ref={pickerRef} onSelect={changed(setProduct)} autoFocus />}
+              {product ? <SelectedProduct product={product} location={locations.data?.find((l) => l.code === location)} onClear={() => changed(setProduct)(null)} /> : <ProductPicker ref={pickerRef} onSelect={changed(setProduct)} autoFocus />}
               {problems.product && (
                 <Text c="red" size="sm">
                   {problems.product}

@@ -65,7 +65,13 @@ export default function ProductosPage() {
     { key: 'sku', header: 'SKU', render: (r) => r.sku, csv: (r) => r.sku, csvOnly: true },
     { key: 'barcode', header: 'Código de barras', render: (r) => r.barcode, csv: (r) => r.barcode, csvOnly: true },
     { key: 'category', header: 'Categoría', render: (r) => categoryLabel(r.category), csv: (r) => categoryLabel(r.category), hideOnPhone: true },
-    ...shownLocations.map<Column<Row>>((l) => ({ key: `stock-${l.code}`, header: l.name, numeric: true, render: (r) => formatQuantity(stockAt(r, l.code), r.unit), csv: (r) => stockAt(r, l.code) })),
+    ...shownLocations.map<Column<Row>>((l) => ({ key: `stock-${l.code}`, header: l.name, numeric: true, render: (r) => formatQuantity(stockAt(r, l.code), r.unit), csv: (r) => stockAt(r, l.code), hideOnPhone: true })),
+    {
+      key: 'by-location',
+      header: 'Por ubicación',
+      phoneOnly: true,
+      render: (r) => shownLocations.map((l) => `${l.name.replace(/ de ventas$/, '')} ${formatQuantity(stockAt(r, l.code), r.unit)}`).join(' · '),
+    },
     {
       key: 'total',
       header: 'Stock total',
