@@ -119,7 +119,7 @@ function Review({ inv }: { inv: InvoiceView }) {
                       <Badge variant="light" color={f.source === 'qr' ? 'green' : f.source === 'ocr' ? 'orange' : 'blue'}>
                         {sourceLabel[f.source] ?? f.source}
                       </Badge>
-                      <Text size="xs" c={low ? 'orange.9' : 'dimmed'} fw={low ? 700 : undefined}>
+                      <Text size="xs" c={low ? 'var(--mantine-color-orange-light-color)' : 'dimmed'} fw={low ? 700 : undefined}>
                         {formatPercent(f.confidence * 100)} de confianza
                       </Text>
                     </Stack>
@@ -158,7 +158,7 @@ function Review({ inv }: { inv: InvoiceView }) {
           <Button disabled={unmatched > 0} onClick={() => setConfirming(true)}>
             Cargar factura
           </Button>
-          {unmatched > 0 && <Text size="sm" c="orange.9">Faltan {unmatched} líneas sin producto.</Text>}
+          {unmatched > 0 && <Text size="sm" c="var(--mantine-color-orange-light-color)">Faltan {unmatched} líneas sin producto.</Text>}
         </Group>
       )}
       <Modal closeButtonProps={{ 'aria-label': 'Cerrar' }} opened={confirming} onClose={() => setConfirming(false)} title="¿Cargar la factura?">
@@ -211,7 +211,7 @@ function LineRow({ line, edit, editable, onChange }: { line: InvoiceLine; edit?:
                 {sku}
               </Text>
             ) : (
-              <Text span c="orange.9" fw={700}>
+              <Text span c="var(--mantine-color-orange-light-color)" fw={700}>
                 sin producto
               </Text>
             )}
