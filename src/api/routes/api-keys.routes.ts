@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/db/repositories/api-keys.repository.js';
+import { createApiKey, findActiveApiKeyById, listApiKeys, revokeApiKey } from '../../shared/db/repositories/api-keys.repository.js';
 import { ApiRouter, timestamp } from '../openapi.js';
 import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
 import { withTransaction } from '../../shared/db/transaction.js';
@@ -50,7 +50,7 @@ export function apiKeysRouter({ db }: ApiDeps): Router {
     const revoked =
       Number.isSafeInteger(id) &&
       (await withTransaction(db, async (trx) => {
-        const before = await trx.selectFrom('api_keys').select(['name', 'role']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        const before = await findActiveApiKeyById(trx, id);
         if (!before || !(await revokeApiKey(trx, id))) return false;
         await recordAudit(trx, auditActorOf(req), { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before });
         return true;

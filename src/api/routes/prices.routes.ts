@@ -7,7 +7,7 @@ import { NotFoundError, UnprocessableError, ValidationError } from '../../shared
 import { withTransaction } from '../../shared/db/transaction.js';
 import { listCostAlerts } from '../../shared/db/repositories/pricing-costs.repository.js';
 import { changeProductPricing, startRepricingRun } from '../../shared/use-cases/pricing.js';
-import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
+import { DEFAULT_RULE_CATEGORY, deleteRule, listRules, readRuleRow, upsertRule } from '../../shared/db/repositories/pricing-rules.repository.js';
 import { getRun, listRuns } from '../../shared/db/repositories/pricing-runs.repository.js';
 import { getProductPricing, listMargins, listPriceHistory } from '../../shared/db/repositories/pricing-views.repository.js';
 import { findProductId } from '../../shared/db/repositories/catalog.repository.js';
@@ -338,9 +338,9 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
   }, async (req, res, { params, body: r }) => {
     const category = categoryParam(params.category);
     await withTransaction(db, async (trx) => {
-      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      const before = await readRuleRow(trx, category, { forUpdate: true });
       await upsertRule(trx, category, { markupBp: r.markupPct, minMarginBp: r.minMarginPct, stepCents: r.roundingStep, endingCents: r.ending, maxChangeBp: r.maxChangePct, priceAheadDays: r.priceAheadDays });
-      const after = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).executeTakeFirst();
+      const after = await readRuleRow(trx, category);
       await recordAudit(trx, auditActorOf(req), { action: before ? 'pricing_rule.changed' : 'pricing_rule.created', entityType: 'pricing_rule', entityId: category, before, after });
     });
     const view = (await listRules(db)).find((x) => x.category === (category === DEFAULT_RULE_CATEGORY ? 'default' : category));
@@ -356,7 +356,7 @@ export function pricingRulesRouter({ db }: ApiDeps): Router {
     const category = categoryParam(params.category);
     if (category === DEFAULT_RULE_CATEGORY) throw new UnprocessableError('default_rule_required', 'the default rule cannot be deleted; PUT /v1/pricing-rules/default to change it');
     const deleted = await withTransaction(db, async (trx) => {
-      const before = await trx.selectFrom('pricing_rules').selectAll().where('category', '=', category).forUpdate().executeTakeFirst();
+      const before = await readRuleRow(trx, category, { forUpdate: true });
       if (!(await deleteRule(trx, category))) return false;
       await recordAudit(trx, auditActorOf(req), { action: 'pricing_rule.deleted', entityType: 'pricing_rule', entityId: category, before });
       return true;

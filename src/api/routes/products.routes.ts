@@ -5,7 +5,7 @@ import { recordAudit } from '../../shared/db/repositories/audit.repository.js';
 import { withTransaction } from '../../shared/db/transaction.js';
 import { auditActorOf } from '../audit-actor.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
-import { createProduct, findProductSummary, getProduct, listProducts, updateProduct } from '../../shared/db/repositories/catalog.repository.js';
+import { createProduct, findProductSummary, getProduct, listProducts, readProductAuditColumns, updateProduct } from '../../shared/db/repositories/catalog.repository.js';
 import { productKardex, productStockHistory } from '../../shared/db/repositories/reports.repository.js';
 import { parseQuantity } from '../../shared/domain/quantity.js';
 import type { ApiDeps } from '../deps.js';
@@ -193,11 +193,10 @@ export function productsRouter({ db }: ApiDeps): Router {
     responses: { 200: productSchema },
     errors: [404],
   }, async (req, res, { params: { sku }, body }) => {
-    const columns = ['name', 'category', 'barcode', 'reorder_point', 'allow_negative_stock'] as const;
     const updated = await withTransaction(db, async (trx) => {
-      const before = await trx.selectFrom('products').select(columns).where('sku', '=', sku).forUpdate().executeTakeFirst();
+      const before = await readProductAuditColumns(trx, sku, { forUpdate: true });
       if (!before || !(await updateProduct(trx, sku, body))) return false;
-      const after = await trx.selectFrom('products').select(columns).where('sku', '=', sku).executeTakeFirstOrThrow();
+      const after = await readProductAuditColumns(trx, sku);
       await recordAudit(trx, auditActorOf(req), { action: 'product.changed', entityType: 'product', entityId: sku, before, after });
       return true;
     });

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { productSalesHistory } from '../../shared/db/repositories/forecast-views.repository.js';
 import { ApiRouter, decimalString, isoDay } from '../openapi.js';
 
 const historyQuery = z.strictObject({
@@ -22,20 +22,10 @@ export function salesHistoryRouter({ db }: ApiDeps): Router {
     },
     errors: [404],
   }, async (_req, res, { query: q }) => {
-    const product = await db.selectFrom('products').select(['id', 'sku', 'name', 'unit']).where('sku', '=', q.sku).executeTakeFirst();
-    if (!product) throw new NotFoundError('product', q.sku);
-    // The window ends at the last day with sales, so a shop whose data stops (the demo) still shows its history.
-    const rows = await db
-      .selectFrom('daily_sales as d')
-      .innerJoin('locations as l', 'l.id', 'd.location_id')
-      .select([sql<string>`d.day::text`.as('day'), sql<string>`sum(d.quantity)::text`.as('quantity')])
-      .where('d.product_id', '=', product.id)
-      .$if(q.location !== undefined, (b) => b.where('l.code', '=', q.location!))
-      .where(sql<boolean>`d.day > (SELECT max(x.day) FROM daily_sales x WHERE x.product_id = ${product.id}) - ${q.days}::int`)
-      .groupBy('d.day')
-      .orderBy('d.day')
-      .execute();
-    res.json({ sku: product.sku, name: product.name, unit: product.unit, location: q.location ?? null, items: rows });
+    const history = await productSalesHistory(db, q.sku, q.location, q.days);
+    if (!history) throw new NotFoundError('product', q.sku);
+    const { product, items } = history;
+    res.json({ sku: product.sku, name: product.name, unit: product.unit, location: q.location ?? null, items });
   });
   return api.router;
 }

@@ -40,3 +40,8 @@ export async function revokeApiKey(db: Database, id: number): Promise<boolean> {
 export async function findActiveApiKey(db: Database, hash: string): Promise<{ id: number; name: string; role: Role } | undefined> {
   return db.selectFrom('api_keys').select(['id', 'name', 'role']).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
 }
+
+/** The API key with this id while it is in force (name and role), if any. */
+export async function findActiveApiKeyById(db: Database, id: number) {
+  return db.selectFrom('api_keys').select(['name', 'role']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+}

@@ -236,3 +236,9 @@ export async function findProductIdsBySku(db: Database, skus: string[]): Promise
   const rows = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', skus).execute();
   return new Map(rows.map((r) => [r.sku, r.id]));
 }
+
+/** A product's editable columns as the audit trail records them (optionally locking the row). */
+export async function readProductAuditColumns(db: Database, sku: string, { forUpdate = false } = {}) {
+  const q = db.selectFrom('products').select(['name', 'category', 'barcode', 'reorder_point', 'allow_negative_stock']).where('sku', '=', sku);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}

@@ -154,3 +154,23 @@ export async function listDraftLines(db: Database, draftIds: number[]): Promise<
   for (const { draft_id, ...l } of rows) out.get(draft_id)!.push(l);
   return out;
 }
+
+/**
+ * Units sold per day of a product (all locations or one) over the `days` days up to its last day
+ * with sales, so a shop whose data stops (the demo) still shows its history. Undefined: no such product.
+ */
+export async function productSalesHistory(db: Database, sku: string, location: string | undefined, days: number) {
+  const product = await db.selectFrom('products').select(['id', 'sku', 'name', 'unit']).where('sku', '=', sku).executeTakeFirst();
+  if (!product) return undefined;
+  const items = await db
+    .selectFrom('daily_sales as d')
+    .innerJoin('locations as l', 'l.id', 'd.location_id')
+    .select([sql<string>`d.day::text`.as('day'), sql<string>`sum(d.quantity)::text`.as('quantity')])
+    .where('d.product_id', '=', product.id)
+    .$if(location !== undefined, (b) => b.where('l.code', '=', location!))
+    .where(sql<boolean>`d.day > (SELECT max(x.day) FROM daily_sales x WHERE x.product_id = ${product.id}) - ${days}::int`)
+    .groupBy('d.day')
+    .orderBy('d.day')
+    .execute();
+  return { product, items };
+}

@@ -103,3 +103,9 @@ export async function listRules(db: Database): Promise<RuleView[]> {
     };
   });
 }
+
+/** A category's rule row as stored (optionally locking it), for the audit trail. */
+export async function readRuleRow(db: Database, category: string, { forUpdate = false } = {}) {
+  const q = db.selectFrom('pricing_rules').selectAll().where('category', '=', category);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
