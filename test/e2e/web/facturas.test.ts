@@ -59,8 +59,14 @@ test.serial('a phone photo is uploaded, reviewed (field corrected, line re-match
   const lineRow = await app.system.database.db.selectFrom('invoice_lines').select(['match_by']).where('line_no', '=', 1).executeTakeFirstOrThrow();
   t.is(lineRow.match_by, 'manual');
 
-  // Posting is offered once every line has a product.
-  t.true(await page.getByRole('button', { name: 'Cargar factura' }).isEnabled());
+  // Posting receives stock, so it is offered to the depósito, not to this negocio user; negocio may
+  // approve the costs (the step a depósito needs when costs move past the band), and the API agrees.
+  t.is(await page.getByRole('button', { name: 'Cargar factura' }).count(), 0);
+  await page.getByText('La carga al stock la hace un usuario de Depósito.').waitFor();
+  await page.getByRole('button', { name: 'Aprobar costos' }).click();
+  await page.getByText('Costos aprobados').waitFor();
+  const approved = await app.system.database.db.selectFrom('invoices').select(['prices_approved_at']).executeTakeFirstOrThrow();
+  t.truthy(approved.prices_approved_at, 'the approval is recorded');
 
   const phone = await app.newPage({ viewport: { width: 360, height: 740 } });
   await signIn(phone, app.users.negocio);

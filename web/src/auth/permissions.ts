@@ -10,6 +10,9 @@ const grants = {
   'catalog:write': ['negocio'],
   'prices:write': ['negocio'],
   'invoices:write': ['deposito', 'negocio'],
+  // Posting receives stock; costs past the band need a price role's approval first.
+  'invoices:post': ['deposito'],
+  'invoices:approvePrices': ['negocio'],
   'forecasts:write': ['ml_service'],
   'users:manage': [],
   'apiKeys:manage': [],

@@ -71,3 +71,12 @@ export function usePostInvoice(id: string) {
     },
   });
 }
+
+/** A price role approves the invoice's cost changes past the band, so a stock role may post it. */
+export function useApproveInvoicePrices(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap<InvoiceView>(api.POST('/v1/invoices/{id}/approve-prices', { params: { path: { id } } })),
+    onSuccess: (data) => qc.setQueryData(['invoice', id], data),
+  });
+}

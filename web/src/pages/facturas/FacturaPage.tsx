@@ -5,7 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { IconAlertTriangle, IconCheck } from '@tabler/icons-react';
 import { api, unwrap } from '../../api/client';
-import { useCorrectInvoice, useInvoice, usePostInvoice, usePostingResult, type InvoicePatch } from '../../api/queries/invoices';
+import { useApproveInvoicePrices, useCorrectInvoice, useInvoice, usePostInvoice, usePostingResult, type InvoicePatch } from '../../api/queries/invoices';
 import type { Product } from '../../api/views';
 import type { InvoiceField, InvoiceLine, InvoiceView } from '../../api/views-ops';
 import { useAuth } from '../../auth/auth';
@@ -54,6 +54,7 @@ function Review({ inv }: { inv: InvoiceView }) {
   const [lines, setLines] = useState<Record<number, LineEdit>>({});
   const correct = useCorrectInvoice(inv.id);
   const post = usePostInvoice(inv.id);
+  const approve = useApproveInvoicePrices(inv.id);
   const [confirming, setConfirming] = useState(false);
   const dirty = Object.keys(fields).length > 0 || Object.keys(lines).length > 0;
   const busy = inv.status === 'queued' || inv.status === 'extracting' || inv.status === 'posting';
@@ -150,14 +151,25 @@ function Review({ inv }: { inv: InvoiceView }) {
 
       {correct.error && <ErrorAlert error={correct.error} />}
       {post.error && <ErrorAlert error={post.error} />}
+      {approve.error && <ErrorAlert error={approve.error} />}
+      {approve.isSuccess && <Alert color="green" title="Costos aprobados">Un usuario de Depósito ya puede cargar la factura.</Alert>}
       {editable && (
         <Group className="no-print" wrap="wrap">
           <Button variant="default" loading={correct.isPending} onClick={() => save()}>
             Guardar correcciones
           </Button>
-          <Button disabled={unmatched > 0} onClick={() => setConfirming(true)}>
-            Cargar factura
-          </Button>
+          {can('invoices:post') ? (
+            <Button disabled={unmatched > 0} onClick={() => setConfirming(true)}>
+              Cargar factura
+            </Button>
+          ) : (
+            <Text size="sm" c="dimmed">La carga al stock la hace un usuario de Depósito.</Text>
+          )}
+          {can('invoices:approvePrices') && (
+            <Button variant="light" loading={approve.isPending} onClick={() => approve.mutate()}>
+              Aprobar costos
+            </Button>
+          )}
           {unmatched > 0 && <Text size="sm" c="var(--mantine-color-orange-light-color)">Faltan {unmatched} líneas sin producto.</Text>}
         </Group>
       )}
