@@ -9,6 +9,7 @@ import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { movementJobId, stockMovementsContract } from '../../../src/shared/jobs/stock-movements.contract.js';
 import { freePort } from '../../../scripts/private-services.js';
+import { eventually } from '../../helpers/wait.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
 import { testConfig } from '../../helpers/db.js';
@@ -20,15 +21,6 @@ test.before(async () => {
 test.after.always(async () => {
   await sys?.close();
 });
-
-async function waitUntil(what: string, fn: () => Promise<boolean>, ms = 60_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test.serial('with PostgreSQL unreachable, /ready and every read answer 503 with Retry-After, never 500', async (t) => {
   const deadPort = await freePort(25432, 25499);
@@ -102,10 +94,10 @@ test.serial('a movement backing off for minutes after an outage is run by the re
     await queue.add('apply-movement', { movementId: a.body.id }, { jobId, delay: 10 * 60_000 });
     t.is(await (await queue.getJob(jobId))!.getState(), 'delayed');
     await sys.startWorkers();
-    await waitUntil('both movements settled', async () => {
+    await eventually(async () => {
       const rows = await sys.database.db.selectFrom('movement_requests').select('status').where('id', 'in', [a.body.id, b.body.id]).execute();
       return rows.every((r) => r.status !== 'queued');
-    });
+    }, 'both movements settled');
   } finally {
     await sys.stopWorkers();
     await queue.close();

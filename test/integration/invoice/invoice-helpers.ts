@@ -1,17 +1,10 @@
 import type { Database } from '../../../src/shared/db/database.js';
 import { CATALOG } from '../../helpers/invoice-corpus/catalog.js';
 import type { TestSystem } from '../../helpers/system.js';
+import { eventually as poll } from '../../helpers/wait.js';
 
-/** Polls until `check` returns a value (a guard against hanging, not a timing assertion). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 180_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls until `check` returns a value; extraction by OCR gets a longer deadline than the default. */
+export const eventually = <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 180_000): Promise<T> => poll(check, what, timeoutMs, 200);
 
 /** The corpus catalog as products, and one receiving location. */
 export async function seedCatalog(db: Database): Promise<{ locationId: number }> {

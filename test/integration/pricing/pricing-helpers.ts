@@ -4,15 +4,9 @@ import type { Database } from '../../../src/shared/db/database.js';
 import type { TestSystem } from '../../helpers/system.js';
 
 /** Polls `check` every `intervalMs` until it returns a value (a guard against hanging, not a timing assertion). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+import { eventually } from '../../helpers/wait.js';
+
+export { eventually };
 
 export const uniq = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import test from 'ava';
 import { sql } from 'kysely';
+import { eventually } from '../../helpers/wait.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
 
@@ -13,15 +14,6 @@ test.before(async () => {
 test.after.always(async () => {
   await sys?.close();
 });
-
-async function waitUntil(what: string, fn: () => Promise<boolean>, ms = 60_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const countWhere = async (ids: string[], status: 'queued' | 'applied' | 'rejected') =>
   Number((await sys.database.db.selectFrom('movement_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'in', ids).where('status', '=', status).executeTakeFirstOrThrow()).n);
@@ -57,7 +49,7 @@ test.serial('Redis losing every queued job: the reconciler re-enqueues from Post
   t.true(deleted > 0, 'the queue had keys to lose');
 
   await sys.startWorkers();
-  await waitUntil('every movement applied', async () => (await countWhere(ids, 'applied')) === 200);
+  await eventually(async () => (await countWhere(ids, 'applied')) === 200, 'every movement applied');
   await sys.stopWorkers();
   await assertExactlyOnce(t, product.id, ids, '200', product.sku);
 });
@@ -87,13 +79,13 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
   };
   const first = spawnWorker();
   try {
-    await waitUntil('the worker to block inside its transaction', async () => {
+    await eventually(async () => {
       if (first.exitCode !== null) throw new Error(`worker exited with ${first.exitCode}: ${output}`);
       // Read from outside the blocker's transaction: inside one, pg_stat_activity is a frozen snapshot.
       const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND application_name = 'gondola-worker' AND wait_event_type = 'Lock'`.execute(sys.database.db);
       return rows[0]!.n > 0;
-    }, 180_000);
+    }, 'the worker to block inside its transaction', 180_000);
   } catch (err) {
     first.kill('SIGKILL');
     await blocker.end().catch(() => undefined);
@@ -107,7 +99,7 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
 
   const second = spawnWorker();
   try {
-    await waitUntil('every movement applied after restart', async () => (await countWhere(ids, 'applied')) === 300, 90_000);
+    await eventually(async () => (await countWhere(ids, 'applied')) === 300, 'every movement applied after restart', 90_000);
   } finally {
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
