@@ -93,6 +93,8 @@ test.serial('the label sheet of the run has the required fields and barcodes, an
   // Thermal 58 mm: one label per row.
   await page.getByText('Térmica 58 mm').click();
   await page.waitForURL(/formato=58/);
+  // The URL changes before React re-renders the sheet: wait for the sheet itself to be in 58 mm.
+  await page.locator('section.label-sheet[data-format="58"]').waitFor();
   const boxes = await labels.evaluateAll((els) => els.slice(0, 2).map((e) => (e as unknown as { getBoundingClientRect: () => { left: number; width: number } }).getBoundingClientRect()));
   t.is(Math.round(boxes[0]!.left), Math.round(boxes[1]!.left));
   await screenshot(page, 'etiquetas-58mm');
