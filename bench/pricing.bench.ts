@@ -12,7 +12,7 @@ import pg from 'pg';
 import { createDatabase, type Database } from '../src/shared/db/database.js';
 import { withTransaction } from '../src/shared/db/transaction.js';
 import { createRun, markEnqueued } from '../src/shared/db/repositories/pricing-runs.repository.js';
-import { createRedis } from '../src/shared/jobs/connection.js';
+import { openQueueBackend } from '../src/shared/jobs/connection.js';
 import { Producer } from '../src/shared/jobs/enqueue.js';
 import { enqueueRunFlow } from '../src/producers/price-recalculations.producer.js';
 import { withDb } from '../scripts/test-template.js';
@@ -150,8 +150,8 @@ try {
   log(`queue: worker process, chunks of ${CHUNK}, concurrency ${CONCURRENCY}`);
   worker = spawnTs('src/workers/main.ts', bench.env);
   await waitForHttp(`http://127.0.0.1:${METRICS_PORT}/health`);
-  const redis = createRedis(bench.config.REDIS_URL, 'producer');
-  const producer = new Producer(redis, bench.config.QUEUE_PREFIX);
+  const backend = openQueueBackend({ kind: 'redis', redisUrl: bench.config.REDIS_URL, databaseUrl: bench.config.DATABASE_URL, prefix: bench.config.QUEUE_PREFIX, poolMax: 2, name: 'bench' });
+  const producer = new Producer(backend);
   await producer.queue({ queue: 'price-recalculations' }).waitUntilReady();
   const queued = await timed(async () => {
     const plan = await withTransaction(queueDb, (trx) => createRun(trx, { id: randomUUID(), trigger: 'api', scope: { kind: 'all' }, reason: 'bench' }, Number(CHUNK)));
@@ -161,7 +161,7 @@ try {
     return queueDb.selectFrom('price_runs').selectAll().where('id', '=', plan.id).executeTakeFirstOrThrow();
   });
   await producer.close();
-  redis.disconnect();
+  await backend.close();
 
   const [a, b, h] = await Promise.all([pricesOf(queueDb), pricesOf(sqlDb), pricesOf(sqlHistDb)]);
   const mismatches = a.filter((p, i) => p !== b[i]).length + b.filter((p, i) => p !== h[i]).length;

@@ -9,9 +9,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { MIGRATIONS_DIR, migrateToLatest } from '../src/shared/db/migrate.js';
 import { createDatabase } from '../src/shared/db/database.js';
+import { LATEST_SCHEMA_VERSION } from 'bullmq';
+import { migrateQueueSchema } from '../src/shared/jobs/connection.js';
 
 export function templateName(): string {
   const hash = createHash('sha256');
+  // BullMQ's own schema (the PostgreSQL queue backend) is in the template too.
+  hash.update(`bullmq-schema-${LATEST_SCHEMA_VERSION}`);
   for (const f of readdirSync(MIGRATIONS_DIR).sort()) hash.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, f)));
   return `gondola_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
@@ -32,6 +36,7 @@ export async function ensureTemplate(baseUrl: string): Promise<string> {
     } finally {
       await db.destroy();
     }
+    await migrateQueueSchema(withDb(baseUrl, name));
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} WITH is_template true`);
     // Templates of other migration sets stay: another checkout (a branch, a parallel run) may be
     // cloning from one right now. They are small, and a fresh machine starts with none.

@@ -73,19 +73,23 @@ export function serviceRouter(deps: ApiDeps): Router {
     res.json({ status: 'ok' });
   });
 
-  const readiness = z.strictObject({ status: z.enum(['ready', 'not_ready']), checks: z.strictObject({ postgres: z.string(), redis: z.string() }).meta({ description: '"ok" or the error' }) });
+  const readiness = z.strictObject({
+    status: z.enum(['ready', 'not_ready']),
+    queueBackend: z.enum(['redis', 'postgres']).meta({ description: 'where the jobs live (QUEUE_BACKEND)' }),
+    checks: z.strictObject({ postgres: z.string(), queue: z.string() }).meta({ description: '"ok" or the error: the data\'s PostgreSQL, and the queue backend (Redis, or the same PostgreSQL)' }),
+  });
   service.route('get', '/ready', {
-    summary: 'Readiness: PostgreSQL and Redis reachable',
+    summary: 'Readiness: PostgreSQL and the queue backend (Redis or PostgreSQL) reachable',
     public: true,
     responses: { 200: { description: 'ready', schema: readiness }, 503: { description: 'a dependency is unreachable', schema: readiness } },
   }, async (_req, res) => {
-    const [pg, redis] = await Promise.allSettled([
+    const [pg, queue] = await Promise.allSettled([
       withTimeout(pingDatabase(deps.db), 2000),
       withTimeout(deps.producer.ping(), 2000),
     ]);
-    const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason) };
-    const ready = pg.status === 'fulfilled' && redis.status === 'fulfilled';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const checks = { postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason), queue: queue.status === 'fulfilled' ? 'ok' : String(queue.reason) };
+    const ready = pg.status === 'fulfilled' && queue.status === 'fulfilled';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', queueBackend: deps.producer.backendKind, checks });
   });
 
   // On the main port unless API_METRICS_PORT moves it to an internal one (server.ts).

@@ -1,19 +1,20 @@
-import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { QueueEvents } from 'bullmq';
+import type { QueueBackend } from '../shared/jobs/connection.js';
+import { createQueueEvents } from '../shared/jobs/worker.js';
 import { connectionErrorLogger } from '../shared/logging.js';
 
 /**
  * Lets a request wait for a job to finish (`Prefer: wait=N`). Job events wake waiters early;
  * the caller re-checks PostgreSQL (the record) on every wake-up and at a slow poll, so a
- * missed event or a Redis outage only makes the wait end later, never wrong.
+ * missed event or a queue store outage only makes the wait end later, never wrong.
  */
 export class JobWaiter {
   private readonly waiters = new Map<string, Set<() => void>>();
   private events: QueueEvents | undefined;
 
-  constructor(connection: Redis | undefined, queue: string, prefix: string) {
-    if (!connection) return;
-    this.events = new QueueEvents(queue, { connection, prefix });
+  constructor(backend: QueueBackend | undefined, queue: string) {
+    if (!backend) return;
+    this.events = createQueueEvents(backend, queue);
     this.events.on('error', connectionErrorLogger('job-waiter', { queue }));
     const wake = ({ jobId }: { jobId: string }) => {
       const set = this.waiters.get(jobId);

@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { getConfig, type Config } from '../shared/config.js';
 import { createDatabase } from '../shared/db/database.js';
-import { createRedis } from '../shared/jobs/connection.js';
+import { openQueueBackend } from '../shared/jobs/connection.js';
 import { Producer } from '../shared/jobs/enqueue.js';
 import { stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 import { logger } from '../shared/logging.js';
 import { installShutdown, type CloseStep } from '../shared/shutdown.js';
-import { ensureAdminKey } from '../shared/bootstrap.js';
+import { ensureAdminKey, withQueueBackend } from '../shared/bootstrap.js';
 import express from 'express';
 import { createApp, metricsHandler } from './app.js';
 import { JobWaiter } from './job-waiter.js';
@@ -16,14 +16,15 @@ import { PostgresRateLimitStore, RedisRateLimitStore } from '../shared/rate-limi
 const log = logger.child({ component: 'api' });
 
 /** Starts the HTTP API on `config.PORT`; returns the server and what closing it takes. */
-export async function startApi(config: Config): Promise<{ server: Server; metricsServer?: Server; closeSteps: CloseStep[] }> {
+export async function startApi(given: Config): Promise<{ server: Server; metricsServer?: Server; closeSteps: CloseStep[] }> {
+  const config = await withQueueBackend(given);
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-api' });
   await ensureAdminKey(db, config.GONDOLA_ADMIN_API_KEY);
-  const producerConnection = createRedis(config.REDIS_URL, 'producer');
-  const eventsConnection = createRedis(config.REDIS_URL, 'worker');
-  const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
-  const waiter = new JobWaiter(eventsConnection, stockMovementsContract.queue, config.QUEUE_PREFIX);
-  const rateLimitStore = config.RATE_LIMIT_STORE === 'postgres' ? new PostgresRateLimitStore(db) : new RedisRateLimitStore(producerConnection, config.QUEUE_PREFIX);
+  const backend = openQueueBackend({ kind: config.QUEUE_BACKEND!, redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: config.QUEUE_POSTGRES_POOL_MAX, name: 'api' });
+  const producer = new Producer(backend);
+  const waiter = new JobWaiter(backend, stockMovementsContract.queue);
+  // On the PostgreSQL backend there may be no Redis: the counters live in PostgreSQL too.
+  const rateLimitStore = backend.redis && (config.RATE_LIMIT_STORE ?? 'redis') === 'redis' ? new RedisRateLimitStore(backend.redis, config.QUEUE_PREFIX) : new PostgresRateLimitStore(db);
   const app = createApp({ config, db, producer, waiter, rateLimitStore });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -52,7 +53,7 @@ export async function startApi(config: Config): Promise<{ server: Server; metric
       ...(metricsServer ? [{ name: 'metrics server', close: () => new Promise((r) => metricsServer!.close(() => r(undefined))) }] : []),
       { name: 'job waiter', close: () => waiter.close() },
       { name: 'producer', close: () => producer.close() },
-      { name: 'redis', close: async () => { producerConnection.disconnect(); eventsConnection.disconnect(); } },
+      { name: `queue backend (${backend.kind})`, close: () => backend.close() },
       { name: 'database', close: () => db.destroy() },
     ],
   };

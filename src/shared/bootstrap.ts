@@ -9,6 +9,7 @@ import { ensureUser } from './use-cases/users.js';
 import type { Role } from './db/database.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { migrateQueueSchema } from './jobs/connection.js';
 
 const log = logger.child({ component: 'bootstrap' });
 
@@ -64,7 +65,7 @@ export async function chooseDatabase(config: Config, { embedded }: { embedded: b
   if (config.databaseUrlGiven) return { url: config.DATABASE_URL, kind: 'configured', why: 'DATABASE_URL is set' };
   const probe = config.LOCAL_POSTGRES_PROBE;
   if (probe !== 'off') {
-    const [host, port] = [probe.slice(0, probe.lastIndexOf(':')), Number(probe.slice(probe.lastIndexOf(':') + 1))];
+    const [host, port] = splitProbe(probe);
     if (await reachable(host, port)) {
       const url = new URL(config.DATABASE_URL);
       url.hostname = host;
@@ -78,23 +79,61 @@ export async function chooseDatabase(config: Config, { embedded }: { embedded: b
   return { url: server.url, kind: 'embedded', why, embedded: server };
 }
 
+/** Which queue backend a process uses, and why. */
+export interface QueueBackendChoice {
+  kind: 'redis' | 'postgres';
+  why: string;
+}
+
+const splitProbe = (probe: string): [string, number] => [probe.slice(0, probe.lastIndexOf(':')), Number(probe.slice(probe.lastIndexOf(':') + 1))];
+
 /**
- * `npm start`: chooses the database (starting an embedded one when nothing else is there), reaches
- * Redis, and says which it uses and why. Returns the configuration to run with.
+ * Picks the queue backend: QUEUE_BACKEND when given; else Redis when REDIS_URL is set or a Redis
+ * answers at LOCAL_REDIS_PROBE (then REDIS_URL points there); else PostgreSQL (the data's database).
  */
-export async function startServices(config: Config): Promise<{ config: Config; database: DatabaseChoice }> {
-  const database = await chooseDatabase(config, { embedded: true });
-  const resolved: Config = { ...config, DATABASE_URL: database.url, databaseUrlGiven: true };
-  await ensureServices(resolved);
-  log.info('database chosen', { database: database.kind, url: redactUrl(database.url), why: database.why });
-  return { config: resolved, database };
+export async function chooseQueueBackend(config: Config): Promise<QueueBackendChoice & { redisUrl: string }> {
+  if (config.QUEUE_BACKEND) return { kind: config.QUEUE_BACKEND, why: `QUEUE_BACKEND=${config.QUEUE_BACKEND}`, redisUrl: config.REDIS_URL };
+  if (config.redisUrlGiven) return { kind: 'redis', why: 'REDIS_URL is set', redisUrl: config.REDIS_URL };
+  const probe = config.LOCAL_REDIS_PROBE;
+  if (probe !== 'off') {
+    const [host, port] = splitProbe(probe);
+    if (await reachable(host, port)) {
+      const url = new URL(config.REDIS_URL);
+      url.hostname = host;
+      url.port = String(port);
+      return { kind: 'redis', why: `REDIS_URL is unset and a Redis answers at ${probe}`, redisUrl: url.toString() };
+    }
+  }
+  return { kind: 'postgres', why: `QUEUE_BACKEND and REDIS_URL are unset and no Redis answers at ${probe}: jobs live in the data's PostgreSQL (schema bullmq)`, redisUrl: config.REDIS_URL };
+}
+
+/** The configuration with QUEUE_BACKEND decided (a no-op when it already is). */
+export async function withQueueBackend(config: Config): Promise<Config> {
+  if (config.QUEUE_BACKEND) return config;
+  const choice = await chooseQueueBackend(config);
+  return { ...config, QUEUE_BACKEND: choice.kind, REDIS_URL: choice.redisUrl };
 }
 
 /**
- * Reaches PostgreSQL and Redis; starts local servers that are installed but stopped; otherwise
- * says exactly how to get them and throws.
+ * `npm start`: chooses the database (starting an embedded one when nothing else is there) and the
+ * queue backend, reaches them, and says which it uses and why. Returns the configuration to run with.
+ */
+export async function startServices(config: Config): Promise<{ config: Config; database: DatabaseChoice; queue: QueueBackendChoice }> {
+  const database = await chooseDatabase(config, { embedded: true });
+  const queue = await chooseQueueBackend(config);
+  const resolved: Config = { ...config, DATABASE_URL: database.url, databaseUrlGiven: true, QUEUE_BACKEND: queue.kind, REDIS_URL: queue.redisUrl };
+  await ensureServices(resolved);
+  log.info('database chosen', { database: database.kind, url: redactUrl(database.url), why: database.why });
+  log.info('queue backend chosen', { queueBackend: queue.kind, ...(queue.kind === 'redis' ? { url: redactUrl(queue.redisUrl) } : {}), why: queue.why });
+  return { config: resolved, database, queue: { kind: queue.kind, why: queue.why } };
+}
+
+/**
+ * Reaches PostgreSQL and (on the Redis queue backend) Redis; starts local servers that are
+ * installed but stopped; otherwise says exactly how to get them and throws.
  */
 export async function ensureServices(config: Config): Promise<void> {
+  const useRedis = (config.QUEUE_BACKEND ?? (await chooseQueueBackend(config)).kind) === 'redis';
   const pg = new URL(config.DATABASE_URL);
   const redis = new URL(config.REDIS_URL);
   const pgPort = Number(pg.port || 5432);
@@ -114,7 +153,7 @@ export async function ensureServices(config: Config): Promise<void> {
     }
     if (!(await waitFor(pg.hostname, pgPort, 10_000))) missing.push(`PostgreSQL at ${pg.host}`);
   }
-  if (!(await reachable(redis.hostname, redisPort))) {
+  if (useRedis && !(await reachable(redis.hostname, redisPort))) {
     if (isLocal(redis.hostname) && which('redis-server')) {
       log.info('starting local redis');
       try {
@@ -128,7 +167,8 @@ export async function ensureServices(config: Config): Promise<void> {
   if (missing.length) {
     const hint =
       'start them with `docker compose up -d postgres redis` (see docker-compose.yml), or install them ' +
-      '(`apt-get install -y postgresql redis-server`), or point DATABASE_URL / REDIS_URL at running servers';
+      '(`apt-get install -y postgresql redis-server`), or point DATABASE_URL / REDIS_URL at running servers' +
+      (useRedis ? ', or run the queues on PostgreSQL (QUEUE_BACKEND=postgres)' : '');
     throw new Error(`cannot reach ${missing.join(' and ')}: ${hint}`);
   }
 }
@@ -139,6 +179,8 @@ export async function prepareDatabase(config: Config): Promise<Database> {
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
   const applied = await migrateToLatest(db);
   if (applied.length) log.info('migrations applied', { migrations: applied });
+  const queueSchema = await migrateQueueSchema(config.DATABASE_URL);
+  log.debug('queue schema migrated', { schema: 'bullmq', version: queueSchema });
   return db;
 }
 

@@ -28,6 +28,15 @@ const schema = z.object({
   EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   DATABASE_POOL_MAX: intFrom(1, 10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /**
+   * Where BullMQ keeps its jobs: `redis`, or `postgres` (the data's own database, BullMQ's schema
+   * `bullmq`). Unset: `redis` when REDIS_URL is set or a Redis answers at LOCAL_REDIS_PROBE, else `postgres`.
+   */
+  QUEUE_BACKEND: z.enum(['redis', 'postgres']).optional(),
+  /** Where the queue backend choice looks for a local Redis when REDIS_URL and QUEUE_BACKEND are unset (`host:port`, or `off`). */
+  LOCAL_REDIS_PROBE: z.string().regex(/^(off|[^:\s]+:\d+)$/, 'host:port or off').default('127.0.0.1:6379'),
+  /** Connections of the pool one process's queues and workers share on the PostgreSQL backend (each worker holds one for LISTEN). */
+  QUEUE_POSTGRES_POOL_MAX: intFrom(2, 20),
   /** BullMQ key prefix; the hash tag keeps every queue in one Redis Cluster slot. */
   QUEUE_PREFIX: z.string().min(1).default('{gondola}'),
   PORT: intFrom(0, 8080),
@@ -123,7 +132,8 @@ const schema = z.object({
   INFLATION_IMPORT_EVERY_MS: intFrom(1000, 6 * 3600 * 1000),
   /** Rate limits (requests per window) shared by every api replica through RATE_LIMIT_STORE. */
   RATE_LIMIT_ENABLED: boolFrom(true),
-  RATE_LIMIT_STORE: z.enum(['redis', 'postgres']).default('redis'),
+  /** Unset: the queue backend's store. With QUEUE_BACKEND=postgres it is always `postgres` (there may be no Redis). */
+  RATE_LIMIT_STORE: z.enum(['redis', 'postgres']).optional(),
   RATE_LIMIT_WINDOW_S: intFrom(1, 60),
   RATE_LIMIT_PER_KEY: intFrom(1, 6000),
   RATE_LIMIT_PER_USER: intFrom(1, 6000),
@@ -142,6 +152,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & {
   /** Whether DATABASE_URL came from the environment (not the default). */
   databaseUrlGiven: boolean;
+  /** Whether REDIS_URL came from the environment (not the default). */
+  redisUrlGiven: boolean;
 };
 export type QueueName = (typeof ALL_QUEUES)[number];
 
@@ -152,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return { ...parsed.data, databaseUrlGiven: 'DATABASE_URL' in cleaned };
+  return { ...parsed.data, databaseUrlGiven: 'DATABASE_URL' in cleaned, redisUrlGiven: 'REDIS_URL' in cleaned };
 }
 
 let cached: Config | undefined;

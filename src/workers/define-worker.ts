@@ -1,11 +1,11 @@
 import { UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../shared/config.js';
 import type { Database } from '../shared/db/database.js';
 import { runWithContext } from '../shared/context.js';
 import { PermanentError } from '../shared/errors.js';
 import type { JobContract, JobNameOf, PayloadOf } from '../shared/jobs/contract.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
+import type { QueueBackend } from '../shared/jobs/connection.js';
 import { createWorker, type WorkerTuning } from '../shared/jobs/worker.js';
 import { logger } from '../shared/logging.js';
 import { jobDuration, jobsProcessed, jobWait } from '../shared/metrics.js';
@@ -31,9 +31,8 @@ export type HandlerMap<C extends JobContract> = { [N in JobNameOf<C>]: Handler<P
 export interface WorkerDeps {
   config: Config;
   db: Database;
-  /** The blocking connection the BullMQ worker uses. */
-  connection: Redis;
-  prefix: string;
+  /** Where the BullMQ worker takes its jobs from (Redis or PostgreSQL). */
+  backend: QueueBackend;
   producer: Producer;
 }
 
@@ -113,16 +112,14 @@ function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>
     });
   };
 
-  const options: WorkerOptions = {
-    connection: deps.connection,
-    prefix: deps.prefix,
+  const options: Omit<WorkerOptions, 'connection' | 'prefix'> = {
     concurrency: 1,
     maxStalledCount: 2,
     lockDuration: deps.config.WORKER_LOCK_DURATION_MS,
     stalledInterval: deps.config.WORKER_LOCK_DURATION_MS,
     ...tuning,
   };
-  const worker = createWorker(queue, processor, options);
+  const worker = createWorker(deps.backend, queue, processor, options);
   worker.on('completed', (job) => {
     jobsProcessed.inc({ queue, job_name: job.name, outcome: 'completed' });
   });

@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
 import { getConfig, type Config } from '../shared/config.js';
 import { createDatabase } from '../shared/db/database.js';
-import { createRedis } from '../shared/jobs/connection.js';
+import { openQueueBackend } from '../shared/jobs/connection.js';
+import { withQueueBackend } from '../shared/bootstrap.js';
 import { Producer } from '../shared/jobs/enqueue.js';
 import { logger } from '../shared/logging.js';
 import { metricsAuthorized, registry } from '../shared/metrics.js';
@@ -19,12 +20,12 @@ export interface WorkersHandle {
 }
 
 /** Starts the workers of `config.WORKER_QUEUES`, the reconciler, and nothing else. */
-export async function startWorkers(config: Config): Promise<WorkersHandle> {
+export async function startWorkers(given: Config): Promise<WorkersHandle> {
+  const config = await withQueueBackend(given);
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-worker' });
-  const connection = createRedis(config.REDIS_URL, 'worker');
-  const producerConnection = createRedis(config.REDIS_URL, 'producer');
-  const producer = new Producer(producerConnection, config.QUEUE_PREFIX);
-  const deps = { config, db, connection, prefix: config.QUEUE_PREFIX, producer };
+  const backend = openQueueBackend({ kind: config.QUEUE_BACKEND!, redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: config.QUEUE_POSTGRES_POOL_MAX, name: 'worker' });
+  const producer = new Producer(backend);
+  const deps = { config, db, backend, producer };
 
   const workers: Worker[] = [];
   const closers: CloseStep[] = [];
@@ -48,7 +49,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
       { name: 'workers', close: () => Promise.all(workers.map((w) => w.close())) },
       ...closers,
       { name: 'producer', close: () => producer.close() },
-      { name: 'redis', close: async () => { connection.disconnect(); producerConnection.disconnect(); } },
+      { name: `queue backend (${backend.kind})`, close: () => backend.close() },
       { name: 'database', close: () => db.destroy() },
     ],
   };

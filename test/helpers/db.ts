@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/shared/config.js';
 import { createDatabase, type Database } from '../../src/shared/db/database.js';
+import { openQueueBackend, type QueueBackend } from '../../src/shared/jobs/connection.js';
 import { ensureTemplate, withDb } from '../../scripts/test-template.js';
+
+/** The queue backend this test run uses: `npm test` runs the suite once per backend (QUEUE_BACKEND). */
+export const TEST_QUEUE_BACKEND: 'redis' | 'postgres' = process.env.QUEUE_BACKEND === 'postgres' ? 'postgres' : 'redis';
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -50,11 +54,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Configuration for a test: its own database and its own BullMQ prefix. */
+/** Configuration for a test: its own database and its own BullMQ prefix, on this run's queue backend. */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_BACKEND: TEST_QUEUE_BACKEND,
     QUEUE_PREFIX: `{gt-${randomBytes(4).toString('hex')}}`,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -63,4 +68,9 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     RECONCILE_INTERVAL_MS: '500',
     ...overrides,
   });
+}
+
+/** A queue backend of a test's own (producers, flows) on the test's configuration; close it after. */
+export function openTestQueueBackend(config: Config): QueueBackend {
+  return openQueueBackend({ kind: config.QUEUE_BACKEND ?? TEST_QUEUE_BACKEND, redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: 4, name: 'test' });
 }

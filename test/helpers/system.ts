@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import type { Config } from '../../src/shared/config.js';
 import { startApi } from '../../src/api/server.js';
 import { startWorkers } from '../../src/workers/main.js';
-import { createTestDatabase, testConfig, type TestDatabase } from './db.js';
+import { createTestDatabase, openTestQueueBackend, testConfig, type TestDatabase } from './db.js';
 import { newApiKey } from './factories.js';
 
 export interface TestSystem {
@@ -15,7 +14,7 @@ export interface TestSystem {
   http: (path: string, init?: RequestInit & { json?: unknown; key?: string }) => Promise<{ status: number; body: any; headers: Headers }>;
   startWorkers: () => Promise<void>;
   stopWorkers: () => Promise<void>;
-  /** Deletes this test's BullMQ keys: the same as Redis losing them (restart without persistence). */
+  /** Deletes this test's jobs: the same as Redis losing them (restart without persistence), or BullMQ's tables emptied on PostgreSQL. */
   flushQueues: () => Promise<number>;
   close: () => Promise<void>;
 }
@@ -56,19 +55,17 @@ export async function startTestSystem({ workers = true, env = {} as Record<strin
       workerHandle = undefined;
     },
     flushQueues: async () => {
-      const redis = new Redis(config.REDIS_URL);
+      const backend = openTestQueueBackend(config);
       try {
-        const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-        if (keys.length) await redis.del(...keys);
-        return keys.length;
+        return await backend.flush();
       } finally {
-        redis.disconnect();
+        await backend.close();
       }
     },
     close: async () => {
       await system.stopWorkers();
       for (const step of api.closeSteps) await step.close();
-      await system.flushQueues();
+      if (config.QUEUE_BACKEND === 'redis') await system.flushQueues();
       await database.drop().catch(() => undefined);
     },
   };

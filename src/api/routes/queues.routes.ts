@@ -6,8 +6,8 @@ import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, timestamp } from '../openapi.js';
 
-/** The states the queue page shows, in this order. */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized', 'waiting-children'] as const;
+/** The states the queue page shows, in this order (BullMQ 6 has no 'paused' state: a paused queue's jobs stay 'waiting'). */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 
 const queueName = z.enum(ALL_QUEUES, { error: `a queue is one of ${ALL_QUEUES.join(', ')}` });
 const failedQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });

@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, type FlowJob, type JobsOptions, type RepeatOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { connectionErrorLogger } from '../logging.js';
+import type { QueueBackend, QueueBackendKind } from './connection.js';
 import { jobIdFor, type JobContract, type JobNameOf, type PayloadOf } from './contract.js';
 
 export interface EnqueueOptions {
@@ -35,16 +35,19 @@ export class Producer {
   private readonly queues = new Map<string, Queue>();
   private flowProducer: FlowProducer | undefined;
 
-  constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly backend: QueueBackend) {}
+
+  /** Where the jobs live: `redis` or `postgres`. */
+  get backendKind(): QueueBackendKind {
+    return this.backend.kind;
+  }
 
   /** The BullMQ queue for a contract (or just a queue name, for dashboards, metrics and job reads). */
   queue(contract: Pick<JobContract, 'queue'> & Partial<JobContract>): Queue {
     let q = this.queues.get(contract.queue);
     if (!q) {
-      q = new Queue(contract.queue, { connection: this.connection, prefix: this.prefix, defaultJobOptions: contract.defaultJobOptions });
+      const { factory, ...options } = this.backend.producer();
+      q = new Queue(contract.queue, { ...options, defaultJobOptions: contract.defaultJobOptions }, factory);
       q.on('error', connectionErrorLogger('producer', { queue: contract.queue }));
       this.queues.set(contract.queue, q);
     }
@@ -70,7 +73,8 @@ export class Producer {
   /** Adds a flow (a parent after its children); returns the root's job id. Adding the same flow again adds nothing that exists. */
   async enqueueFlow<C extends JobContract>(contract: C, root: FlowSpec<C>): Promise<string> {
     if (!this.flowProducer) {
-      this.flowProducer = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+      const { factory, ...options } = this.backend.producer();
+      this.flowProducer = new FlowProducer(options, factory);
       this.flowProducer.on('error', connectionErrorLogger('producer', { flow: true }));
     }
     const node = await this.flowProducer.add(flowJobOf(contract, root));
@@ -88,12 +92,12 @@ export class Producer {
   }
 
   async ping(): Promise<void> {
-    await this.connection.ping();
+    await this.backend.ping();
   }
 
-  /** Whether the Redis connection is usable right now (producers never queue commands offline). */
+  /** Whether the queue store is usable right now (producers never queue commands offline). */
   isReady(): boolean {
-    return this.connection.status === 'ready';
+    return this.backend.isReady();
   }
 
   allQueues(): Queue[] {

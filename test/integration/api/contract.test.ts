@@ -8,9 +8,9 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { createApp } from '../../../src/api/app.js';
 import { JobWaiter } from '../../../src/api/job-waiter.js';
-import { createRedis } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
+import { openTestQueueBackend } from '../../helpers/db.js';
 import { sessionFetch, signInHttp } from '../../helpers/sessions.js';
 import { newApiKey, newLocation, receiveStock } from '../../helpers/factories.js';
 import { eventually } from '../pricing/pricing-helpers.js';
@@ -96,10 +96,10 @@ test.serial('the document is OpenAPI 3.1 with typed parameters and a Problem sch
 });
 
 test.serial('every Express route is in the document and every operation is an Express route', async (t) => {
-  const connection = createRedis(sys.config.REDIS_URL, 'producer');
-  const producer = new Producer(connection, sys.config.QUEUE_PREFIX);
+  const backend = openTestQueueBackend(sys.config);
+  const producer = new Producer(backend);
   try {
-    const app = createApp({ config: sys.config, db: sys.database.db, producer, waiter: new JobWaiter(undefined, 'stock-movements', sys.config.QUEUE_PREFIX) });
+    const app = createApp({ config: sys.config, db: sys.database.db, producer, waiter: new JobWaiter(undefined, 'stock-movements') });
     const routes = new Set<string>();
     type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: string };
     const walk = (stack: Layer[], prefix: string) => {
@@ -120,7 +120,7 @@ test.serial('every Express route is in the document and every operation is an Ex
     t.deepEqual(api, documented);
   } finally {
     await producer.close();
-    connection.disconnect();
+    await backend.close();
   }
 });
 

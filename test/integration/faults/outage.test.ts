@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { createApp } from '../../../src/api/app.js';
 import { JobWaiter } from '../../../src/api/job-waiter.js';
 import { createDatabase } from '../../../src/shared/db/database.js';
-import { createRedis } from '../../../src/shared/jobs/connection.js';
+import { openQueueBackend } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { movementJobId, stockMovementsContract } from '../../../src/shared/jobs/stock-movements.contract.js';
 import { freePort } from '../../../scripts/private-services.js';
@@ -26,10 +26,11 @@ test.serial('with PostgreSQL unreachable, /ready and every read answer 503 with 
   const deadPort = await freePort(25432, 25499);
   const config = testConfig(`postgres://postgres@127.0.0.1:${deadPort}/nowhere`);
   const db = createDatabase({ url: config.DATABASE_URL, connectionTimeoutMs: 1000 });
-  const connection = createRedis(config.REDIS_URL, 'producer');
+  const backend = openQueueBackend({ kind: 'redis', redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: 2, name: 'test' });
+  const connection = backend.redis!;
   if (connection.status !== 'ready') await new Promise((r) => connection.once('ready', r));
-  const producer = new Producer(connection, config.QUEUE_PREFIX);
-  const app = createApp({ config, db, producer, waiter: new JobWaiter(undefined, 'stock-movements', config.QUEUE_PREFIX) });
+  const producer = new Producer(backend);
+  const app = createApp({ config, db, producer, waiter: new JobWaiter(undefined, 'stock-movements') });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -37,7 +38,7 @@ test.serial('with PostgreSQL unreachable, /ready and every read answer 503 with 
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const ready = await fetch(`${base}/ready`);
     t.is(ready.status, 503);
-    t.like(await ready.json(), { status: 'not_ready', checks: { redis: 'ok' } });
+    t.like(await ready.json(), { status: 'not_ready', queueBackend: 'redis', checks: { queue: 'ok' } });
     for (const [method, path] of [['GET', '/v1/stock'], ['GET', '/v1/products'], ['POST', '/v1/stock-movements']] as const) {
       const res = await fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer some-key-0123456789', 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
       t.is(res.status, 503, `${method} ${path}`);
@@ -47,7 +48,7 @@ test.serial('with PostgreSQL unreachable, /ready and every read answer 503 with 
   } finally {
     server.close();
     await producer.close();
-    connection.disconnect();
+    await backend.close();
     await db.destroy();
   }
 });

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
-import { createRedis } from '../../../src/shared/jobs/connection.js';
+import { openTestQueueBackend } from '../../helpers/db.js';
+import type { QueueBackend } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { withTransaction } from '../../../src/shared/db/transaction.js';
 import { loadRuleSet, ruleFor, upsertRule } from '../../../src/shared/db/repositories/pricing-rules.repository.js';
@@ -17,18 +18,18 @@ import { eventually, insertPricedProducts, uniq, waitForJob, waitUntilBlockedBy 
 
 let sys: TestSystem;
 let producer: Producer;
-let redis: ReturnType<typeof createRedis>;
+let backend: QueueBackend;
 let queue: Queue;
 test.before(async () => {
   sys = await startTestSystem({ env: { PRICING_CHUNK_SIZE: '250', PRICING_WORKER_CONCURRENCY: '2', PRICE_RUN_RECONCILE_EVERY_MS: '1000' } });
-  redis = createRedis(sys.config.REDIS_URL, 'producer');
-  producer = new Producer(redis, sys.config.QUEUE_PREFIX);
+  backend = openTestQueueBackend(sys.config);
+  producer = new Producer(backend);
   queue = producer.queue(priceRecalculationsContract);
   await queue.waitUntilReady();
 });
 test.after.always(async () => {
   await producer?.close();
-  redis?.disconnect();
+  await backend?.close();
   await sys?.close();
 });
 

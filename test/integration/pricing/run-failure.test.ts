@@ -2,7 +2,8 @@ import test from 'ava';
 import { FlowProducer, type FlowJob, type Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
-import { createRedis } from '../../../src/shared/jobs/connection.js';
+import { openTestQueueBackend } from '../../helpers/db.js';
+import type { QueueBackend } from '../../../src/shared/jobs/connection.js';
 import { flowJobOf, Producer } from '../../../src/shared/jobs/enqueue.js';
 import { withTransaction } from '../../../src/shared/db/transaction.js';
 import { createRun, repriceChunk, type NewRun } from '../../../src/shared/db/repositories/pricing-runs.repository.js';
@@ -11,21 +12,21 @@ import { eventually, insertPricedProducts, uniq, waitForJob } from './pricing-he
 
 let sys: TestSystem;
 let producer: Producer;
-let redis: ReturnType<typeof createRedis>;
+let backend: QueueBackend;
 let queue: Queue;
 let flows: FlowProducer;
 test.before(async () => {
   sys = await startTestSystem({ env: { PRICING_CHUNK_SIZE: '2', PRICE_RUN_RECONCILE_EVERY_MS: '1000' } });
-  redis = createRedis(sys.config.REDIS_URL, 'producer');
-  producer = new Producer(redis, sys.config.QUEUE_PREFIX);
+  backend = openTestQueueBackend(sys.config);
+  producer = new Producer(backend);
   queue = producer.queue(priceRecalculationsContract);
-  flows = new FlowProducer({ connection: redis, prefix: sys.config.QUEUE_PREFIX });
+  flows = new FlowProducer(backend.producer(), backend.producer().factory);
   await queue.waitUntilReady();
 });
 test.after.always(async () => {
   await flows?.close();
   await producer?.close();
-  redis?.disconnect();
+  await backend?.close();
   await sys?.close();
 });
 

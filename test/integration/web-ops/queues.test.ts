@@ -1,8 +1,9 @@
 import test from 'ava';
 import type { Queue } from 'bullmq';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
+import { openTestQueueBackend } from '../../helpers/db.js';
 import { newApiKey } from '../../helpers/factories.js';
-import { createRedis } from '../../../src/shared/jobs/connection.js';
+import type { QueueBackend } from '../../../src/shared/jobs/connection.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
 import { priceRecalculationsContract } from '../../../src/shared/jobs/price-recalculations.contract.js';
 import { createRun } from '../../../src/shared/db/repositories/pricing-runs.repository.js';
@@ -12,14 +13,14 @@ import { eventually, insertPricedProducts, waitForJob } from '../pricing/pricing
 
 let sys: TestSystem;
 let producer: Producer;
-let redis: ReturnType<typeof createRedis>;
+let backend: QueueBackend;
 let queue: Queue;
 let viewerKey: string;
 
 test.before(async () => {
   sys = await startTestSystem({ env: { WORKER_QUEUES: 'price-recalculations' } });
-  redis = createRedis(sys.config.REDIS_URL, 'producer');
-  producer = new Producer(redis, sys.config.QUEUE_PREFIX);
+  backend = openTestQueueBackend(sys.config);
+  producer = new Producer(backend);
   queue = producer.queue(priceRecalculationsContract);
   await queue.waitUntilReady();
   viewerKey = await newApiKey(sys.database.db, 'viewer');
@@ -27,7 +28,7 @@ test.before(async () => {
 
 test.after.always(async () => {
   await producer?.close();
-  redis?.disconnect();
+  await backend?.close();
   await sys?.close();
 });
 
