@@ -40,7 +40,7 @@ async function assertExactlyOnce(t: import('ava').ExecutionContext, productId: n
   t.like((await sys.http('/v1/stock/integrity')).body, { ok: true, mismatches: [] });
 }
 
-test.serial('Redis losing every queued job: the reconciler re-enqueues from PostgreSQL and each movement applies once', async (t) => {
+test.serial('the queue store losing every queued job (Redis restarted without persistence, or BullMQ tables emptied): the reconciler re-enqueues from PostgreSQL and each movement applies once', async (t) => {
   const loc = await newLocation(sys.database.db);
   const product = await newProduct(sys.database.db);
   const ids = await postReceipts(product.sku, loc.code, 200, `flush-${product.sku}`);
@@ -68,7 +68,7 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
   await blocker.query('BEGIN');
   await blocker.query('SELECT * FROM stock_levels WHERE product_id = $1 FOR UPDATE', [product.id]);
 
-  const env = { ...process.env, DATABASE_URL: sys.config.DATABASE_URL, REDIS_URL: sys.config.REDIS_URL, QUEUE_PREFIX: sys.config.QUEUE_PREFIX, WORKER_QUEUES: 'stock-movements', WORKER_METRICS_PORT: '0', WORKER_LOCK_DURATION_MS: '2000', RECONCILE_GRACE_MS: '1000', RECONCILE_INTERVAL_MS: '500', LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: sys.config.DATABASE_URL, REDIS_URL: sys.config.REDIS_URL, QUEUE_BACKEND: sys.config.QUEUE_BACKEND!, QUEUE_PREFIX: sys.config.QUEUE_PREFIX, WORKER_QUEUES: 'stock-movements', WORKER_METRICS_PORT: '0', WORKER_LOCK_DURATION_MS: '2000', RECONCILE_GRACE_MS: '1000', RECONCILE_INTERVAL_MS: '500', LOG_LEVEL: 'warn' };
   const entry = path.resolve('src/workers/main.ts');
   let output = '';
   const spawnWorker = (): ChildProcess => {
