@@ -4,12 +4,19 @@
  *  B. batch endpoint movements committed/s vs raw set-based SQL, 100 rows per transaction (goal ≥ 0.5);
  *  C. API POST /v1/stock-movements req/s and p99 at 50 connections vs a plain Express JSON endpoint
  *     (goal ratio ≥ 0.7, p99 < 50 ms).
+ *  D. The PostgreSQL queue backend (QUEUE_BACKEND=postgres, same database): its own no-op jobs/s vs
+ *     its single-movement jobs/s (goal ratio ≥ 0.6).
+ *  E. `npm start` with nothing reachable (embedded PostgreSQL, queues in it): start to ready, first
+ *     start (initdb) and a restart (goal first start < 15 s).
+ * Ports: BENCH_PORT (default 18470; the plain Express baseline takes the next one) and
+ * BENCH_WORKER_METRICS_PORT (default 19470), so two runs on one machine do not collide.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
-import { createRedis } from '../src/shared/jobs/connection.js';
+import { createRedis, openQueueBackend } from '../src/shared/jobs/connection.js';
+import { embeddedStartToReady } from './embedded-start.js';
 import { movementJobId, stockMovementsContract } from '../src/shared/jobs/stock-movements.contract.js';
 import { createApiKey } from '../src/shared/db/repositories/api-keys.repository.js';
 import { benchEnv, peakRssMb, report, spawnTs, stop, waitForHttp, waitUntil } from './lib.js';
@@ -18,8 +25,13 @@ const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const PRODUCTS = 100;
+/** Section D: jobs per run on the PostgreSQL backend. */
+const PG_JOBS = Number(process.env.BENCH_PG_JOBS ?? 5000);
+const PORT = Number(process.env.BENCH_PORT ?? 18470);
+const PLAIN_PORT = PORT + 1;
+const WORKER_METRICS_PORT = Number(process.env.BENCH_WORKER_METRICS_PORT ?? 19470);
 
-const bench = await benchEnv('movements', { WORKER_METRICS_PORT: '19470', PORT: '18470' });
+const bench = await benchEnv('movements', { WORKER_METRICS_PORT: String(WORKER_METRICS_PORT), PORT: String(PORT), QUEUE_BACKEND: 'redis' });
 const { db, config, env } = bench;
 const redis = createRedis(config.REDIS_URL, 'worker');
 const q = (name: string) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
@@ -124,11 +136,57 @@ const load = (url: string, headers: Record<string, string>, body: string) =>
 const movement = JSON.stringify({ sku: 'B1', location: 'SALON', type: 'receipt', quantity: '1', reference: 'bench' });
 const apiRun = await load(`${base}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement);
 await stop(api);
-const plain = spawnTs('bench/plain-express.ts', { ...env, PORT: '18471' });
-await waitForHttp('http://127.0.0.1:18471/health');
-const plainRun = await load('http://127.0.0.1:18471/v1/stock-movements', {}, movement);
+const plain = spawnTs('bench/plain-express.ts', { ...env, PORT: String(PLAIN_PORT) });
+await waitForHttp(`http://127.0.0.1:${PLAIN_PORT}/health`);
+const plainRun = await load(`http://127.0.0.1:${PLAIN_PORT}/v1/stock-movements`, {}, movement);
 await stop(plain);
 const non2xx = apiRun.non2xx + apiRun.errors;
+
+// D. The PostgreSQL queue backend, in the same database: no-op baseline vs movement jobs.
+const pgEnv = { ...env, QUEUE_BACKEND: 'postgres' };
+const pgBackend = openQueueBackend({ kind: 'postgres', redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: 4, name: 'bench' });
+const pgQ = (name: string) => {
+  const { factory, ...options } = pgBackend.producer();
+  return new Queue(name, options, factory);
+};
+async function timePgJobs(queueName: string, jobs: { name: string; data: object; opts: object }[], done: () => Promise<boolean>) {
+  const queue = pgQ(queueName);
+  const start = performance.now();
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+  await waitUntil(`${queueName} jobs (postgres backend)`, done);
+  const seconds = (performance.now() - start) / 1000;
+  await queue.close();
+  return jobs.length / seconds;
+}
+const pgNoop = spawnTs('bench/noop-worker.ts', pgEnv);
+await new Promise((r) => pgNoop.once('message', r));
+const pgNoopQueue = pgQ('bench-noop');
+const pgNoopPerSec = await timePgJobs(
+  'bench-noop',
+  Array.from({ length: PG_JOBS }, (_, i) => ({ name: 'noop', data: { movementId: randomUUID() }, opts: { jobId: `pn-${i}`, removeOnComplete: false } })),
+  async () => (await pgNoopQueue.getCompletedCount()) >= PG_JOBS,
+);
+await stop(pgNoop);
+await pgNoopQueue.close();
+const pgRows = movementRows(PG_JOBS, 'pg-single');
+for (let i = 0; i < pgRows.length; i += 2000) await db.insertInto('movement_requests').values(pgRows.slice(i, i + 2000)).execute();
+// Section C left its requests queued (no worker ran): the reconciler must not add them to this measurement.
+const pgWorker = spawnTs('src/workers/main.ts', { ...pgEnv, WORKER_QUEUES: 'stock-movements', RECONCILE_GRACE_MS: '3600000' });
+const pgIds = pgRows.map((r) => r.id);
+const pgPending = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM movement_requests WHERE status = 'queued' AND id = ANY(${pgIds}::uuid[])`.execute(db)).rows[0]!.n);
+await waitForHttp(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`);
+const { result: pgMovementPerSec, peakMb: pgPeakMb } = await peakRssMb(pgWorker.pid!, () =>
+  timePgJobs(
+    stockMovementsContract.queue,
+    pgRows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...stockMovementsContract.defaultJobOptions, jobId: movementJobId(r.id) } })),
+    async () => (await pgPending()) === 0,
+  ),
+);
+await stop(pgWorker);
+await pgBackend.close();
+
+// E. `npm start` on a machine with nothing reachable: embedded PostgreSQL, queues in it.
+const embedded = await embeddedStartToReady(PORT + 2);
 
 const integrity = await sql<{ n: number }>`
   SELECT count(*)::int AS n FROM stock_levels s
@@ -151,9 +209,20 @@ const metrics = {
   integrityMismatches: integrity.rows[0]!.n,
   jobs: JOBS,
   batchMovements: BATCHES * 1000,
+  pgNoopJobsPerSec: Math.round(pgNoopPerSec),
+  pgMovementJobsPerSec: Math.round(pgMovementPerSec),
+  pgSingleJobRatio: +(pgMovementPerSec / pgNoopPerSec).toFixed(3),
+  pgWorkerPeakRssMb: pgPeakMb,
+  pgJobs: PG_JOBS,
+  /** PostgreSQL backend no-op jobs/s ÷ Redis no-op jobs/s, same run. */
+  pgToRedisNoopRatio: +(pgNoopPerSec / noopPerSec).toFixed(3),
+  embeddedFirstStartToReadyS: embedded.firstS,
+  embeddedRestartToReadyS: embedded.restartS,
 };
-const goals = { singleJobRatio: '>= 0.6', batchRatio: '>= 0.5', apiRatio: '>= 0.7', apiP99Ms: '< 50', workerPeakRssMb: '< 250' };
-const met = metrics.singleJobRatio >= 0.6 && metrics.batchRatio >= 0.5 && metrics.apiRatio >= 0.7 && metrics.apiP99Ms < 50 && peakMb < 250 && non2xx === 0 && metrics.integrityMismatches === 0;
+const goals = { singleJobRatio: '>= 0.6', batchRatio: '>= 0.5', apiRatio: '>= 0.7', apiP99Ms: '< 50', workerPeakRssMb: '< 250', pgSingleJobRatio: '>= 0.6', embeddedFirstStartToReadyS: '< 15' };
+const met =
+  metrics.singleJobRatio >= 0.6 && metrics.batchRatio >= 0.5 && metrics.apiRatio >= 0.7 && metrics.apiP99Ms < 50 && peakMb < 250 && non2xx === 0 && metrics.integrityMismatches === 0 &&
+  metrics.pgSingleJobRatio >= 0.6 && embedded.firstS < 15;
 redis.disconnect();
 await bench.cleanup();
 report('movements', metrics, goals, met);

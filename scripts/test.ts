@@ -34,7 +34,7 @@ export const POSTGRES_LEG = [
 /** Files that drive Redis itself (restart it, pause it, read its keys): they need the Redis leg. */
 const REDIS_ONLY = ['test/integration/faults/chaos.test.ts', 'test/integration/faults/outage.test.ts', 'test/integration/forecast/forecast-training-shutdown.test.ts'];
 
-const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'test' };
+const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'test' };
 delete env.QUEUE_BACKEND;
 const config = loadConfig(env);
 ensureSystemPackages();

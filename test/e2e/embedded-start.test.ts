@@ -5,18 +5,26 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { eventually } from '../helpers/wait.js';
 
 const root = path.resolve('.');
 
-/** `npm start` in `cwd` with DATABASE_URL unset and the local PostgreSQL probe pointed at a closed port. */
+/**
+ * `npm start` in `cwd` with DATABASE_URL, REDIS_URL and QUEUE_BACKEND unset and the local
+ * PostgreSQL and Redis probes pointed at closed ports: a machine with only Node.
+ */
 function startAllInOne(cwd: string, port: number, adminKey: string): { child: ChildProcess; output: () => string } {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.QUEUE_BACKEND;
+  delete env.RATE_LIMIT_STORE;
   const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/main.ts')], {
     cwd,
     env: {
       ...env,
       LOCAL_POSTGRES_PROBE: '127.0.0.1:1',
+      LOCAL_REDIS_PROBE: '127.0.0.1:2',
       LOAD_DEMO_DATA: 'false',
       GONDOLA_ADMIN_API_KEY: adminKey,
       PORT: String(port),
@@ -62,7 +70,7 @@ function postmasterRunning(dataDir: string): boolean {
   }
 }
 
-test('with no PostgreSQL reachable, npm start runs one from npm packages in .data/postgres, applies a movement, stops it on exit, and finds the data on the next start', async (t) => {
+test('with no PostgreSQL or Redis reachable, npm start runs PostgreSQL from npm packages in .data/postgres with the queues in it, applies a movement, stops it on exit, and finds the data on the next start', async (t) => {
   const cwd = mkdtempSync(path.join(tmpdir(), 'gondola-embedded-'));
   chmodSync(cwd, 0o755); // as root the database runs as user postgres, which must reach .data/
   const dataDir = path.join(cwd, '.data/postgres');
@@ -74,6 +82,8 @@ test('with no PostgreSQL reachable, npm start runs one from npm packages in .dat
   try {
     await waitReady(base, run);
     t.regex(run.output(), /"database":"embedded"/, 'startup says the embedded database is in use');
+    t.regex(run.output(), /"queueBackend":"postgres"[^\n]*no Redis answers at 127\.0\.0\.1:2/, 'startup says the queues run on PostgreSQL, and why');
+    t.like(await (await fetch(`${base}/ready`)).json(), { status: 'ready', queueBackend: 'postgres', checks: { postgres: 'ok', queue: 'ok' } });
     t.true(existsSync(path.join(dataDir, 'PG_VERSION')), 'the cluster lives in .data/postgres');
     t.is((await fetch(`${base}/v1/locations`, { method: 'POST', headers: auth, body: JSON.stringify({ code: 'SALON', name: 'Salón' }) })).status, 201);
     const product = await fetch(`${base}/v1/products`, { method: 'POST', headers: auth, body: JSON.stringify({ sku: 'EMB-1', name: 'Arroz 1 kg', category: 'almacen', unit: 'unit' }) });
@@ -99,6 +109,19 @@ test('with no PostgreSQL reachable, npm start runs one from npm packages in .dat
       body: JSON.stringify({ sku: 'EMB-1', location: 'SALON', type: 'receipt', quantity: '12' }),
     });
     t.is(again.headers.get('idempotent-replayed'), 'true', 'the idempotency key is remembered across restarts');
+    // A movement queued without waiting just before a stop is applied after the next start (the jobs live in the same database).
+    const queued = await fetch(`${base}/v1/stock-movements`, {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': 'emb-sale-1' },
+      body: JSON.stringify({ sku: 'EMB-1', location: 'SALON', type: 'sale', quantity: '2' }),
+    });
+    t.true([201, 202].includes(queued.status));
+    t.is(await stop(run.child), 0, `clean exit\n${run.output().slice(-2000)}`);
+    run = startAllInOne(cwd, port, key);
+    await waitReady(base, run);
+    const level = async () => ((await (await fetch(`${base}/v1/stock?sku=EMB-1`, { headers: auth })).json()) as { items: { quantity: string }[] }).items.map((i) => i.quantity);
+    await eventually(async () => (await level())[0] === '10', 'the queued sale to apply after the restart');
+    t.deepEqual(await level(), ['10'], 'the queued sale applied once after the restart');
   } finally {
     await stop(run.child);
     if (postmasterRunning(dataDir)) process.kill(Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGINT');

@@ -36,7 +36,10 @@ export async function startTestSystem({ workers = true, env = {} as Record<strin
       const headers = new Headers(init.headers);
       if (!headers.has('authorization') && init.key !== '') headers.set('authorization', `Bearer ${init.key ?? adminKey}`);
       if (init.json !== undefined) headers.set('content-type', 'application/json');
-      const res = await fetch(`${baseUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+      const res = await fetch(`${baseUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body }).catch((err: Error) => {
+        // undici says only "fetch failed": name the socket error (ECONNRESET, ECONNREFUSED, …).
+        throw new Error(`${err.message}: ${(err.cause as Error | undefined)?.message ?? 'no cause'}`, { cause: err });
+      });
       const text = await res.text();
       let body: unknown = text;
       try {
