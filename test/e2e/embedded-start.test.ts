@@ -71,6 +71,8 @@ function postmasterRunning(dataDir: string): boolean {
 }
 
 test('with no PostgreSQL or Redis reachable, npm start runs PostgreSQL from npm packages in .data/postgres with the queues in it, applies a movement, stops it on exit, and finds the data on the next start', async (t) => {
+  // Three starts of the all-in-one process (the first one runs initdb): longer than ava's default on a loaded machine.
+  t.timeout(10 * 60_000);
   const cwd = mkdtempSync(path.join(tmpdir(), 'gondola-embedded-'));
   chmodSync(cwd, 0o755); // as root the database runs as user postgres, which must reach .data/
   const dataDir = path.join(cwd, '.data/postgres');
