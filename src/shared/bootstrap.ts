@@ -104,7 +104,8 @@ export async function chooseQueueBackend(config: Config): Promise<QueueBackendCh
       return { kind: 'redis', why: `REDIS_URL is unset and a Redis answers at ${probe}`, redisUrl: url.toString() };
     }
   }
-  return { kind: 'postgres', why: `QUEUE_BACKEND and REDIS_URL are unset and no Redis answers at ${probe}: jobs live in the data's PostgreSQL (schema bullmq)`, redisUrl: config.REDIS_URL };
+  const noRedis = probe === 'off' ? 'LOCAL_REDIS_PROBE=off' : `no Redis answers at ${probe}`;
+  return { kind: 'postgres', why: `QUEUE_BACKEND and REDIS_URL are unset and ${noRedis}: jobs live in the data's PostgreSQL (schema bullmq)`, redisUrl: config.REDIS_URL };
 }
 
 /** The configuration with QUEUE_BACKEND decided (a no-op when it already is). */
