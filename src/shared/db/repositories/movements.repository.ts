@@ -170,6 +170,9 @@ interface LockedRequest {
   atomic: boolean | null;
 }
 
+/** (product, location) pairs known to have a `stock_levels` row, so applying needs no insert first. */
+const knownBalanceRows = new Set<string>();
+
 /**
  * Applies a group of movement jobs in the caller's transaction: locks the requests (by id)
  * and then the balances (by product, location) — always in that order, so concurrent groups
@@ -239,14 +242,22 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
          WHERE (product_id, location_id) IN (SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]))
          ORDER BY product_id, location_id
            FOR UPDATE`.execute(trx);
-    // Balances of known pairs exist already: one round trip locks them. A pair seen for the first
-    // time gets its row first (as before: insert, then lock all in order).
+    // Pairs this process has seen have a balance row (rows are never deleted): one round trip
+    // locks them. A group with a pair not seen yet first inserts the missing rows and then locks
+    // all in key order, so no group ever holds a balance lock while it inserts.
+    const insertMissing = () =>
+      sql`INSERT INTO stock_levels (product_id, location_id)
+          SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]) ON CONFLICT DO NOTHING`.execute(trx);
+    const allKnown = sorted.every(([p, l]) => knownBalanceRows.has(balanceKey(p, l)));
+    if (!allKnown) await insertMissing();
     let { rows: levels } = await lockLevels();
     if (levels.length < sorted.length) {
-      await sql`INSERT INTO stock_levels (product_id, location_id)
-                SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]) ON CONFLICT DO NOTHING`.execute(trx);
+      // Only if a row vanished behind this process's back (a restore): the slow path again.
+      await insertMissing();
       ({ rows: levels } = await lockLevels());
     }
+    if (knownBalanceRows.size > 200_000) knownBalanceRows.clear();
+    for (const l of levels) knownBalanceRows.add(balanceKey(l.product_id, l.location_id));
     const balances = new Map(levels.map((l) => [balanceKey(l.product_id, l.location_id), parseQuantity(l.quantity)!]));
 
     const plan = planMovements(balances, units);
