@@ -65,7 +65,7 @@ const schema = z.object({
   GONDOLA_ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How many movement jobs one group commit takes at most, and how long it waits to fill. */
   MOVEMENT_GROUP_MAX: intFrom(1, 200),
-  MOVEMENT_GROUP_WAIT_MS: intFrom(0, 4),
+  MOVEMENT_GROUP_WAIT_MS: intFrom(0, 0),
   MOVEMENT_WORKER_CONCURRENCY: intFrom(1, 400),
   /** Requests still `queued` after this long are re-enqueued by the reconciler. */
   RECONCILE_GRACE_MS: intFrom(100, 15_000),

@@ -5,6 +5,11 @@
  */
 export interface GroupCommitOptions {
   maxSize: number;
+  /**
+   * Longest wait to fill a group while a commit slot is free. 0: the group leaves on the next turn
+   * of the event loop with what arrived in this one; under load the groups still grow, because
+   * items arriving while all slots commit wait and leave together.
+   */
   maxWaitMs: number;
   /**
    * Groups committing at once. While they commit, new items wait and form the next, larger
@@ -22,7 +27,7 @@ interface Pending<I, O> {
 
 export class GroupCommitter<I, O> {
   private queue: Pending<I, O>[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel: () => void } | undefined;
   private running = 0;
 
   constructor(
@@ -37,7 +42,7 @@ export class GroupCommitter<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      else this.timer ??= this.schedule();
     });
   }
 
@@ -46,8 +51,17 @@ export class GroupCommitter<I, O> {
     return this.running;
   }
 
+  private schedule(): { cancel: () => void } {
+    if (this.options.maxWaitMs > 0) {
+      const t = setTimeout(() => this.flush(), this.options.maxWaitMs);
+      return { cancel: () => clearTimeout(t) };
+    }
+    const i = setImmediate(() => this.flush());
+    return { cancel: () => clearImmediate(i) };
+  }
+
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     while (this.queue.length && this.running < (this.options.maxInFlight ?? 2)) {
       const group = this.queue.splice(0, this.options.maxSize);

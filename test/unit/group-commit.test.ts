@@ -23,3 +23,23 @@ test('when a group fails, items are retried alone so only the bad one fails', as
   const results = await Promise.allSettled([1, 2, 3, 4].map((i) => c.submit(i)));
   t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
 });
+
+test('with no wait, what arrives in one turn leaves together and what arrives while all slots commit forms the next group', async (t) => {
+  const groups: number[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const c = new GroupCommitter<number, number>({ maxSize: 100, maxWaitMs: 0, maxInFlight: 1 }, async (items) => {
+    groups.push(items);
+    if (groups.length === 1) await gate;
+    return items;
+  }, async (i) => i);
+  const first = [1, 2, 3].map((i) => c.submit(i));
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(groups, [[1, 2, 3]]);
+  const second = [4, 5].map((i) => c.submit(i));
+  await new Promise((r) => setImmediate(r));
+  t.is(groups.length, 1, 'the slot is busy: the new items wait');
+  release();
+  t.deepEqual(await Promise.all([...first, ...second]), [1, 2, 3, 4, 5]);
+  t.deepEqual(groups, [[1, 2, 3], [4, 5]]);
+});

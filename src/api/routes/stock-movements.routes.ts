@@ -5,7 +5,7 @@ import { ValidationError, NotFoundError } from '../../shared/errors.js';
 import { getBatch, getBatchMovements, getMovement, listLedger, type MovementView, type SubmittedMovement } from '../../shared/db/repositories/movements.repository.js';
 import { formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
 import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
-import { createMovementIntake, generatedKey } from '../../shared/use-cases/movements.js';
+import { createMovementIntake, generatedKey, type BatchItemView } from '../../shared/use-cases/movements.js';
 import { enqueueBatch, enqueueMovement, enqueueMovements } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
@@ -158,7 +158,7 @@ function toSubmitted(m: MovementInput): SubmittedMovement {
 
 const statusCode = (v: MovementView) => (v.status === 'applied' ? 201 : v.status === 'rejected' ? 409 : 202);
 
-function batchView(id: string, atomic: boolean | undefined, movements: MovementView[]) {
+function batchView(id: string, atomic: boolean | undefined, movements: BatchItemView[]) {
   const count = (s: string) => movements.filter((m) => m.status === s).length;
   return {
     id,
@@ -219,8 +219,8 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     },
     errors: [422, 503],
   }, async (req, res, { body }) => {
-    const { id, replayed } = await intake.submitBatch(idempotencyKeyOf(req) ?? generatedKey(), body.atomic, body.movements.map(toSubmitted));
-    let items = await getBatchMovements(db, id);
+    const { id, replayed, queued } = await intake.submitBatch(idempotencyKeyOf(req) ?? generatedKey(), body.atomic, body.movements.map(toSubmitted));
+    let items: BatchItemView[] = queued ?? (await getBatchMovements(db, id));
     await waitOutcome(req, res, batchJobId(id), async () => !(items = await getBatchMovements(db, id)).some((m) => m.status === 'queued'));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     const view = batchView(id, body.atomic, items);

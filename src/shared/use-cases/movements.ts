@@ -85,6 +85,9 @@ const queuedView = (id: string, key: string, m: SubmittedMovement, createdAt: Da
   toBalanceAfter: null,
 });
 
+/** What a batch answer shows of each movement. */
+export type BatchItemView = Pick<MovementView, 'id' | 'status' | 'reason' | 'detail' | 'sku' | 'balanceAfter'>;
+
 /** After intake the request is durable in PostgreSQL: a failed enqueue is delivered by the reconciler. */
 async function send(what: string, fn: () => Promise<unknown>): Promise<void> {
   try {
@@ -107,13 +110,16 @@ async function send(what: string, fn: () => Promise<unknown>): Promise<void> {
 export function createMovementIntake(db: Database, queue: MovementQueue) {
   type Item = { key: string; movement: SubmittedMovement };
   type Inserted = { id: string; createdAt: Date } | undefined;
+  // Callers are answered once their rows are committed; the group's enqueue runs after that,
+  // off the answer's path, so the next group's INSERT does not wait for Redis. An enqueue lost
+  // to a crash in between is delivered by the reconciler (the row is durable and `queued`).
   const record = async (items: Item[]): Promise<Inserted[]> => {
     const results = await insertSubmittedMovements(db, items);
     const ids = results.flatMap((r) => (r ? [r.id] : []));
-    if (ids.length) await send(`${ids.length} movements`, () => queue.enqueueMovements(ids));
+    if (ids.length) void send(`${ids.length} movements`, () => queue.enqueueMovements(ids));
     return results;
   };
-  const committer = new GroupCommitter<Item, Inserted>({ maxSize: 200, maxWaitMs: 1, maxInFlight: 4 }, record, async (item) => (await record([item]))[0]);
+  const committer = new GroupCommitter<Item, Inserted>({ maxSize: 200, maxWaitMs: 0, maxInFlight: 4 }, record, async (item) => (await record([item]))[0]);
 
   const requireQueue = () => {
     // Fail fast before writing anything: the client retries with the same Idempotency-Key.
@@ -137,7 +143,7 @@ export function createMovementIntake(db: Database, queue: MovementQueue) {
     },
 
     /** Records a batch (all or nothing when `atomic`) under `key` and queues it as one job. */
-    async submitBatch(key: string, atomic: boolean, movements: SubmittedMovement[]): Promise<{ id: string; replayed: boolean }> {
+    async submitBatch(key: string, atomic: boolean, movements: SubmittedMovement[]): Promise<{ id: string; replayed: boolean; queued?: BatchItemView[] }> {
       requireQueue();
       const resolved = await resolve(db, movements, (i) => `movements.${i}.`);
       const rec = await recordBatch(db, key, atomic, resolved);
@@ -146,7 +152,10 @@ export function createMovementIntake(db: Database, queue: MovementQueue) {
       }
       const id = rec.value.id;
       await send(id, () => queue.enqueueBatch(id));
-      return { id, replayed: rec.kind === 'replayed' };
+      if (rec.kind === 'replayed') return { id, replayed: true };
+      // Just recorded: every movement is queued, as submitted (no read-back of what was just written).
+      const queued = rec.value.movementIds.map((mid, i): BatchItemView => ({ id: mid, status: 'queued', reason: null, detail: null, sku: movements[i]!.sku, balanceAfter: null }));
+      return { id, replayed: false, queued };
     },
   };
 }

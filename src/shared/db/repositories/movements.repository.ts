@@ -126,29 +126,18 @@ export async function recordBatch(
       const same = existing.atomic === atomic && rows.length === movements.length && rows.every((r, i) => samePayload(r, movements[i]!));
       return { kind: same ? 'replayed' : 'key_reused', value: { id: existing.id, movementIds: rows.map((r) => r.id) } };
     }
+    // One statement for all requests (arrays, not thousands of bind parameters).
     const ids = movements.map(() => randomUUID());
-    for (let i = 0; i < movements.length; i += 500) {
-      await trx
-        .insertInto('movement_requests')
-        .values(
-          movements.slice(i, i + 500).map((m, j) => ({
-            id: ids[i + j]!,
-            idempotency_key: `${idempotencyKey}#${i + j}`,
-            batch_id: batchId,
-            batch_seq: i + j,
-            type: m.type,
-            product_id: m.productId,
-            location_id: m.locationId,
-            to_location_id: m.toLocationId,
-            quantity: m.quantity,
-            unit_cost_cents: m.unitCostCents,
-            reason: m.reason,
-            reference: m.reference,
-            occurred_at: m.occurredAt,
-          })),
-        )
-        .execute();
-    }
+    const col = <T>(f: (m: NewMovement) => T) => movements.map(f);
+    await sql`
+      INSERT INTO movement_requests (id, idempotency_key, batch_id, batch_seq, type, product_id, location_id, to_location_id,
+                                     quantity, unit_cost_cents, reason, reference, occurred_at)
+      SELECT v.id, ${idempotencyKey} || '#' || (v.seq - 1), ${batchId}::uuid, v.seq - 1, v.type, v.product_id, v.location_id, v.to_location_id,
+             v.quantity, v.cost, v.reason, v.reference, v.occurred_at
+        FROM unnest(${ids}::uuid[], ${col((m) => m.type)}::text[], ${col((m) => m.productId)}::bigint[], ${col((m) => m.locationId)}::bigint[],
+                    ${col((m) => m.toLocationId)}::bigint[], ${col((m) => m.quantity)}::numeric[], ${col((m) => m.unitCostCents)}::bigint[],
+                    ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[], ${col((m) => m.occurredAt.toISOString())}::timestamptz[])
+             WITH ORDINALITY AS v(id, type, product_id, location_id, to_location_id, quantity, cost, reason, reference, occurred_at, seq)`.execute(trx);
     return { kind: 'created', value: { id: batchId, movementIds: ids } };
   });
 }
@@ -180,6 +169,9 @@ interface LockedRequest {
   allow_negative_stock: boolean;
   atomic: boolean | null;
 }
+
+/** (product, location) pairs known to have a `stock_levels` row, so applying needs no insert first. */
+const knownBalanceRows = new Set<string>();
 
 /**
  * Applies a group of movement jobs in the caller's transaction: locks the requests (by id)
@@ -244,44 +236,58 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
     const sorted = [...pairs.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const ps = sorted.map((p) => p[0]);
     const ls = sorted.map((p) => p[1]);
-    await sql`INSERT INTO stock_levels (product_id, location_id)
-              SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]) ON CONFLICT DO NOTHING`.execute(trx);
-    const { rows: levels } = await sql<{ product_id: number; location_id: number; quantity: string }>`
-      SELECT product_id, location_id, quantity FROM stock_levels
-       WHERE (product_id, location_id) IN (SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]))
-       ORDER BY product_id, location_id
-         FOR UPDATE`.execute(trx);
+    const lockLevels = () =>
+      sql<{ product_id: number; location_id: number; quantity: string }>`
+        SELECT product_id, location_id, quantity FROM stock_levels
+         WHERE (product_id, location_id) IN (SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]))
+         ORDER BY product_id, location_id
+           FOR UPDATE`.execute(trx);
+    // Pairs this process has seen have a balance row (rows are never deleted): one round trip
+    // locks them. A group with a pair not seen yet first inserts the missing rows and then locks
+    // all in key order, so no group ever holds a balance lock while it inserts.
+    const insertMissing = () =>
+      sql`INSERT INTO stock_levels (product_id, location_id)
+          SELECT * FROM unnest(${ps}::bigint[], ${ls}::bigint[]) ON CONFLICT DO NOTHING`.execute(trx);
+    const allKnown = sorted.every(([p, l]) => knownBalanceRows.has(balanceKey(p, l)));
+    if (!allKnown) await insertMissing();
+    let { rows: levels } = await lockLevels();
+    if (levels.length < sorted.length) {
+      // Only if a row vanished behind this process's back (a restore): the slow path again.
+      await insertMissing();
+      ({ rows: levels } = await lockLevels());
+    }
+    if (knownBalanceRows.size > 200_000) knownBalanceRows.clear();
+    for (const l of levels) knownBalanceRows.add(balanceKey(l.product_id, l.location_id));
     const balances = new Map(levels.map((l) => [balanceKey(l.product_id, l.location_id), parseQuantity(l.quantity)!]));
 
     const plan = planMovements(balances, units);
     for (const [id, o] of plan.outcomes) outcomes.set(id, o);
 
-    if (plan.legs.length) {
-      await sql`
+    // Ledger rows, balances and outcomes in one statement (one round trip): data-modifying CTEs
+    // on three different tables, all seeing the snapshot taken after the locks above.
+    const legs = plan.legs;
+    const deltas = [...plan.deltas.entries()].filter(([, d]) => d !== 0n);
+    const ids = [...plan.outcomes.keys()];
+    const os = [...plan.outcomes.values()];
+    await sql`
+      WITH ledger AS (
         INSERT INTO stock_movements (movement_id, leg, idempotency_key, type, product_id, location_id, quantity,
                                      unit_cost_cents, reason, reference, occurred_at)
         SELECT v.movement_id, v.leg, r.idempotency_key, r.type, v.product_id, v.location_id, v.quantity,
                r.unit_cost_cents, r.reason, r.reference, r.occurred_at
-          FROM unnest(${plan.legs.map((l) => l.movementId)}::uuid[], ${plan.legs.map((l) => l.leg)}::smallint[],
-                      ${plan.legs.map((l) => l.productId)}::bigint[], ${plan.legs.map((l) => l.locationId)}::bigint[],
-                      ${plan.legs.map((l) => formatQuantity(l.quantity))}::numeric[])
+          FROM unnest(${legs.map((l) => l.movementId)}::uuid[], ${legs.map((l) => l.leg)}::smallint[],
+                      ${legs.map((l) => l.productId)}::bigint[], ${legs.map((l) => l.locationId)}::bigint[],
+                      ${legs.map((l) => formatQuantity(l.quantity))}::numeric[])
                WITH ORDINALITY AS v(movement_id, leg, product_id, location_id, quantity, ord)
           JOIN movement_requests r ON r.id = v.movement_id
-         ORDER BY v.ord`.execute(trx);
-      const deltas = [...plan.deltas.entries()].filter(([, d]) => d !== 0n);
-      if (deltas.length) {
-        await sql`
-          UPDATE stock_levels s SET quantity = s.quantity + v.delta, updated_at = now()
-            FROM unnest(${deltas.map(([k]) => Number(k.split(':')[0]))}::bigint[],
-                        ${deltas.map(([k]) => Number(k.split(':')[1]))}::bigint[],
-                        ${deltas.map(([, d]) => formatQuantity(d))}::numeric[]) AS v(product_id, location_id, delta)
-           WHERE s.product_id = v.product_id AND s.location_id = v.location_id`.execute(trx);
-      }
-    }
-
-    const ids = [...plan.outcomes.keys()];
-    const os = [...plan.outcomes.values()];
-    await sql`
+         ORDER BY v.ord
+      ), balances AS (
+        UPDATE stock_levels s SET quantity = s.quantity + v.delta, updated_at = now()
+          FROM unnest(${deltas.map(([k]) => Number(k.split(':')[0]))}::bigint[],
+                      ${deltas.map(([k]) => Number(k.split(':')[1]))}::bigint[],
+                      ${deltas.map(([, d]) => formatQuantity(d))}::numeric[]) AS v(product_id, location_id, delta)
+         WHERE s.product_id = v.product_id AND s.location_id = v.location_id
+      )
       UPDATE movement_requests r
          SET status = v.status, rejection_reason = v.reason, rejection_detail = v.detail::jsonb,
              balance_after = v.balance_after::numeric, to_balance_after = v.to_balance_after::numeric, processed_at = now()
