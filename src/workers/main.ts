@@ -1,3 +1,4 @@
+import { dataKeysOf } from '../shared/data-keys.js';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
@@ -20,6 +21,7 @@ export interface WorkersHandle {
 
 /** Starts the workers of `config.WORKER_QUEUES`, the reconciler, and nothing else. */
 export async function startWorkers(config: Config): Promise<WorkersHandle> {
+  if (config.WORKER_QUEUES.includes('invoice-ingest')) dataKeysOf(config);
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-worker' });
   const connection = createRedis(config.REDIS_URL, 'worker');
   const producerConnection = createRedis(config.REDIS_URL, 'producer');
