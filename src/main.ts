@@ -52,7 +52,8 @@ async function main() {
   await db.destroy();
 
   const workers = await startWorkers(config);
-  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN);
+  // One machine: the workers' /metrics stays on loopback unless a token protects it.
+  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN, config.METRICS_TOKEN ? undefined : '127.0.0.1');
   const api = await startApi(config);
   installShutdown(
     () => [

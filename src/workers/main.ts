@@ -57,7 +57,7 @@ export async function startWorkers(config: Config): Promise<WorkersHandle> {
 }
 
 /** The worker process's own /metrics and /health (the api serves queue depth, not workers). */
-export function startWorkerMetricsServer(port: number, workers: () => Worker[], token?: string): http.Server {
+export function startWorkerMetricsServer(port: number, workers: () => Worker[], token?: string, host?: string): http.Server {
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics' && !metricsAuthorized(token, req.headers.authorization)) {
       res.statusCode = 401;
@@ -76,7 +76,8 @@ export function startWorkerMetricsServer(port: number, workers: () => Worker[], 
       res.end();
     }
   });
-  server.listen(port);
+  if (host) server.listen(port, host);
+  else server.listen(port);
   return server;
 }
 
