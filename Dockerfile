@@ -47,6 +47,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=deps /app/dist ./dist
+# The data-key file lives on a volume mounted here (compose); a new named volume copies this owner and mode.
+RUN mkdir -p /app/keys && chown node:node /app/keys && chmod 700 /app/keys
 # The node image's unprivileged user (uid 1000).
 USER node
 EXPOSE 8080 9464

@@ -72,6 +72,8 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       LOG_LEVEL: 'warn',
       LOAD_DEMO_DATA: 'false',
       GONDOLA_ADMIN_API_KEY: adminKey,
+      // Every process of the drill shares one throwaway data key (none written to .data/).
+      DATA_KEYS: `chaos:${randomBytes(32).toString('base64')}`,
       RECONCILE_GRACE_MS: '2000',
       RECONCILE_INTERVAL_MS: '1000',
       WORKER_LOCK_DURATION_MS: '4000',

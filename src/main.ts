@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from './shared/config.js';
+import { dataKeysOf } from './shared/data-keys.js';
 import { databaseIsEmpty, ensureDemoUsers, prepareDatabase, startServices } from './shared/bootstrap.js';
 import { seedDemoData } from './shared/demo/seed.js';
 import { logger } from './shared/logging.js';
@@ -19,6 +20,9 @@ async function main() {
   const services = await startServices(getConfig());
   const { config } = services;
   const db = await prepareDatabase(config);
+  // Invoice files are encrypted with these keys; a key file is created on first start.
+  const keys = dataKeysOf(config);
+  log.info('data keys', { source: keys.describe(), activeKeyId: keys.activeKey().id });
   const saveSecret = (name: string, text: string) => {
     const file = path.resolve('.data', name);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -48,7 +52,8 @@ async function main() {
   await db.destroy();
 
   const workers = await startWorkers(config);
-  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN);
+  // One machine: the workers' /metrics stays on loopback unless a token protects it.
+  const metrics = startWorkerMetricsServer(config.WORKER_METRICS_PORT, () => workers.workers, config.METRICS_TOKEN, config.METRICS_TOKEN ? undefined : '127.0.0.1');
   const api = await startApi(config);
   installShutdown(
     () => [

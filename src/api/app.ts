@@ -6,7 +6,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ALL_QUEUES, loadConfig } from '../shared/config.js';
-import { metricsAuthorized, queueJobs, registry } from '../shared/metrics.js';
+import { metricsAuthorized, metricsOpenToLocal, queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
@@ -48,8 +48,13 @@ const passThrough: RequestHandler = (_req, _res, next) => next();
  * /metrics of the api. Queue depth is collected here, at scrape time, by the api only (worker
  * replicas would duplicate it). With METRICS_TOKEN set, only a scraper that sends it gets figures.
  */
-export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>) {
+export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>, { publicPort = false } = {}) {
   return async (req: express.Request, res: express.Response) => {
+    // On the public port without a token, only this machine may scrape (not a proxy's clients).
+    if (publicPort && !deps.config.METRICS_TOKEN && !metricsOpenToLocal(req.socket.remoteAddress, req.headers['x-forwarded-for'] as string | undefined)) {
+      res.status(403).type('text/plain').send('/metrics answers only this machine; set METRICS_TOKEN or API_METRICS_PORT to scrape from elsewhere\n');
+      return;
+    }
     if (!metricsAuthorized(deps.config.METRICS_TOKEN, req.headers.authorization)) {
       res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       res.type('text/plain').send('send Authorization: Bearer <METRICS_TOKEN>\n');
@@ -95,10 +100,10 @@ export function serviceRouter(deps: ApiDeps): Router {
   // On the main port unless API_METRICS_PORT moves it to an internal one (server.ts).
   if (deps.config.API_METRICS_PORT === undefined) {
     service.route('get', '/metrics', {
-      summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`',
+      summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`; without it, only for requests from this machine (403 otherwise)',
       public: true,
       responses: { 200: { description: 'metrics', schema: z.string(), contentType: 'text/plain' } },
-    }, metricsHandler(deps));
+    }, metricsHandler(deps, { publicPort: true }));
   }
   return service.router;
 

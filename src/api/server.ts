@@ -1,3 +1,4 @@
+import { dataKeysOf } from '../shared/data-keys.js';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { getConfig, type Config } from '../shared/config.js';
@@ -18,6 +19,8 @@ const log = logger.child({ component: 'api' });
 /** Starts the HTTP API on `config.PORT`; returns the server and what closing it takes. */
 export async function startApi(given: Config): Promise<{ server: Server; metricsServer?: Server; closeSteps: CloseStep[] }> {
   const config = await withQueueBackend(given);
+  // Fails fast without usable data keys (a missing key file outside production is created).
+  dataKeysOf(config);
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-api' });
   await ensureAdminKey(db, config.GONDOLA_ADMIN_API_KEY);
   const backend = openQueueBackend({ kind: config.QUEUE_BACKEND!, redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: config.QUEUE_POSTGRES_POOL_MAX, name: 'api' });

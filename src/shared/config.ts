@@ -145,6 +145,33 @@ const schema = z.object({
   BACKUP_DIR: z.string().min(1).default('.data/backups'),
   BACKUP_RETENTION_DAYS: intFrom(0, 14),
   BACKUP_ENCRYPTION_KEY: z.string().optional(),
+  /**
+   * Keys that encrypt invoice files at rest (AES-256-GCM), as `id:base64key` pairs separated by
+   * commas; each key is 32 bytes. Given, they replace DATA_KEY_FILE. The active key (new files) is
+   * DATA_KEY_ACTIVE, or the first listed; the others are kept to read older files.
+   */
+  DATA_KEYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const keys: { id: string; key: string }[] = [];
+      for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const m = /^([A-Za-z0-9_.-]{1,64}):([A-Za-z0-9+/=_-]+)$/.exec(part);
+        if (!m || Buffer.from(m[2]!, 'base64').length !== 32) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is id:key with a 32-byte key in base64 (openssl rand -base64 32)' });
+          return z.NEVER;
+        }
+        keys.push({ id: m[1]!, key: m[2]! });
+      }
+      if (!keys.length) return undefined;
+      return keys;
+    }),
+  DATA_KEY_ACTIVE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  /** The keyring file when DATA_KEYS is unset; created (mode 0600) on first start unless NODE_ENV=production. */
+  DATA_KEY_FILE: z.string().min(1).default('.data/data-keys.json'),
+  /** Files re-encrypted per transaction by `npm run rotate-data-key` and the plaintext sweep. */
+  DATA_KEY_ROTATION_CHUNK: intFrom(1, 50),
   /** How often price runs left `planned` (their flow never reached Redis) are sent again. */
   PRICE_RUN_RECONCILE_EVERY_MS: intFrom(1000, 60_000),
 });
@@ -164,7 +191,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return { ...parsed.data, databaseUrlGiven: 'DATABASE_URL' in cleaned, redisUrlGiven: 'REDIS_URL' in cleaned };
+  const data = parsed.data;
+  if (data.DATA_KEYS && data.DATA_KEY_ACTIVE && !data.DATA_KEYS.some((k) => k.id === data.DATA_KEY_ACTIVE)) {
+    throw new ConfigError([`DATA_KEY_ACTIVE: no key ${data.DATA_KEY_ACTIVE} in DATA_KEYS`]);
+  }
+  return { ...data, databaseUrlGiven: 'DATABASE_URL' in cleaned, redisUrlGiven: 'REDIS_URL' in cleaned };
 }
 
 let cached: Config | undefined;

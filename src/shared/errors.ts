@@ -70,8 +70,31 @@ export class ServiceUnavailableError extends AppError {
     message: string,
     /** Seconds a client should wait before retrying (`Retry-After`). */
     readonly retryAfterS = 5,
+    code = 'service_unavailable',
   ) {
-    super(503, 'service_unavailable', message);
+    super(503, code, message);
+  }
+}
+
+/**
+ * A stored file is encrypted under a data key this process does not have: an operator error
+ * (a key retired too early, or missing from DATA_KEYS / DATA_KEY_FILE). 503: it is not the
+ * client's fault, and it works again once the key is put back.
+ */
+export class DataKeyMissingError extends ServiceUnavailableError {
+  constructor(readonly keyId: string) {
+    super(`the stored file is encrypted under data key "${keyId}", which this server does not have; an operator must add it back to DATA_KEYS or DATA_KEY_FILE`, 60, 'data_key_missing');
+  }
+}
+
+/**
+ * A stored file failed its authentication check (ciphertext, nonce or tag altered or damaged).
+ * 409: the stored resource is in a state that cannot be served; the fix is to upload the file
+ * again or restore it from a backup, not to repeat the request.
+ */
+export class StoredFileTamperedError extends AppError {
+  constructor(contentKey: string) {
+    super(409, 'file_integrity_failed', `the stored file ${contentKey.slice(0, 12)}… failed its integrity check (altered or damaged at rest); upload the invoice again or restore it from a backup`);
   }
 }
 

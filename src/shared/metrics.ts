@@ -193,6 +193,17 @@ export const invoiceFieldConfidence = new client.Histogram({
 });
 
 /** Whether a /metrics request may read the figures: no token configured, or the right bearer token. */
+/**
+ * Whether /metrics on the api's public port may answer a request nobody authenticated: only when
+ * it comes straight from this machine (loopback, not forwarded by a proxy). The safe default when
+ * neither API_METRICS_PORT nor METRICS_TOKEN is set (e.g. `npm start` on a shop's machine): a local
+ * Prometheus can scrape, the shop's network and the internet cannot.
+ */
+export function metricsOpenToLocal(remoteAddress: string | undefined, forwardedFor: string | undefined): boolean {
+  if (forwardedFor) return false;
+  return remoteAddress === '127.0.0.1' || remoteAddress === '::1' || remoteAddress === '::ffff:127.0.0.1';
+}
+
 export function metricsAuthorized(token: string | undefined, authorization: string | undefined): boolean {
   if (!token) return true;
   const presented = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';

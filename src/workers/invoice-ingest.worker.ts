@@ -6,13 +6,11 @@
  *   tesseract.js pool warm, is killed past the deadline and recycled when its memory creeps;
  *   `processors/invoice-ingest.processor.ts` still exports a BullMQ sandboxed processor.
  * - Uploaded files live in PostgreSQL (`invoice_files`, by sha256) so api and worker replicas
- *   share them without a shared volume; a 15 MB cap keeps that reasonable.
+ *   share them without a shared volume; a 15 MB cap keeps that reasonable. They are encrypted
+ *   at rest (src/shared/data-keys.ts); the decrypted bytes reach the extraction child over IPC.
  * - Cost history is pricing's `replacement_costs` (via `recordReplacementCost`): one history,
  *   with its cost alerts, whatever changed the cost.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Database } from '../shared/db/database.js';
 import { pgConstraint, withTransaction } from '../shared/db/transaction.js';
 import { applyMovementGroup } from '../shared/db/repositories/movements.repository.js';
@@ -22,12 +20,14 @@ import {
   findStaleQueuedInvoices,
   getInvoiceFile,
   markRelayed,
+  reencryptFilesChunk,
   pendingOutbox,
   postInvoice,
   saveExtraction,
   startExtraction,
 } from '../shared/db/repositories/invoices.repository.js';
-import { ExtractionFailedError, PermanentError } from '../shared/errors.js';
+import { DataKeyMissingError, ExtractionFailedError, PermanentError, StoredFileTamperedError } from '../shared/errors.js';
+import { dataKeysOf } from '../shared/data-keys.js';
 import { extractJobId, invoiceIngestContract, postJobId } from '../shared/jobs/invoice-ingest.contract.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { priceRecalculationsContract, repricingJobId, type RepricingPayload } from '../shared/jobs/price-recalculations.contract.js';
@@ -55,6 +55,20 @@ async function relayOutbox(db: Database, producer: Producer, invoiceId: string):
   return rows.length;
 }
 
+/** Encrypts rows written before encryption (`key_id` NULL) under the active key, until none is left. */
+async function encryptPlaintextFiles(db: Database, config: JobContext['config']): Promise<void> {
+  const keys = dataKeysOf(config);
+  let total = 0;
+  const skip: string[] = [];
+  for (;;) {
+    const r = await reencryptFilesChunk(db, keys, { limit: config.DATA_KEY_ROTATION_CHUNK, onlyPlaintext: true, skip });
+    skip.push(...r.tampered);
+    total += r.reencrypted;
+    if (r.reencrypted === 0 && r.tampered.length === 0) break;
+  }
+  if (total) log.info('plaintext invoice files encrypted', { files: total, keyId: keys.activeKey().id });
+}
+
 async function defaultLocationId(db: Database): Promise<number | null> {
   const l = await db.selectFrom('locations').select('id').orderBy('id').executeTakeFirst();
   return l?.id ?? null;
@@ -66,30 +80,37 @@ async function defaultLocationId(db: Database): Promise<number | null> {
  */
 async function extractInvoice(invoiceId: string, { db, config, job, producer }: JobContext, sandbox: ExtractionSandbox) {
   if (!(await startExtraction(db, invoiceId))) return { skipped: 'not queued' };
-  const file = await getInvoiceFile(db, invoiceId);
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  let file;
+  try {
+    file = await getInvoiceFile(db, dataKeysOf(config), invoiceId);
+  } catch (err) {
+    // A tampered file never gets better; a missing key may be put back by an operator, so that is retried.
+    if (err instanceof StoredFileTamperedError || (err instanceof DataKeyMissingError && lastAttempt)) {
+      const code = err instanceof StoredFileTamperedError ? 'file_integrity_failed' : 'data_key_missing';
+      await failInvoice(db, invoiceId, code, err.message);
+      log.error('invoice file cannot be decrypted', { invoiceId, reason: code, err: err.message });
+      throw new PermanentError(err.message, code, { cause: err });
+    }
+    if (err instanceof DataKeyMissingError) log.error('invoice file is under a data key this worker does not have', { invoiceId, keyId: err.keyId });
+    throw err;
+  }
   if (!file) throw new PermanentError(`invoice ${invoiceId} has no file`, 'invoice_not_found');
-  // The sandbox reads the file by path: the bytes never travel through Redis or IPC.
-  const dir = join(tmpdir(), 'gondola-invoices');
-  await mkdir(dir, { recursive: true });
-  const filePath = join(dir, `${invoiceId}-${file.content_key}`);
-  await writeFile(filePath, file.content);
+  // The decrypted bytes go to the sandbox over IPC (at most INVOICE_MAX_UPLOAD_BYTES): never to disk, never through Redis.
   const end = invoiceExtractionDuration.startTimer();
   let response;
   try {
-    response = await sandbox.extract({ filePath, mimeType: file.mime_type as InvoiceMimeType, deadlineMs: config.INVOICE_EXTRACTION_TIMEOUT_MS });
+    response = await sandbox.extract({ bytes: file.content, mimeType: file.mime_type as InvoiceMimeType, deadlineMs: config.INVOICE_EXTRACTION_TIMEOUT_MS });
   } catch (err) {
     end({ method: 'none' });
     if (!(err instanceof ExtractionFailedError)) throw err;
     const { code, message } = err.failure;
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (code === 'extraction_error' && !lastAttempt) throw err;
     if (code === 'extraction_timeout') invoiceExtractionTimeouts.inc();
     invoiceExtractions.inc({ method: 'none', outcome: 'failed' });
     await failInvoice(db, invoiceId, code, message);
     log.warn('invoice extraction failed', { invoiceId, reason: code });
     throw new PermanentError(message, code, { cause: err });
-  } finally {
-    await rm(filePath, { force: true });
   }
   const { extraction } = response.output;
   end({ method: extraction.methods.includes('ocr') ? 'ocr' : extraction.methods.includes('text') ? 'text' : 'none' });
@@ -144,6 +165,8 @@ export default defineWorker({
             .catch((err) => log.warn('invoice reconcile failed', { err }));
         }, config.RECONCILE_INTERVAL_MS);
         reconcile.unref();
+        // Files stored before encryption existed are encrypted in the background, a chunk per transaction.
+        void encryptPlaintextFiles(db, config).catch((err) => log.warn('plaintext file sweep stopped; the next start (or npm run rotate-data-key) continues it', { err }));
       },
       onClose: async () => {
         clearInterval(reconcile);

@@ -1,3 +1,4 @@
+import { dataKeysOf } from '../shared/data-keys.js';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'bullmq';
@@ -22,6 +23,7 @@ export interface WorkersHandle {
 /** Starts the workers of `config.WORKER_QUEUES`, the reconciler, and nothing else. */
 export async function startWorkers(given: Config): Promise<WorkersHandle> {
   const config = await withQueueBackend(given);
+  if (config.WORKER_QUEUES.includes('invoice-ingest')) dataKeysOf(config);
   const db = createDatabase({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'gondola-worker' });
   const backend = openQueueBackend({ kind: config.QUEUE_BACKEND!, redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: config.QUEUE_POSTGRES_POOL_MAX, name: 'worker' });
   const producer = new Producer(backend);
@@ -56,7 +58,7 @@ export async function startWorkers(given: Config): Promise<WorkersHandle> {
 }
 
 /** The worker process's own /metrics and /health (the api serves queue depth, not workers). */
-export function startWorkerMetricsServer(port: number, workers: () => Worker[], token?: string): http.Server {
+export function startWorkerMetricsServer(port: number, workers: () => Worker[], token?: string, host?: string): http.Server {
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics' && !metricsAuthorized(token, req.headers.authorization)) {
       res.statusCode = 401;
@@ -75,7 +77,8 @@ export function startWorkerMetricsServer(port: number, workers: () => Worker[], 
       res.end();
     }
   });
-  server.listen(port);
+  if (host) server.listen(port, host);
+  else server.listen(port);
   return server;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +69,7 @@ test('the all-in-one process (npm start) migrates, loads demo data, prints a key
     t.true(integrity.checked > 300);
     const metrics = await (await fetch(`http://127.0.0.1:${port + 1}/metrics`)).text();
     t.regex(metrics, /gondola_jobs_processed_total\{queue="stock-movements",job_name="apply-movement",outcome="completed"\} 1/);
+    t.is(statSync(path.join(cwd, '.data', 'data-keys.json')).mode & 0o777, 0o600, 'the first start created the data-key file, readable by its owner only');
   } finally {
     child.kill('SIGTERM');
     const code = await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)));

@@ -6,14 +6,44 @@
  * admin key so it reaches the handler. Checks: no 5xx; a 4xx writes no row (row counts of every
  * table before and after); the stock integrity check stays clean.
  *
+ * Three kinds of request per operation, so the fuzz reaches past validation into the use cases:
+ * - random: values built from the schema's shape, often hostile (above);
+ * - valid: built to pass validation — required fields, enums, patterns, formats and bounds from
+ *   the schema, existing SKUs, locations, categories, suppliers and ids read from the database
+ *   (seeded by `seedFuzzData`), plausible money, rates and quantities by field name, a fresh
+ *   Idempotency-Key; multipart uploads carry a small PDF;
+ * - mutated: a valid request with exactly one field (body, query or path) replaced by a hostile
+ *   value, so each hostile value meets otherwise valid input.
+ *
  * `npm run fuzz` runs it at length; `test/integration/faults/fuzz.test.ts` runs a short version.
  */
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { TestSystem } from '../helpers/system.js';
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; anyOf?: Schema[]; oneOf?: Schema[]; $ref?: string; format?: string; minimum?: number; maximum?: number; const?: unknown };
-type Operation = { parameters?: { name: string; in: string; schema?: Schema }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  $ref?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  const?: unknown;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  propertyNames?: Schema;
+  additionalProperties?: Schema | boolean;
+};
+type Operation = { parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 
 /** Operations the harness itself depends on: fuzzing them would revoke its own key or end its session. */
 const SKIPPED = new Set(['DELETE /v1/api-keys/{id}', 'PATCH /v1/users/{id}', 'DELETE /v1/sessions']);
@@ -94,6 +124,258 @@ function valueFor(schema: Schema | undefined, doc: any, depth = 0): fc.Arbitrary
   return fc.oneof({ arbitrary: plausible, weight: 3 }, { arbitrary: hostileValue, weight: 1 });
 }
 
+/** Existing things, read from the database before each operation: what valid requests refer to. */
+export interface Pools {
+  sku: string[];
+  location: string[];
+  category: string[];
+  supplier: string[];
+  invoice: string[];
+  movement: string[];
+  batch: string[];
+  priceRun: string[];
+  labelBatch: string[];
+  purchaseOrder: string[];
+  user: string[];
+  period: string[];
+  username: string;
+  password: string;
+}
+
+const FUZZ_USER = { username: 'fuzz-deposito', password: 'fuzz password 12345' };
+
+/** Seeds what valid requests need: locations, products with stock and prices, a rule, a supplier, an invoice, a user. */
+export async function seedFuzzData(sys: TestSystem): Promise<void> {
+  const ok = async (what: string, r: Promise<{ status: number; body: unknown }>) => {
+    const res = await r;
+    if (res.status >= 300) throw new Error(`seeding ${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  for (const code of ['SALON', 'DEPOSITO']) await ok(`location ${code}`, sys.http('/v1/locations', { method: 'POST', json: { code, name: code.toLowerCase() } }));
+  const products = [
+    { sku: 'YER-1', name: 'Yerba 1 kg', category: 'almacen', barcode: '7790100100009' },
+    { sku: 'ACE-1', name: 'Aceite 900 ml', category: 'almacen' },
+    { sku: 'GAS-1', name: 'Gaseosa 2.25 l', category: 'bebidas' },
+    { sku: 'QUE-1', name: 'Queso por kilo', category: 'fiambres', unit: 'kg' },
+  ];
+  for (const p of products) {
+    await ok(`product ${p.sku}`, sys.http('/v1/products', { method: 'POST', json: p }));
+    await ok(`cost ${p.sku}`, sys.http(`/v1/prices/${p.sku}`, { method: 'PATCH', json: { replacementCost: '1000.00', ivaRate: 21 } }));
+    await ok(`receipt ${p.sku}`, sys.http('/v1/stock-movements', { method: 'POST', json: { type: 'receipt', sku: p.sku, location: 'SALON', quantity: '50' } }));
+  }
+  for (const category of ['almacen', 'bebidas']) await ok(`rule ${category}`, sys.http(`/v1/pricing-rules/${category}`, { method: 'PUT', json: { markupPct: 40, minMarginPct: 10, roundingStep: 10, ending: 9 } }));
+  await ok('index', sys.http('/v1/inflation-index', { method: 'POST', json: { rows: [{ series: 'official', period: '2026-01', rate: '2.2' }] } }));
+  await ok('user', sys.http('/v1/users', { method: 'POST', json: { ...FUZZ_USER, displayName: 'Fuzz', role: 'deposito' } }));
+  await sys.database.db.insertInto('suppliers').values({ cuit: FUZZ_SUPPLIER_CUIT, name: 'Proveedor' }).onConflict((oc) => oc.doNothing()).execute();
+  // Invoices waiting for review, with lines matched to products: correcting, approving and posting them can succeed.
+  const db = sys.database.db;
+  const supplier = await db.selectFrom('suppliers').select('id').where('cuit', '=', FUZZ_SUPPLIER_CUIT).executeTakeFirstOrThrow();
+  const salon = await db.selectFrom('locations').select('id').where('code', '=', 'SALON').executeTakeFirstOrThrow();
+  const yerba = await db.selectFrom('products').select('id').where('sku', '=', 'YER-1').executeTakeFirstOrThrow();
+  for (let i = 0; i < 4; i++) {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(fuzzPdf(`seed-${i}`))], { type: 'application/pdf' }), 'f.pdf');
+    const up = await sys.http('/v1/invoices', { method: 'POST', body: form });
+    if (up.status !== 202) throw new Error(`seeding invoice: ${up.status}`);
+    const id = (up.body as { id: string }).id;
+    await db.updateTable('invoices').set({ status: i < 3 ? 'needs_review' : 'ready', supplier_id: supplier.id, location_id: salon.id, issuer_cuit: FUZZ_SUPPLIER_CUIT, voucher_type: 1, point_of_sale: 3, number: 100 + i, issue_date: '2026-01-10', total_cents: 121_000 }).where('id', '=', id).execute();
+    await db.insertInto('invoice_lines').values({ invoice_id: id, line_no: 1, code: 'Y1', barcode: null, description: 'Yerba 1 kg', quantity: '10', unit: 'unit', unit_price_cents: 100_000 + i * 100, iva_rate: '21', amount_cents: 1_000_000 + i * 1000, confidence: '0.9', arithmetic_ok: true, product_id: yerba.id, match_by: 'manual', match_score: 1 }).execute();
+  }
+  if (sys.config.INFLATION_INDEX_SOURCE) writeFileSync(sys.config.INFLATION_INDEX_SOURCE, 'period,rate_pct\n2026-01,2.2\n');
+  for (const status of ['draft', 'draft', 'draft', 'draft', 'ordered'] as const) {
+    await db.insertInto('purchase_order_drafts').values({ draft_key: `fuzz-${status}-${Math.random()}`, supplier_code: FUZZ_SUPPLIER_CUIT, location_id: salon.id, origin_day: '2026-01-10', status }).execute();
+  }
+}
+
+/** A small PDF-looking file (valid header, so it is accepted for extraction). */
+function fuzzPdf(tag: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`);
+}
+
+async function readPools(sys: TestSystem): Promise<Pools> {
+  const q = async (text: string) => (await sql<{ v: string }>`${sql.raw(text)}`.execute(sys.database.db)).rows.map((r) => String(r.v));
+  return {
+    sku: await q('SELECT sku AS v FROM products ORDER BY id LIMIT 20'),
+    location: await q('SELECT code AS v FROM locations ORDER BY id LIMIT 10'),
+    category: await q("SELECT DISTINCT category AS v FROM products UNION SELECT category FROM pricing_rules WHERE category <> '*' ORDER BY 1 LIMIT 10"),
+    supplier: await q('SELECT cuit AS v FROM suppliers ORDER BY id LIMIT 5'),
+    invoice: await q("SELECT id AS v FROM invoices ORDER BY status IN ('needs_review', 'ready') DESC, created_at DESC LIMIT 6"),
+    movement: await q('SELECT id AS v FROM movement_requests ORDER BY created_at DESC LIMIT 10'),
+    batch: await q('SELECT id AS v FROM movement_batches ORDER BY created_at DESC LIMIT 10'),
+    priceRun: await q('SELECT id AS v FROM price_runs ORDER BY created_at DESC LIMIT 10'),
+    labelBatch: await q('SELECT id AS v FROM label_batches ORDER BY id DESC LIMIT 10'),
+    purchaseOrder: await q('SELECT id AS v FROM purchase_order_drafts ORDER BY id DESC LIMIT 10'),
+    user: await q('SELECT id AS v FROM users ORDER BY id LIMIT 10'),
+    period: await q('SELECT period AS v FROM inflation_index ORDER BY period DESC LIMIT 5'),
+    ...FUZZ_USER,
+  };
+}
+
+const pick = <T>(list: readonly T[], fallback: T): fc.Arbitrary<T> => (list.length ? fc.constantFrom(...list) : fc.constant(fallback));
+const recentDay = fc.integer({ min: 0, max: 400 }).map((d) => new Date(Date.UTC(2026, 0, 1) - d * 86_400_000).toISOString().slice(0, 10));
+
+/** Valid values for a path parameter, by the route it belongs to. */
+function validPathParam(route: string, name: string, schema: Schema | undefined, doc: any, pools: Pools): fc.Arbitrary<unknown> {
+  if (name === 'sku') return pick(pools.sku, 'NOPE');
+  if (name === 'category') return fc.oneof(pick(pools.category, 'almacen'), fc.constantFrom('limpieza', 'almacen'));
+  if (name === 'series') return fc.constantFrom('official', 'expected');
+  if (name === 'period') return pick(pools.period, '2026-01');
+  if (name === 'queue') return fc.constantFrom('stock-movements', 'invoice-ingest', 'price-recalculations', 'inflation-updates', 'demand-forecasts');
+  if (name === 'id') {
+    if (route.includes('/invoices/')) return pick(pools.invoice, '00000000-0000-4000-8000-000000000000');
+    if (route.includes('/stock-movements/batches/')) return pick(pools.batch, '00000000-0000-4000-8000-000000000000');
+    if (route.includes('/stock-movements/')) return pick(pools.movement, '00000000-0000-4000-8000-000000000000');
+    if (route.includes('/price-runs/')) return pick(pools.priceRun, 'run-1');
+    if (route.includes('/label-batches/')) return pick(pools.labelBatch, '1');
+    if (route.includes('/purchase-orders/')) return pick(pools.purchaseOrder, '1');
+    if (route.includes('/users/')) return pick(pools.user, '1');
+  }
+  return validFor(schema, doc, pools, name);
+}
+
+/** Plausible values for the decimal and free-text fields the schema types only as string|number. */
+function byName(name: string | undefined, pools: Pools): fc.Arbitrary<unknown> | undefined {
+  switch (name) {
+    case 'sku':
+      return pick(pools.sku, 'NOPE');
+    case 'skus':
+      return fc.uniqueArray(pick(pools.sku, 'NOPE'), { minLength: 1, maxLength: 3 });
+    case 'location':
+    case 'toLocation':
+      return pick(pools.location, 'SALON');
+    case 'category':
+      return pick(pools.category, 'almacen');
+    case 'suppliers':
+      return fc.uniqueArray(pick(pools.supplier, FUZZ_SUPPLIER_CUIT), { minLength: 1, maxLength: 2 });
+    case 'supplierCuit':
+      return pick(pools.supplier, FUZZ_SUPPLIER_CUIT);
+    case 'quantity':
+      return fc.oneof(fc.integer({ min: 1, max: 20 }).map(String), fc.integer({ min: 1, max: 20 }));
+    case 'unitCost':
+    case 'replacementCost':
+      return fc.integer({ min: 100, max: 500_000 }).map((c) => (c / 100).toFixed(2));
+    case 'unitPrice':
+      return fc.integer({ min: 100, max: 500_000 }).map((c) => (c / 100).toFixed(2));
+    case 'ivaRate':
+      return fc.constantFrom(0, 10.5, 21, '27');
+    case 'internalTaxRate':
+      return fc.constantFrom(0, 4, '8.7');
+    case 'markupPct':
+      return fc.integer({ min: 0, max: 200 });
+    case 'minMarginPct':
+      return fc.integer({ min: 0, max: 50 });
+    case 'roundingStep':
+      return fc.constantFrom(10, 50, 100);
+    case 'ending':
+      return fc.constantFrom(0, 9);
+    case 'maxChangePct':
+      return fc.constantFrom(null, 10, 25);
+    case 'rate':
+      return fc.integer({ min: -50, max: 2500 }).map((r) => (r / 100).toFixed(2));
+    case 'reorderPoint':
+      return fc.integer({ min: 0, max: 30 }).map(String);
+    case 'reason':
+      return fc.constantFrom('rotura', 'vencimiento', 'recuento', 'precios nuevos');
+    case 'originDay':
+    case 'trainedThrough':
+      return recentDay;
+    case 'occurredAt':
+      return recentDay.map((d) => `${d}T12:00:00.000Z`);
+    case 'lineNo':
+      return fc.integer({ min: 1, max: 3 });
+    default:
+      return undefined;
+  }
+}
+
+/** A value that passes the schema (and, where the field name says more, the rules behind it). */
+function validFor(schema: Schema | undefined, doc: any, pools: Pools, name?: string, depth = 0): fc.Arbitrary<unknown> {
+  const s = resolve(schema, doc);
+  // Sign-in (no pattern) uses the seeded user; creating a user (a pattern) needs a new name.
+  if (name === 'username' && !s?.pattern) return fc.constant(pools.username);
+  if (name === 'password') return fc.constant(pools.password);
+  // A new product needs a new SKU (from the pattern); elsewhere SKUs refer to existing products.
+  if (name === 'sku' && s?.pattern) return fc.oneof(fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= 1 && v.length <= 64), pick(pools.sku, 'NOPE'));
+  const named = byName(name, pools);
+  if (named && !(s?.enum || s?.const !== undefined)) return named;
+  if (!s) return fc.constant('x');
+  if (s.const !== undefined) return fc.constant(s.const);
+  if (s.enum) return fc.constantFrom(...s.enum);
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts?.length) {
+    const nonNull = alts.filter((a) => resolve(a, doc)?.type !== 'null');
+    return fc.oneof(...(nonNull.length ? nonNull : alts).map((a) => validFor(a, doc, pools, name, depth + 1)));
+  }
+  const types = Array.isArray(s.type) ? s.type.filter((t) => t !== 'null') : [s.type];
+  const type = types.includes('string') && types.includes('number') ? 'number' : types[0];
+  switch (type) {
+    case 'string': {
+      if (s.format === 'date') return recentDay;
+      if (s.format === 'date-time') return recentDay.map((d) => `${d}T10:00:00.000Z`);
+      if (s.format === 'uuid') return fc.uuid({ version: 4 });
+      if (s.format === 'binary') return fc.constant('file');
+      const min = s.minLength ?? 1;
+      const max = Math.min(s.maxLength ?? 24, 24);
+      if (s.pattern === '^\\d{4}-\\d{2}-\\d{2}$') return recentDay;
+      if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= min && v.length <= (s.maxLength ?? 1e9));
+      return fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ñ0123456789'), minLength: Math.max(min, 1), maxLength: Math.max(max, min) }).filter((v) => v.trim().length >= Math.min(min, 1));
+    }
+    case 'integer':
+    case 'number':
+      return fc.integer({ min: Math.max(s.minimum ?? 1, -1e6), max: Math.min(s.maximum ?? 100, 1e6) });
+    case 'boolean':
+      return fc.boolean();
+    case 'array':
+      return fc.array(validFor(s.items, doc, pools, singular(name), depth + 1), { minLength: Math.max(s.minItems ?? 1, 1), maxLength: Math.min(Math.max(s.minItems ?? 1, 3), s.maxItems ?? 3) });
+    case 'object': {
+      if (depth > 5) return fc.constant({});
+      const props = Object.entries(s.properties ?? {});
+      if (!props.length && s.propertyNames?.enum) {
+        const value = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+        return fc.dictionary(fc.constantFrom(...(s.propertyNames.enum as string[])), validFor(value, doc, pools, undefined, depth + 1), { minKeys: 1, maxKeys: 2 });
+      }
+      const required = new Set(s.required ?? []);
+      return fc.record(Object.fromEntries(props.map(([k, v]) => [k, required.has(k) ? validFor(v, doc, pools, k, depth + 1) : fc.option(validFor(v, doc, pools, k, depth + 1), { nil: undefined, freq: 2 })])), { requiredKeys: [...required] as never[] }).map((o) =>
+        coherent(Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([, v]) => v !== undefined)), pools),
+      );
+    }
+    default:
+      return fc.constant('x');
+  }
+}
+
+/**
+ * The rules across fields that a schema cannot say: a transfer names where to, others do not;
+ * an adjustment gives a reason; a repricing names exactly one scope.
+ */
+function coherent(o: Record<string, unknown>, pools: Pools): Record<string, unknown> {
+  if (typeof o.type === 'string' && 'sku' in o && 'quantity' in o) {
+    if (o.type === 'transfer') o.toLocation = pools.location.find((l) => l !== o.location) ?? 'DEPOSITO';
+    else delete o.toLocation;
+    if (o.type === 'adjustment') o.reason ??= 'rotura';
+    if (o.type !== 'receipt') delete o.unitCost;
+  }
+  const scopes = ['skus', 'category', 'all'].filter((k) => k in o);
+  if ('reason' in o && scopes.length > 1) for (const k of scopes.slice(1)) delete o[k];
+  if ('reason' in o && 'force' in o && scopes.length === 0) o.all = true;
+  return o;
+}
+
+const singular = (name?: string) => (name === 'movements' || name === 'rows' || name === 'lines' ? undefined : name);
+
+/** Paths to every leaf and object inside a JSON value (`[]` is the value itself). */
+function fieldPaths(v: unknown, prefix: (string | number)[] = [], depth = 0): (string | number)[][] {
+  if (depth > 4 || v === null || typeof v !== 'object') return prefix.length ? [prefix] : [];
+  const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
+  return [...(prefix.length ? [prefix] : []), ...entries.flatMap(([k, x]) => fieldPaths(x, [...prefix, k], depth + 1))];
+}
+
+function withField(v: unknown, path: (string | number)[], value: unknown): unknown {
+  if (!path.length) return value;
+  const copy: any = Array.isArray(v) ? [...v] : { ...(v as object) };
+  copy[path[0]!] = withField(copy[path[0]!], path.slice(1), value);
+  return copy;
+}
+
 export interface RouteCounts {
   requests: number;
   '2xx': number;
@@ -105,6 +387,10 @@ export interface RouteCounts {
 
 export interface FuzzResult {
   operations: number;
+  /** The first answers per route to valid requests that were refused (to tell a generator gap from a business rule). */
+  validRefusals: Record<string, string[]>;
+  /** Requests per kind, and how many of the valid ones were answered 2xx. */
+  kinds: { random: number; valid: number; validAccepted: number; mutated: number };
   requests: number;
   fiveHundreds: { route: string; status: number; body: string; request: string }[];
   writesBy4xx: { route: string; status: number; tables: string[]; request: string }[];
@@ -121,52 +407,161 @@ async function rowCounts(sys: TestSystem): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.t, r.n]));
 }
 
-/** Fuzzes every operation of the document with `perOperation` generated requests. */
-export async function fuzzApi(sys: TestSystem, doc: any, { perOperation, seed }: { perOperation: number; seed: number }): Promise<FuzzResult> {
-  const result: FuzzResult = { operations: 0, requests: 0, fiveHundreds: [], writesBy4xx: [], integrityOk: false, perRoute: {}, skipped: [] };
-  for (const [pathTemplate, ops] of Object.entries<Record<string, Operation>>(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) {
-      const route = `${method.toUpperCase()} ${pathTemplate}`;
-      if (!pathTemplate.startsWith('/v1/') || SKIPPED.has(route)) {
-        if (SKIPPED.has(route)) result.skipped.push(route);
-        continue;
+const hostileMutation: fc.Arbitrary<unknown> = fc.oneof(
+  hostileValue,
+  fc.constantFrom('2026-02-30', '2026-02-30T10:00:00Z', '0000-01-01', '+275760-09-13', '1e21', '-0', '99999999999999999999', 1e21, -1, 0, 'ñ'.repeat(300), '\u0000', '\uD83D'),
+);
+
+/** Sends operations in an order that lets valid requests find what earlier ones created: creations first, deletions last. */
+function operationOrder(method: string, path: string): number {
+  if (method === 'delete') return 3;
+  if (method === 'get') return 1;
+  // Cancelling ends a purchase order for good: after ordering, so ordering finds drafts.
+  if (path.endsWith('/cancel')) return 2.5;
+  return path.includes('{') ? 2 : 0;
+}
+
+/** A valid CUIT: 11 digits with its check digit. */
+export const FUZZ_SUPPLIER_CUIT = '30500010912';
+
+interface ValidSample {
+  path: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  fields: Record<string, string>;
+  csvRate: string;
+  key: string;
+  tag: number;
+}
+
+interface Built {
+  path: Record<string, string>;
+  query: Record<string, string>;
+  body?: string | FormData;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Fuzzes every operation of the document: `perOperation` random, `valid` valid and `mutated` one-field-hostile requests each. */
+export async function fuzzApi(sys: TestSystem, doc: any, { perOperation, seed, valid = perOperation, mutated = perOperation }: { perOperation: number; seed: number; valid?: number; mutated?: number }): Promise<FuzzResult> {
+  const result: FuzzResult = { operations: 0, validRefusals: {}, kinds: { random: 0, valid: 0, validAccepted: 0, mutated: 0 }, requests: 0, fiveHundreds: [], writesBy4xx: [], integrityOk: false, perRoute: {}, skipped: [] };
+  const operations = Object.entries<Record<string, Operation>>(doc.paths)
+    .flatMap(([pathTemplate, ops]) => Object.entries(ops).map(([method, op]) => ({ pathTemplate, method, op })))
+    .sort((a, b) => operationOrder(a.method, a.pathTemplate) - operationOrder(b.method, b.pathTemplate));
+  for (const { pathTemplate, method, op } of operations) {
+    const route = `${method.toUpperCase()} ${pathTemplate}`;
+    if (!pathTemplate.startsWith('/v1/') || SKIPPED.has(route)) {
+      if (SKIPPED.has(route)) result.skipped.push(route);
+      continue;
+    }
+    result.operations++;
+    const counts: RouteCounts = { requests: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, rowsWrittenBy4xx: 0 };
+    result.perRoute[route] = counts;
+    const params = op.parameters ?? [];
+    const content = op.requestBody?.content ?? {};
+    const bodySchema = content['application/json']?.schema;
+    const multipart = content['multipart/form-data']?.schema;
+    const csv = 'text/csv' in content;
+    const hasBody = !['get', 'head'].includes(method);
+
+    const send = async (kind: keyof FuzzResult['kinds'], b: Built) => {
+      let url = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeHostile(String(b.path[name] ?? 'x')));
+      const qs = new URLSearchParams(b.query).toString();
+      if (qs) url += `?${qs}`;
+      const body = hasBody ? b.body : undefined;
+      const headers: Record<string, string> = { ...b.headers };
+      if (typeof body === 'string') headers['content-type'] = b.contentType ?? 'application/json';
+      const before = await rowCounts(sys);
+      const res = await sys.http(url, { method: method.toUpperCase(), body, headers });
+      counts.requests++;
+      result.requests++;
+      result.kinds[kind]++;
+      const cls = `${Math.floor(res.status / 100)}xx` as '2xx' | '3xx' | '4xx' | '5xx';
+      counts[cls]++;
+      if (kind === 'valid' && res.status < 300) result.kinds.validAccepted++;
+      if (kind === 'valid' && res.status >= 400) {
+        const seen = (result.validRefusals[route] ??= []);
+        if (seen.length < 3) seen.push(`${res.status} ${String((res.body as { detail?: string } | null)?.detail ?? '').slice(0, 160)}`);
       }
-      result.operations++;
-      const counts: RouteCounts = { requests: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, rowsWrittenBy4xx: 0 };
-      result.perRoute[route] = counts;
-      const params = op.parameters ?? [];
-      const bodySchema = op.requestBody?.content?.['application/json']?.schema;
-      const requestArb = fc.record({
-        path: fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valueFor(p.schema, doc).map(String)]))),
-        query: fc.record(Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, valueFor(p.schema, doc).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)))])), { requiredKeys: [] }),
-        extraQuery: fc.option(fc.dictionary(fc.constantFrom('x', '__proto__', 'limit', 'cursor'), hostileString.map(String), { maxKeys: 2 }), { nil: undefined }),
-        body: bodySchema ? valueFor(bodySchema, doc) : fc.option(hostileValue, { nil: undefined }),
-        rawBody: fc.option(fc.constantFrom('{"a":', '\u0000', '[1,2', '{"__proto__":{"x":1}}', 'null', '"x"'), { nil: undefined, freq: 8 }),
-      });
-      const samples = fc.sample(requestArb, { numRuns: perOperation, seed: seed + result.operations });
-      for (const s of samples) {
-        let url = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeHostile(String((s.path as Record<string, string>)[name] ?? 'x')));
-        const qs = new URLSearchParams({ ...(s.query as Record<string, string>), ...(s.extraQuery ?? {}) }).toString();
-        if (qs) url += `?${qs}`;
-        const hasBody = !['get', 'head'].includes(method);
-        const body = hasBody ? (s.rawBody ?? (s.body === undefined ? undefined : JSON.stringify(s.body))) : undefined;
-        const before = await rowCounts(sys);
-        const res = await sys.http(url, { method: method.toUpperCase(), body, headers: body !== undefined ? { 'content-type': 'application/json' } : {} });
-        counts.requests++;
-        result.requests++;
-        const cls = `${Math.floor(res.status / 100)}xx` as '2xx' | '3xx' | '4xx' | '5xx';
-        counts[cls]++;
-        const request = `${method.toUpperCase()} ${url} ${body === undefined ? '' : body.slice(0, 300)}`;
-        if (res.status >= 500) result.fiveHundreds.push({ route, status: res.status, body: JSON.stringify(res.body).slice(0, 300), request });
-        if (res.status >= 400 && res.status < 500) {
-          const after = await rowCounts(sys);
-          const changed = [...after].filter(([t, n]) => before.get(t) !== n).map(([t]) => t);
-          if (changed.length) {
-            counts.rowsWrittenBy4xx++;
-            result.writesBy4xx.push({ route, status: res.status, tables: changed, request });
-          }
+      const shown = body === undefined ? '' : typeof body === 'string' ? body.slice(0, 300) : `multipart ${[...body.keys()].join(',')}`;
+      const request = `[${kind}] ${method.toUpperCase()} ${url.slice(0, 300)} ${shown}`;
+      if (res.status >= 500) result.fiveHundreds.push({ route, status: res.status, body: JSON.stringify(res.body).slice(0, 300), request });
+      if (res.status >= 400 && res.status < 500) {
+        const after = await rowCounts(sys);
+        const changed = [...after].filter(([t, n]) => before.get(t) !== n).map(([t]) => t);
+        if (changed.length) {
+          counts.rowsWrittenBy4xx++;
+          result.writesBy4xx.push({ route, status: res.status, tables: changed, request });
         }
       }
+    };
+
+    // Random (shape-based, often hostile) requests.
+    const requestArb = fc.record({
+      path: fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valueFor(p.schema, doc).map(String)]))),
+      query: fc.record(Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, valueFor(p.schema, doc).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)))])), { requiredKeys: [] }),
+      extraQuery: fc.option(fc.dictionary(fc.constantFrom('x', '__proto__', 'limit', 'cursor'), hostileString.map(String), { maxKeys: 2 }), { nil: undefined }),
+      body: bodySchema ? valueFor(bodySchema, doc) : fc.option(hostileValue, { nil: undefined }),
+      rawBody: fc.option(fc.constantFrom('{"a":', '\u0000', '[1,2', '{"__proto__":{"x":1}}', 'null', '"x"'), { nil: undefined, freq: 8 }),
+    });
+    for (const s of fc.sample(requestArb, { numRuns: perOperation, seed: seed + result.operations })) {
+      await send('random', {
+        path: s.path as Record<string, string>,
+        query: { ...(s.query as Record<string, string>), ...(s.extraQuery ?? {}) },
+        body: s.rawBody ?? (s.body === undefined ? undefined : JSON.stringify(s.body)),
+      });
+    }
+
+    // Valid requests, then the same with one field made hostile. Pools are read now: earlier operations may have added things.
+    if (!valid && !mutated) continue;
+    const pools = await readPools(sys);
+    const queryParams = params.filter((p) => p.in === 'query' && !['cursor', 'before'].includes(p.name));
+    const validArb = fc.record({
+      path: fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, validPathParam(route, p.name, p.schema, doc, pools).map(String)]))),
+      query: fc.record(Object.fromEntries(queryParams.map((p) => [p.name, validFor(p.schema, doc, pools, p.name).map(String)])), { requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) as never[] }),
+      body: bodySchema ? validFor(bodySchema, doc, pools) : fc.constant(undefined),
+      fields: multipart ? fc.record({ supplierCuit: fc.constant(FUZZ_SUPPLIER_CUIT), location: pick(pools.location, 'SALON') }, { requiredKeys: [] }) : fc.constant({} as Record<string, string>),
+      csvRate: fc.integer({ min: -100, max: 900 }).map((r) => (r / 100).toFixed(2)),
+      key: fc.uuid({ version: 4 }),
+      tag: fc.nat(),
+    });
+    const build = (v: ValidSample, override?: { where: 'body' | 'query' | 'path' | 'file' | 'csv' | 'field'; at?: (string | number)[]; name?: string; value: unknown }): Built => {
+      const path = { ...(v.path as Record<string, string>) };
+      const query = { ...(v.query as Record<string, string>) };
+      let body: unknown = v.body;
+      if (override?.where === 'path') path[override.name!] = String(override.value);
+      if (override?.where === 'query') query[override.name!] = typeof override.value === 'object' ? JSON.stringify(override.value) : String(override.value);
+      if (override?.where === 'body') body = withField(body, override.at!, override.value);
+      const headers = { 'idempotency-key': `fuzz-${v.key}` };
+      if (multipart) {
+        const form = new FormData();
+        const file = override?.where === 'file' ? Buffer.from(String(override.value)) : fuzzPdf(`valid-${v.tag}-${seed}`);
+        form.set('file', new Blob([new Uint8Array(file)], { type: 'application/pdf' }), 'factura.pdf');
+        for (const [k, x] of Object.entries(v.fields as Record<string, string>)) form.set(k, x);
+        if (override?.where === 'field') form.set(override.name!, typeof override.value === 'string' ? override.value : JSON.stringify(override.value));
+        return { path, query, body: form, headers };
+      }
+      if (csv) {
+        const rate = override?.where === 'csv' ? String(override.value) : v.csvRate;
+        return { path, query, body: `period,rate_pct\n2026-0${(v.tag % 9) + 1},${rate}\n`, contentType: 'text/csv', headers };
+      }
+      return { path, query, body: body === undefined ? undefined : JSON.stringify(body), headers };
+    };
+    for (const v of fc.sample(validArb, { numRuns: valid, seed: seed * 7 + result.operations })) await send('valid', build(v as ValidSample));
+    const mutationArb = fc.record({ v: validArb, hostile: hostileMutation, pick: fc.nat() });
+    for (const m of fc.sample(mutationArb, { numRuns: mutated, seed: seed * 13 + result.operations })) {
+      const targets: { where: 'body' | 'query' | 'path' | 'file' | 'csv' | 'field'; at?: (string | number)[]; name?: string }[] = [
+        ...fieldPaths(m.v.body).map((at) => ({ where: 'body' as const, at })),
+        ...queryParams.map((p) => ({ where: 'query' as const, name: p.name })),
+        ...params.filter((p) => p.in === 'path').map((p) => ({ where: 'path' as const, name: p.name })),
+        ...(multipart ? [{ where: 'file' as const }, { where: 'field' as const, name: 'supplierCuit' }, { where: 'field' as const, name: 'location' }] : []),
+        ...(csv ? [{ where: 'csv' as const }] : []),
+      ];
+      if (!targets.length) {
+        await send('mutated', { ...build(m.v as ValidSample), body: hasBody ? JSON.stringify(m.hostile) : undefined });
+        continue;
+      }
+      await send('mutated', build(m.v as ValidSample, { ...targets[m.pick % targets.length]!, value: m.hostile }));
     }
   }
   const integrity = await sys.http('/v1/stock/integrity');

@@ -54,6 +54,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+const testDataKeys = `test:${randomBytes(32).toString('base64')}`;
+
 /** Configuration for a test: its own database and its own BullMQ prefix, on this run's queue backend. */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -66,6 +68,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: 'warn',
     RECONCILE_GRACE_MS: '1000',
     RECONCILE_INTERVAL_MS: '500',
+    // Tests never read or create the key file in .data/: one throwaway key per test process.
+    DATA_KEYS: testDataKeys,
     ...overrides,
   });
 }

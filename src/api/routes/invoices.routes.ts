@@ -11,6 +11,7 @@ import type { ApiDeps } from '../deps.js';
 import { auditHookOf } from '../audit-actor.js';
 import { parseInput } from '../middleware/validate.js';
 import { ApiRouter, decimalString, timestamp } from '../openapi.js';
+import { dataKeysOf } from '../../shared/data-keys.js';
 
 const STATUSES = ['queued', 'extracting', 'needs_review', 'ready', 'posting', 'posted', 'failed', 'rejected'] as const;
 
@@ -146,7 +147,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     const mimeType = sniffInvoiceType(file.buffer);
     if (!mimeType) throw new AppError(415, 'unsupported_file_type', 'send a PDF, JPEG, PNG or WebP file');
     const fields = parseInput(uploadFields, req.body ?? {}, 'form fields');
-    const recorded = await receiveInvoice(db, queue, { bytes: file.buffer, mimeType, supplierCuit: fields.supplierCuit ?? null, location: fields.location ?? null });
+    const recorded = await receiveInvoice(db, dataKeysOf(config), queue, { bytes: file.buffer, mimeType, supplierCuit: fields.supplierCuit ?? null, location: fields.location ?? null });
     res
       .status(recorded.created ? 202 : 200)
       .location(`/v1/invoices/${recorded.id}`)
@@ -175,14 +176,14 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
 
   // Supplier files carry costs and supplier data: only the roles that handle invoices read them.
   api.route('get', '/:id/file', {
-    summary: 'The uploaded file as stored',
+    summary: 'The uploaded file, decrypted (stored encrypted at rest). 409 file_integrity_failed: the stored bytes were altered; 503 data_key_missing: its data key is not configured',
     roles: ['deposito', 'negocio'],
     params: idParams,
     responses: { 200: { description: 'the file', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf', alternatives: { 'image/jpeg': z.string().meta({ format: 'binary' }), 'image/png': z.string().meta({ format: 'binary' }), 'image/webp': z.string().meta({ format: 'binary' }) } } },
-    errors: [404],
+    errors: [404, 409, 503],
   }, async (_req, res, { params }) => {
     const { id } = params;
-    const file = await getInvoiceFile(db, id);
+    const file = await getInvoiceFile(db, dataKeysOf(config), id);
     if (!file) throw new NotFoundError('invoice', id);
     res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
     res.setHeader('ETag', `"${file.content_key}"`);

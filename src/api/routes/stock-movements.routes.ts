@@ -1,3 +1,5 @@
+import { auditActorOf } from '../audit-actor.js';
+import type { AuditActor } from '../../shared/db/repositories/audit.repository.js';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { isoDateTime, MAX_MONEY_CENTS, MAX_MONEY_PESOS, MAX_MOVEMENT_QUANTITY } from '../../shared/validation.js';
@@ -142,8 +144,9 @@ function preferWait(req: Request, max: number): number {
   return m ? Math.min(Number(m[1]), max) : 0;
 }
 
-function toSubmitted(m: MovementInput): SubmittedMovement {
+function toSubmitted(m: MovementInput, actor: AuditActor): SubmittedMovement {
   return {
+    actor,
     type: m.type,
     sku: m.sku,
     location: m.location,
@@ -201,7 +204,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     },
     errors: [422, 503],
   }, async (req, res, { body }) => {
-    const submitted = await intake.submitMovement(idempotencyKeyOf(req) ?? generatedKey(), toSubmitted(body));
+    const submitted = await intake.submitMovement(idempotencyKeyOf(req) ?? generatedKey(), toSubmitted(body, auditActorOf(req)));
     let view = submitted.view;
     await waitOutcome(req, res, movementJobId(submitted.id), async () => (view = (await getMovement(db, submitted.id))!).status !== 'queued');
     if (submitted.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -219,7 +222,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
     },
     errors: [422, 503],
   }, async (req, res, { body }) => {
-    const { id, replayed, queued } = await intake.submitBatch(idempotencyKeyOf(req) ?? generatedKey(), body.atomic, body.movements.map(toSubmitted));
+    const { id, replayed, queued } = await intake.submitBatch(idempotencyKeyOf(req) ?? generatedKey(), body.atomic, body.movements.map((m) => toSubmitted(m, auditActorOf(req))));
     let items: BatchItemView[] = queued ?? (await getBatchMovements(db, id));
     await waitOutcome(req, res, batchJobId(id), async () => !(items = await getBatchMovements(db, id)).some((m) => m.status === 'queued'));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -17,6 +17,7 @@ import { approvePrices, assertMayCorrect, assertMayPost, clearPriceApproval, pri
 import type { AuditHook } from '../db/repositories/audit.repository.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors.js';
 import { logger } from '../logging.js';
+import type { DataKeys } from '../data-keys.js';
 
 const log = logger.child({ component: 'invoices' });
 
@@ -33,6 +34,7 @@ export interface InvoiceQueue {
  */
 export async function receiveInvoice(
   db: Database,
+  keys: DataKeys,
   queue: InvoiceQueue,
   upload: { bytes: Buffer; mimeType: InvoiceMime; supplierCuit: string | null; location: string | null },
 ): Promise<{ id: string; status: InvoiceStatus; created: boolean }> {
@@ -43,7 +45,7 @@ export async function receiveInvoice(
   }
   // Fail before storing anything: the client retries the same file, which maps to the same invoice.
   if (!queue.isReady()) throw new ServiceUnavailableError('the job queue is unreachable right now; send the file again later');
-  const recorded = await recordUpload(db, { bytes: upload.bytes, mimeType: upload.mimeType, supplierCuit: upload.supplierCuit, locationId });
+  const recorded = await recordUpload(db, keys, { bytes: upload.bytes, mimeType: upload.mimeType, supplierCuit: upload.supplierCuit, locationId });
   if (recorded.status === 'queued') {
     await queue.enqueueExtraction(recorded.id).catch((err: unknown) => log.warn('enqueue failed after intake; the reconciler will deliver it', { invoiceId: recorded.id, err }));
   }

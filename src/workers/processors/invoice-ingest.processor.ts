@@ -13,8 +13,12 @@ import { OcrPool } from './invoice-ingest/ocr-pool.js';
 import { ExtractionTimeoutError, FileTooLargeError, UnreadableFileError, type ExtractFailure } from '../../shared/errors.js';
 
 export interface ExtractRequest {
-  /** Absolute path of the stored file. */
-  filePath: string;
+  /**
+   * The file's bytes (the worker sends the decrypted file over IPC: plaintext never touches the
+   * disk), or the path of a local file (benches and tools reading files that are not stored).
+   */
+  bytes?: Uint8Array;
+  filePath?: string;
   mimeType: InvoiceMimeType;
   deadlineMs: number;
 }
@@ -42,7 +46,8 @@ export async function runExtraction(req: ExtractRequest): Promise<ExtractRespons
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new ExtractionTimeoutError(req.deadlineMs)), req.deadlineMs);
   try {
-    const bytes = await readFile(req.filePath);
+    const bytes = req.bytes ? Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength) : req.filePath ? await readFile(req.filePath) : undefined;
+    if (!bytes) throw new UnreadableFileError('the extraction request carries neither bytes nor a file path');
     const steps = getConfig().INVOICE_PHOTO_STEPS;
     const photo = { pageDetect: steps.includes('page'), orientation: steps.includes('orientation'), binarize: steps.includes('binarize'), qrSearch: steps.includes('qr') };
     const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), photo, signal: controller.signal });

@@ -46,6 +46,15 @@ test('pricing-rule categories refuse path text, reserved names and control chara
   t.is(ok.status, 201);
 });
 
+test('/metrics on the public port without a token answers only this machine, not forwarded requests', async (t) => {
+  const local = await fetch(`${sys.baseUrl}/metrics`);
+  t.is(local.status, 200);
+  t.regex(await local.text(), /gondola_/);
+  const forwarded = await fetch(`${sys.baseUrl}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+  t.is(forwarded.status, 403);
+  t.regex(await forwarded.text(), /METRICS_TOKEN/);
+});
+
 test('/metrics can move to an internal port and require a bearer token', async (t) => {
   const { startApi } = await import('../../../src/api/server.js');
   const { testConfig } = await import('../../helpers/db.js');

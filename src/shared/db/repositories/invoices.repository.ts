@@ -8,6 +8,8 @@ import { formatScaled, mulScaled, parseScaled } from '../../domain/invoice/decim
 import { extractPackSize, normalizeDescription } from '../../domain/invoice/normalize.js';
 import type { ParsedLine } from '../../domain/invoice/parse-text.js';
 import { withTransaction } from '../transaction.js';
+import type { DataKeys } from '../../data-keys.js';
+import { StoredFileTamperedError } from '../../errors.js';
 
 export const INVOICE_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 export type InvoiceMime = (typeof INVOICE_MIME_TYPES)[number];
@@ -22,13 +24,16 @@ export function contentKey(bytes: Buffer): string {
  */
 export async function recordUpload(
   db: Database,
+  keys: DataKeys,
   upload: { bytes: Buffer; mimeType: InvoiceMime; supplierCuit?: string | null; locationId?: number | null },
 ): Promise<{ id: string; status: InvoiceStatus; created: boolean }> {
   const key = contentKey(upload.bytes);
+  // Only ciphertext reaches the database; the content key (sha256 of the plaintext) is bound in.
+  const sealed = keys.seal(key, upload.bytes);
   return withTransaction(db, async (trx) => {
     await trx
       .insertInto('invoice_files')
-      .values({ content_key: key, mime_type: upload.mimeType, size_bytes: upload.bytes.length, content: upload.bytes })
+      .values({ content_key: key, mime_type: upload.mimeType, size_bytes: upload.bytes.length, content: sealed.content, key_id: sealed.keyId, nonce: sealed.nonce, auth_tag: sealed.authTag })
       .onConflict((oc) => oc.column('content_key').doNothing())
       .execute();
     const inserted = await trx
@@ -43,13 +48,64 @@ export async function recordUpload(
   });
 }
 
-export async function getInvoiceFile(db: Database, invoiceId: string) {
-  return db
+/**
+ * An invoice's file, decrypted. Throws `DataKeyMissingError` (its key is not in the keyring) or
+ * `StoredFileTamperedError` (the stored bytes fail authentication).
+ */
+export async function getInvoiceFile(db: Database, keys: DataKeys, invoiceId: string): Promise<{ content: Buffer; mime_type: string; content_key: string; status: InvoiceStatus } | undefined> {
+  const row = await db
     .selectFrom('invoices as i')
     .innerJoin('invoice_files as f', 'f.content_key', 'i.file_key')
-    .select(['f.content', 'f.mime_type', 'f.content_key', 'i.status'])
+    .select(['f.content', 'f.key_id', 'f.nonce', 'f.auth_tag', 'f.mime_type', 'f.content_key', 'i.status'])
     .where('i.id', '=', invoiceId)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const content = keys.open(row.content_key, { content: row.content, keyId: row.key_id, nonce: row.nonce, authTag: row.auth_tag });
+  return { content, mime_type: row.mime_type, content_key: row.content_key, status: row.status };
+}
+
+/** Files per data key (`null`: plaintext rows from before encryption). */
+export async function countFilesByKey(db: Database): Promise<Map<string | null, number>> {
+  const rows = await db.selectFrom('invoice_files').select(['key_id', db.fn.countAll<string>().as('n')]).groupBy('key_id').execute();
+  return new Map(rows.map((r) => [r.key_id, Number(r.n)]));
+}
+
+/**
+ * Re-encrypts up to `limit` files not under the active key (or, with `onlyPlaintext`, only rows
+ * still in plaintext) in one short transaction. Rows locked by another sweep are skipped, so
+ * several sweeps and concurrent uploads never wait on each other. Files that fail their integrity
+ * check are left as they are and returned in `tampered` (pass them back in `skip`).
+ */
+export async function reencryptFilesChunk(
+  db: Database,
+  keys: DataKeys,
+  opts: { limit: number; onlyPlaintext?: boolean; skip?: readonly string[] },
+): Promise<{ reencrypted: number; tampered: string[]; activeKeyId: string }> {
+  const active = keys.activeKey().id;
+  return withTransaction(db, async (trx) => {
+    let q = trx.selectFrom('invoice_files').select(['content_key', 'content', 'key_id', 'nonce', 'auth_tag']);
+    q = opts.onlyPlaintext ? q.where('key_id', 'is', null) : q.where((eb) => eb.or([eb('key_id', 'is', null), eb('key_id', '<>', active)]));
+    if (opts.skip?.length) q = q.where('content_key', 'not in', [...opts.skip]);
+    const rows = await q.orderBy('content_key').limit(opts.limit).forUpdate().skipLocked().execute();
+    const tampered: string[] = [];
+    let reencrypted = 0;
+    for (const row of rows) {
+      let plain: Buffer;
+      try {
+        plain = keys.open(row.content_key, { content: row.content, keyId: row.key_id, nonce: row.nonce, authTag: row.auth_tag });
+      } catch (err) {
+        if (err instanceof StoredFileTamperedError) {
+          tampered.push(row.content_key);
+          continue;
+        }
+        throw err;
+      }
+      const sealed = keys.seal(row.content_key, plain);
+      await trx.updateTable('invoice_files').set({ content: sealed.content, key_id: sealed.keyId, nonce: sealed.nonce, auth_tag: sealed.authTag }).where('content_key', '=', row.content_key).execute();
+      reencrypted++;
+    }
+    return { reencrypted, tampered, activeKeyId: active };
+  });
 }
 
 /** Invoices still `queued` after the grace period (their job may never have reached Redis). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database, DB, MovementStatus, MovementType } from '../database.js';
-import { planMovements, balanceKey, type MovementOutcome, type MovementUnit } from '../../domain/stock.js';
+import { planMovements, balanceKey, type LedgerLeg, type MovementOutcome, type MovementUnit } from '../../domain/stock.js';
+import { recordAudit, type AuditActor } from './audit.repository.js';
 import { formatMoney, formatQuantity, normalizeQuantity, parseQuantity } from '../../domain/quantity.js';
 import { withTransaction } from '../transaction.js';
 
@@ -17,7 +18,13 @@ export interface NewMovement {
   reason: string | null;
   reference: string | null;
   occurredAt: Date;
+  /** Who submitted it; kept (for the audit trail) on manual corrections only. */
+  actor?: AuditActor | null;
 }
+
+/** Adjustments and counts are manual corrections: their submitter is recorded for the audit event. */
+const MANUAL_TYPES: readonly MovementType[] = ['adjustment', 'count'];
+const actorColumn = (m: Pick<NewMovement, 'type' | 'actor'>): string | null => (m.actor && MANUAL_TYPES.includes(m.type) ? JSON.stringify(m.actor) : null);
 
 
 const samePayload = (row: { type: string; product_id: number; location_id: number; to_location_id: number | null; quantity: string; reference: string | null }, m: NewMovement) =>
@@ -49,6 +56,7 @@ export async function recordMovement(db: Database, idempotencyKey: string, m: Ne
       reason: m.reason,
       reference: m.reference,
       occurred_at: m.occurredAt,
+      actor: actorColumn(m),
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
@@ -82,13 +90,13 @@ export async function insertSubmittedMovements(
   const ids = items.map(() => randomUUID());
   const col = <T>(f: (m: SubmittedMovement) => T) => items.map((i) => f(i.movement));
   const { rows } = await sql<{ id: string; created_at: Date }>`
-    INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at)
-    SELECT v.id, v.key, v.type, p.id, l.id, t.id, v.quantity, v.cost, v.reason, v.reference, v.occurred_at
+    INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at, actor)
+    SELECT v.id, v.key, v.type, p.id, l.id, t.id, v.quantity, v.cost, v.reason, v.reference, v.occurred_at, v.actor
       FROM unnest(${ids}::uuid[], ${items.map((i) => i.key)}::text[], ${col((m) => m.type)}::text[], ${col((m) => m.sku)}::text[],
                   ${col((m) => m.location)}::text[], ${col((m) => m.toLocation)}::text[], ${col((m) => m.quantity)}::numeric[],
                   ${col((m) => m.unitCostCents)}::bigint[], ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[],
-                  ${col((m) => m.occurredAt.toISOString())}::timestamptz[])
-           AS v(id, key, type, sku, location, to_location, quantity, cost, reason, reference, occurred_at)
+                  ${col((m) => m.occurredAt.toISOString())}::timestamptz[], ${col(actorColumn)}::jsonb[])
+           AS v(id, key, type, sku, location, to_location, quantity, cost, reason, reference, occurred_at, actor)
       JOIN products p ON p.sku = v.sku
       JOIN locations l ON l.code = v.location
       LEFT JOIN locations t ON t.code = v.to_location
@@ -131,13 +139,13 @@ export async function recordBatch(
     const col = <T>(f: (m: NewMovement) => T) => movements.map(f);
     await sql`
       INSERT INTO movement_requests (id, idempotency_key, batch_id, batch_seq, type, product_id, location_id, to_location_id,
-                                     quantity, unit_cost_cents, reason, reference, occurred_at)
+                                     quantity, unit_cost_cents, reason, reference, occurred_at, actor)
       SELECT v.id, ${idempotencyKey} || '#' || (v.seq - 1), ${batchId}::uuid, v.seq - 1, v.type, v.product_id, v.location_id, v.to_location_id,
-             v.quantity, v.cost, v.reason, v.reference, v.occurred_at
+             v.quantity, v.cost, v.reason, v.reference, v.occurred_at, v.actor
         FROM unnest(${ids}::uuid[], ${col((m) => m.type)}::text[], ${col((m) => m.productId)}::bigint[], ${col((m) => m.locationId)}::bigint[],
                     ${col((m) => m.toLocationId)}::bigint[], ${col((m) => m.quantity)}::numeric[], ${col((m) => m.unitCostCents)}::bigint[],
-                    ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[], ${col((m) => m.occurredAt.toISOString())}::timestamptz[])
-             WITH ORDINALITY AS v(id, type, product_id, location_id, to_location_id, quantity, cost, reason, reference, occurred_at, seq)`.execute(trx);
+                    ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[], ${col((m) => m.occurredAt.toISOString())}::timestamptz[], ${col(actorColumn)}::jsonb[])
+             WITH ORDINALITY AS v(id, type, product_id, location_id, to_location_id, quantity, cost, reason, reference, occurred_at, actor, seq)`.execute(trx);
     return { kind: 'created', value: { id: batchId, movementIds: ids } };
   });
 }
@@ -297,6 +305,9 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
                     ${os.map((o) => (o.status === 'applied' && o.toBalanceAfter !== null ? formatQuantity(o.toBalanceAfter) : null))}::text[])
              AS v(id, status, reason, detail, balance_after, to_balance_after)
        WHERE r.id = v.id`.execute(trx);
+    const typeOf = new Map(locked.map((r) => [r.id, r.type]));
+    const manualIds = ids.filter((id) => MANUAL_TYPES.includes(typeOf.get(id)!));
+    if (manualIds.length) await auditManualCorrections(trx, manualIds, plan.outcomes, plan.legs);
   }
 
   return refs.map((ref) =>
@@ -311,6 +322,46 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
 }
 
 /** Requests still `queued` after `graceMs`: single movements and batches to send to Redis again. */
+/**
+ * The audit events of manual corrections decided in this transaction: who submitted them (kept
+ * at intake), the balance before and after, and the outcome — a rejected correction is recorded
+ * as rejected, never as a change. Written with the decision, so it is there exactly when it is.
+ */
+async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outcomes: Map<string, MovementOutcome>, legs: LedgerLeg[]): Promise<void> {
+  const manual = await trx
+    .selectFrom('movement_requests as r')
+    .innerJoin('products as p', 'p.id', 'r.product_id')
+    .innerJoin('locations as l', 'l.id', 'r.location_id')
+    .select(['r.id', 'r.type', 'r.quantity', 'r.reason', 'r.reference', 'r.actor', 'p.sku', 'l.code as location'])
+    .where('r.id', 'in', ids)
+    .where('r.actor', 'is not', null)
+    .execute();
+  for (const r of manual) {
+    const o = outcomes.get(r.id)!;
+    const change = legs.filter((l) => l.movementId === r.id).reduce((s, l) => s + l.quantity, 0n);
+    const actor = r.actor as unknown as AuditActor;
+    const what = { sku: r.sku, location: r.location, type: r.type, quantity: normalizeQuantity(r.quantity), reason: r.reason, reference: r.reference };
+    if (o.status === 'applied') {
+      await recordAudit(trx, actor, {
+        action: r.type === 'count' ? 'stock.counted' : 'stock.adjusted',
+        entityType: 'stock_movement',
+        entityId: r.id,
+        before: { ...what, balance: formatQuantity(o.balanceAfter - change) },
+        after: { ...what, outcome: 'applied', balance: formatQuantity(o.balanceAfter), change: formatQuantity(change) },
+      });
+    } else {
+      const seen = o.detail.available ?? o.detail.balance ?? null;
+      await recordAudit(trx, actor, {
+        action: r.type === 'count' ? 'stock.count_rejected' : 'stock.adjustment_rejected',
+        entityType: 'stock_movement',
+        entityId: r.id,
+        before: { ...what, balance: seen },
+        after: { ...what, outcome: 'rejected', reason: o.reason, detail: o.detail, balance: seen },
+      });
+    }
+  }
+}
+
 export async function findStaleQueued(db: Database, graceMs: number, limit = 1000): Promise<MovementRef[]> {
   const rows = await db
     .selectFrom('movement_requests')

@@ -72,6 +72,8 @@ export interface MovementRequestsTable {
   to_balance_after: ColumnType<string | null, string | null, string | null>;
   created_at: CreatedAt;
   processed_at: Timestamp | null;
+  /** Who submitted a manual correction (adjustment, count), for its audit event; NULL otherwise. */
+  actor: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface StockLevelsTable {

@@ -32,7 +32,11 @@ export interface InvoiceFilesTable {
   content_key: string;
   mime_type: string;
   size_bytes: number;
+  /** Ciphertext under `key_id` (plaintext only in rows from before encryption, `key_id` NULL). */
   content: Buffer;
+  key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  nonce: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  auth_tag: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   created_at: CreatedAt;
 }
 
