@@ -12,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryState } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
 import { useSubmissionKey } from '../../components/useSubmissionKey';
-import { formatDate, formatDateTime, formatInteger, formatMoney, formatPercent } from '../../lib/format';
+import { formatDate, formatDateTime, formatInteger, formatMoney, formatPercent, formatSignedPercent } from '../../lib/format';
 import { RulesPanel } from './RulesPanel';
 
 /** Precios: rules with a live example, repricing runs with progress, alerts, margins, history, inflation. */
@@ -171,7 +171,7 @@ function AlertsPanel() {
           csvName="alertas-de-costo"
           columns={[
             { key: 'name', header: 'Producto', render: (a) => <Anchor component={Link} to={`/productos/${encodeURIComponent(a.sku)}`}>{a.name}</Anchor>, csv: (a) => a.name },
-            { key: 'change', header: 'Cambio', numeric: true, render: (a) => (a.changePct === null ? 'primer costo' : formatPercent(a.changePct)), csv: (a) => a.changePct },
+            { key: 'change', header: 'Cambio', numeric: true, render: (a) => (a.changePct === null ? 'primer costo' : formatSignedPercent(a.changePct)), csv: (a) => a.changePct },
             { key: 'cost', header: 'Costo nuevo', numeric: true, render: (a) => formatMoney(a.newCost), csv: (a) => a.newCost },
             { key: 'prev', header: 'Costo anterior', numeric: true, render: (a) => formatMoney(a.previousCost), csv: (a) => a.previousCost, hideOnPhone: true },
             {
