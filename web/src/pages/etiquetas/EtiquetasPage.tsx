@@ -2,7 +2,7 @@ import './etiquetas.css';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconPrinter } from '@tabler/icons-react';
+import { IconDownload, IconPrinter } from '@tabler/icons-react';
 import { useLabelBatches, useLabels } from '../../api/queries/labels';
 import type { ShelfLabel } from '../../api/views-ops';
 import { PageHeader } from '../../components/PageHeader';
@@ -21,6 +21,13 @@ const pageRule: Record<Format, string> = {
   '80': '@page { size: 80mm 45mm; margin: 2mm; }',
 };
 const perLabel = { kg: 'kilo', l: 'litro' } as const;
+
+/** The server-rendered PDF of the same labels (GET with the session cookie, saved as a file). */
+const pdfHref = (source: { batch: string } | { skus: string[] }, format: Format) => {
+  const q = new URLSearchParams('batch' in source ? { batch: source.batch } : { skus: source.skus.join(',') });
+  q.set('format', format);
+  return `/v1/labels/pdf?${q.toString()}`;
+};
 
 /** One shelf label (Ley 27.743): final price, price without national taxes, price per kg/l, barcode. */
 export function Label({ l }: { l: ShelfLabel }) {
@@ -69,9 +76,14 @@ export default function EtiquetasPage() {
         description="Etiquetas de góndola (Ley 27.743): precio final, precio sin impuestos nacionales, precio por kilo o litro y código de barras."
         actions={
           source && (
-            <Button leftSection={<IconPrinter size={18} />} onClick={() => window.print()}>
-              Imprimir o guardar PDF
-            </Button>
+            <>
+              <Button component="a" href={pdfHref(source, format)} download variant="default" leftSection={<IconDownload size={18} />}>
+                Descargar PDF
+              </Button>
+              <Button leftSection={<IconPrinter size={18} />} onClick={() => window.print()}>
+                Imprimir
+              </Button>
+            </>
           )
         }
       />
