@@ -1,3 +1,4 @@
+import { useMediaQuery } from '@mantine/hooks';
 import '@mantine/charts/styles.css';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -57,6 +58,7 @@ export default function PreciosPage() {
 
 function RepricePanel({ categories }: { categories: string[] }) {
   const { can } = useAuth();
+  const phone = useMediaQuery('(max-width: 40em)', false, { getInitialValueInEffect: false });
   const [kind, setKind] = useState<'all' | 'category' | 'skus'>('all');
   const [category, setCategory] = useState<string | null>(null);
   const [skus, setSkus] = useState('');
@@ -90,6 +92,8 @@ function RepricePanel({ categories }: { categories: string[] }) {
         >
           <Stack gap="sm">
             <SegmentedControl
+              fullWidth
+              orientation={phone ? 'vertical' : 'horizontal'}
               value={kind}
               onChange={(v) => {
                 setKind(v as typeof kind);
