@@ -82,8 +82,12 @@ const invoiceSchema = z
         packUnits: z.int(),
         match: z.strictObject({ sku: z.string(), score: z.number(), by: z.enum(['barcode', 'supplier_code', 'alias', 'fuzzy', 'manual']) }).nullable(),
         flagged: z.boolean(),
+        currentCost: decimalString.nullable().meta({ description: "the matched product's replacement cost now" }),
+        newCost: decimalString.nullable().meta({ description: 'the unit cost posting this line records (amount / (quantity × pack units))' }),
+        outsideBand: z.boolean().meta({ description: 'the new cost moves more than INVOICE_COST_BAND_PCT (or is a first cost): needs a price role or its approval' }),
       }),
     ),
+    priceApproval: z.strictObject({ bandPct: z.number(), approvedAt: timestamp.nullable(), approvedBy: z.string().nullable() }),
     confidence: z.number().nullable(),
     extraction: z.unknown().meta({ description: 'how the fields were read (sources, timings)' }),
     file: z.string(),
@@ -169,7 +173,7 @@ export function invoicesRouter({ db, producer, config }: ApiDeps): Router {
     errors: [404],
   }, async (_req, res, { params }) => {
     const { id } = params;
-    const view = await getInvoiceView(db, id, config.INVOICE_MATCH_MIN_SCORE);
+    const view = await getInvoiceView(db, id, { minMatchScore: config.INVOICE_MATCH_MIN_SCORE, costBandPct: config.INVOICE_COST_BAND_PCT });
     if (!view) throw new NotFoundError('invoice', id);
     res.json(view);
   });

@@ -79,7 +79,7 @@ export async function correctInvoiceLines(
   if (result === 'not_editable') throw new ConflictError('invoice_not_editable', 'only invoices in needs_review or ready can be corrected');
   if (typeof result === 'object' && 'unknownSku' in result) throw new UnprocessableError('unknown_sku', `no product with SKU ${result.unknownSku}`);
   if (typeof result === 'object' && 'unknownLine' in result) throw new UnprocessableError('unknown_line', `the invoice has no line ${result.unknownLine}`);
-  return (await getInvoiceView(db, id, opts.minMatchScore))!;
+  return (await getInvoiceView(db, id, { minMatchScore: opts.minMatchScore, costBandPct: by.costBandPct }))!;
 }
 
 /**
@@ -121,5 +121,5 @@ export async function approveInvoicePrices(db: Database, id: string, approvedBy:
   });
   if (approval.kind === 'not_found') throw new NotFoundError('invoice', id);
   if (approval.kind === 'not_editable') throw new ConflictError('invoice_not_editable', `only invoices in needs_review or ready can be approved (status ${approval.status})`);
-  return (await getInvoiceView(db, id, opts.minMatchScore))!;
+  return (await getInvoiceView(db, id, opts))!;
 }

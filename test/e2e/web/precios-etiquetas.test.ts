@@ -4,8 +4,9 @@
  * and the queue page. Screenshots (desktop and 360 px) and the printed sheet go to test/artifacts/.
  */
 import test from 'ava';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { openPdf } from '../../../src/workers/processors/invoice-ingest/pdf.js';
 import { ARTIFACTS_DIR, checkA11y, hasHorizontalScroll, screenshot, signIn, startBrowserApp, type BrowserApp } from '../../helpers/browser.js';
 
 let app: BrowserApp;
@@ -81,7 +82,8 @@ test.serial('the label sheet of the run has the required fields and barcodes, an
   // Print: the menu and the controls disappear, the labels stay.
   await page.emulateMedia({ media: 'print' });
   t.false(await page.getByRole('navigation', { name: 'Menú principal' }).isVisible());
-  t.false(await page.getByRole('button', { name: 'Imprimir o guardar PDF' }).isVisible());
+  t.false(await page.getByRole('button', { name: 'Imprimir', exact: true }).isVisible());
+  t.false(await page.getByRole('link', { name: 'Descargar PDF' }).isVisible());
   t.true(await first.isVisible());
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
@@ -98,6 +100,23 @@ test.serial('the label sheet of the run has the required fields and barcodes, an
   const boxes = await labels.evaluateAll((els) => els.slice(0, 2).map((e) => (e as unknown as { getBoundingClientRect: () => { left: number; width: number } }).getBoundingClientRect()));
   t.is(Math.round(boxes[0]!.left), Math.round(boxes[1]!.left));
   await screenshot(page, 'etiquetas-58mm');
+
+  // The server-rendered PDF of the same labels, 58 mm thermal: one label per 58 × 40 mm page.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Descargar PDF' }).click()]);
+  t.regex(download.suggestedFilename(), /^etiquetas-lote-\d+-58\.pdf$/);
+  const saved = path.join(ARTIFACTS_DIR, 'etiquetas-58mm-descarga.pdf');
+  await download.saveAs(saved);
+  const doc = await openPdf(new Uint8Array(readFileSync(saved)));
+  t.is(doc.numPages, await labels.count());
+  const firstPage = await doc.getPage(1);
+  const [x0, y0, x1, y1] = firstPage.view as [number, number, number, number];
+  t.is(Math.round(((x1 - x0) * 25.4) / 72), 58);
+  t.is(Math.round(((y1 - y0) * 25.4) / 72), 40);
+  const text = (await firstPage.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
+  const firstName = await first.locator('.name').innerText();
+  const firstPrice = await first.locator('.price').innerText();
+  t.true(text.includes(firstName) && text.includes(firstPrice), `the PDF's first label has ${firstName} at ${firstPrice}: «${text}»`);
+  await doc.destroy();
 
   const phone = await app.newPage({ viewport: { width: 360, height: 740 } });
   await signIn(phone, app.users.negocio);

@@ -255,6 +255,14 @@ test.serial('every route answers as the document says', async (t) => {
   await call('GET', '/v1/labels?skus=CT-YERBA,CT-QUESO');
   await call('GET', '/v1/labels?skus=CT-NONE');
   await call('GET', '/v1/labels?batch=999999');
+  for (const path of [`/v1/labels/pdf?batch=${labelBatch.id}&format=58`, '/v1/labels/pdf?skus=CT-YERBA,CT-QUESO']) {
+    const pdf = await sys.http(path);
+    t.is(pdf.status, 200, path);
+    checkResponse('get', path, pdf.status, pdf.headers.get('content-type'), null);
+  }
+  await call('GET', '/v1/labels/pdf?batch=999999');
+  await call('GET', '/v1/labels/pdf?skus=CT-NONE');
+  await call('GET', `/v1/labels/pdf?batch=${labelBatch.id}&format=a5`);
   await call('DELETE', '/v1/pricing-rules/almacen');
   await call('DELETE', '/v1/pricing-rules/almacen');
   await call('DELETE', '/v1/pricing-rules/default');

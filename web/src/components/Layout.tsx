@@ -53,12 +53,12 @@ export function Layout() {
               const items = visible.filter((r) => (r.section ?? 'tienda') === s.id);
               if (!items.length) return null;
               return (
-                <Stack key={s.id} gap={2}>
+                <Stack key={s.id} gap={0}>
                   <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="xs">
                     {s.title}
                   </Text>
                   {items.map((r) => (
-                    <NavLink key={r.path} component={RouterNavLink} to={r.path} label={r.label} leftSection={r.icon ? <r.icon size={20} stroke={1.6} /> : null} active={isActive(r.path)} />
+                    <NavLink key={r.path} component={RouterNavLink} to={r.path} label={r.label} py={6} leftSection={r.icon ? <r.icon size={20} stroke={1.6} /> : null} active={isActive(r.path)} />
                   ))}
                 </Stack>
               );

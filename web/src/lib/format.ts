@@ -58,6 +58,13 @@ export function formatPercent(v: string | number | null | undefined): string {
   return Number.isNaN(n) ? '—' : `${pctFmt.format(n)} %`;
 }
 
+/** `+10,0 %` / `−3,5 %`: a change, always with its sign. */
+export function formatSignedPercent(v: string | number | null | undefined): string {
+  const n = num(v);
+  if (Number.isNaN(n)) return '—';
+  return `${n > 0 ? '+' : n < 0 ? '−' : ''}${pctFmt.format(Math.abs(n))} %`;
+}
+
 const toDate = (v: string | Date) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T12:00:00-03:00`) : new Date(v));
 
 /** `dd/mm/aaaa` in Buenos Aires time (a plain `YYYY-MM-DD` date stays that day). */

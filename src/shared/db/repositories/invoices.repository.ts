@@ -320,7 +320,14 @@ export interface InvoiceView {
     packUnits: number;
     match: { sku: string; score: number; by: MatchBy } | null;
     flagged: boolean;
+    /** The matched product's replacement cost today, and the unit cost this line would set. */
+    currentCost: string | null;
+    newCost: string | null;
+    /** The new cost moves past the band (or is a first cost): a price role must approve it. */
+    outsideBand: boolean;
   }[];
+  /** Costs past the band need a price role's approval before a stock role may post. */
+  priceApproval: { bandPct: number; approvedAt: Date | null; approvedBy: string | null };
   confidence: number | null;
   extraction: unknown;
   file: string;
@@ -330,13 +337,16 @@ export interface InvoiceView {
 
 const trimQty = (q: string) => formatScaled(parseScaled(q, 3), 3, { trim: true });
 
-export async function getInvoiceView(db: Database | Transaction<DB>, id: string, minMatchScore: number): Promise<InvoiceView | undefined> {
+export async function getInvoiceView(db: Database | Transaction<DB>, id: string, opts: { minMatchScore: number; costBandPct: number }): Promise<InvoiceView | undefined> {
+  const { minMatchScore, costBandPct } = opts;
   const inv = await db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
   if (!inv) return undefined;
   const lines = await db
     .selectFrom('invoice_lines as l')
     .leftJoin('products as p', 'p.id', 'l.product_id')
-    .select(['l.line_no', 'l.code', 'l.barcode', 'l.description', 'l.quantity', 'l.unit', 'l.unit_price_cents', 'l.iva_rate', 'l.amount_cents', 'l.confidence', 'l.pack_units', 'l.match_by', 'l.match_score', 'p.sku'])
+    .select(['l.line_no', 'l.code', 'l.barcode', 'l.description', 'l.quantity', 'l.unit', 'l.unit_price_cents', 'l.iva_rate', 'l.amount_cents', 'l.confidence', 'l.pack_units', 'l.match_by', 'l.match_score', 'p.sku', 'p.replacement_cost_cents'])
+    // The same unit cost the posting records (and the approval rule checks): amount over units.
+    .select(sql<string | null>`round(l.amount_cents / nullif(l.quantity * l.pack_units, 0))::text`.as('new_cost_cents'))
     .where('l.invoice_id', '=', id)
     .orderBy('l.line_no')
     .execute();
@@ -348,6 +358,8 @@ export async function getInvoiceView(db: Database | Transaction<DB>, id: string,
     fields: (inv.fields as Record<string, unknown> | null) ?? {},
     lines: lines.map((l) => {
       const match = l.sku && l.match_by ? { sku: l.sku, score: Number(l.match_score ?? 0), by: l.match_by } : null;
+      const current = match && l.replacement_cost_cents !== null ? Number(l.replacement_cost_cents) : null;
+      const next = match && l.new_cost_cents !== null ? Number(l.new_cost_cents) : null;
       return {
         lineNo: l.line_no,
         code: l.code,
@@ -362,8 +374,12 @@ export async function getInvoiceView(db: Database | Transaction<DB>, id: string,
         packUnits: l.pack_units,
         match,
         flagged: !match || match.score < minMatchScore,
+        currentCost: current === null ? null : formatScaled(BigInt(current), 2),
+        newCost: next === null ? null : formatScaled(BigInt(next), 2),
+        outsideBand: match !== null && next !== null && (current === null || Math.abs(next - current) * 100 > costBandPct * current),
       };
     }),
+    priceApproval: { bandPct: costBandPct, approvedAt: inv.prices_approved_at, approvedBy: inv.prices_approved_by },
     confidence: inv.confidence === null ? null : Number(inv.confidence),
     extraction: inv.extraction,
     file: `/v1/invoices/${inv.id}/file`,

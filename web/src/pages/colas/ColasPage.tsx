@@ -45,7 +45,7 @@ export default function ColasPage() {
         {(d) => (
           <Stack gap="lg">
             <Paper withBorder p="sm" radius="md">
-              <Table.ScrollContainer minWidth={320}>
+              <Table.ScrollContainer minWidth={320} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Trabajos por cola (se desplaza a los costados)' } }}>
                 <Table verticalSpacing={6} striped>
                   <Table.Thead>
                     <Table.Tr>

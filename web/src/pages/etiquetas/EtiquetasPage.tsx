@@ -2,7 +2,8 @@ import './etiquetas.css';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconPrinter } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconDownload, IconPrinter } from '@tabler/icons-react';
 import { useLabelBatches, useLabels } from '../../api/queries/labels';
 import type { ShelfLabel } from '../../api/views-ops';
 import { PageHeader } from '../../components/PageHeader';
@@ -21,6 +22,13 @@ const pageRule: Record<Format, string> = {
   '80': '@page { size: 80mm 45mm; margin: 2mm; }',
 };
 const perLabel = { kg: 'kilo', l: 'litro' } as const;
+
+/** The server-rendered PDF of the same labels (GET with the session cookie, saved as a file). */
+const pdfHref = (source: { batch: string } | { skus: string[] }, format: Format) => {
+  const q = new URLSearchParams('batch' in source ? { batch: source.batch } : { skus: source.skus.join(',') });
+  q.set('format', format);
+  return `/v1/labels/pdf?${q.toString()}`;
+};
 
 /** One shelf label (Ley 27.743): final price, price without national taxes, price per kg/l, barcode. */
 export function Label({ l }: { l: ShelfLabel }) {
@@ -60,6 +68,8 @@ export default function EtiquetasPage() {
       return n;
     });
   const style = useMemo(() => pageRule[format], [format]);
+  // "Térmica 80 mm" does not fit three abreast on a 360-px phone: the short names there.
+  const phone = useMediaQuery('(max-width: 30em)', false, { getInitialValueInEffect: false });
 
   return (
     <>
@@ -69,14 +79,19 @@ export default function EtiquetasPage() {
         description="Etiquetas de góndola (Ley 27.743): precio final, precio sin impuestos nacionales, precio por kilo o litro y código de barras."
         actions={
           source && (
-            <Button leftSection={<IconPrinter size={18} />} onClick={() => window.print()}>
-              Imprimir o guardar PDF
-            </Button>
+            <>
+              <Button component="a" href={pdfHref(source, format)} download variant="default" leftSection={<IconDownload size={18} />}>
+                Descargar PDF
+              </Button>
+              <Button leftSection={<IconPrinter size={18} />} onClick={() => window.print()}>
+                Imprimir
+              </Button>
+            </>
           )
         }
       />
       <Stack gap="md" className="no-print" mb="md">
-        <SegmentedControl data={formats} value={format} onChange={(v) => set('formato', v)} aria-label="Formato de impresión" fullWidth />
+        <SegmentedControl data={phone ? formats.map((f) => ({ ...f, label: f.label.replace(/^(Hoja|Térmica) /, '') })) : formats} value={format} onChange={(v) => set('formato', v)} aria-label="Formato de impresión" fullWidth />
         <Paper withBorder p="sm" radius="md">
           <form
             onSubmit={(e) => {

@@ -11,11 +11,13 @@ import type { InvoiceField, InvoiceLine, InvoiceView } from '../../api/views-ops
 import { useAuth } from '../../auth/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryState } from '../../components/QueryState';
-import { formatMoney, formatNumber, formatPercent, formatQuantity } from '../../lib/format';
+import { formatDateTime, formatMoney, formatNumber, formatPercent, formatQuantity, formatSignedPercent } from '../../lib/format';
 import { OriginalViewer } from './OriginalViewer';
 import { StatusBadge } from './FacturasPage';
 
 const LOW_CONFIDENCE = 0.8;
+/** "+10,0 %" / "−3,5 %" from two decimal strings. */
+const changeText = (before: string, after: string) => formatSignedPercent(((Number(after) - Number(before)) / Number(before)) * 100);
 const fieldLabels: [key: string, label: string, editable: boolean][] = [
   ['issuerName', 'Proveedor', false],
   ['issuerCuit', 'CUIT del proveedor', true],
@@ -28,6 +30,7 @@ const fieldLabels: [key: string, label: string, editable: boolean][] = [
   ['cae', 'CAE', true],
   ['caeDueDate', 'Vencimiento del CAE', true],
 ];
+const matchByLabel: Record<string, string> = { barcode: 'por código de barras', supplier_code: 'por código del proveedor', alias: 'como la vez anterior', manual: 'elegido a mano', fuzzy: 'parecido' };
 const sourceLabel: Record<string, string> = { qr: 'QR fiscal', text: 'Texto del PDF', ocr: 'Lectura de la foto', manual: 'Corregido a mano' };
 
 interface LineEdit {
@@ -72,6 +75,11 @@ function Review({ inv }: { inv: InvoiceView }) {
     });
   };
   const unmatched = inv.lines.filter((l) => !l.match && !lines[l.lineNo]?.sku).length;
+  // Costs past the band change shelf prices: a price role approves them before a stock role posts.
+  const outside = inv.lines.filter((l) => l.outsideBand);
+  const approval = inv.priceApproval;
+  const needsApproval = outside.length > 0 && approval.approvedAt === null;
+  const blockedByApproval = needsApproval && !can('invoices:approvePrices');
   const check = (inv.extraction as { totalsCheck?: { ok: boolean; checked: boolean; expectedTotal: string; deviation: number } | null } | null)?.totalsCheck;
 
   return (
@@ -152,21 +160,43 @@ function Review({ inv }: { inv: InvoiceView }) {
       {correct.error && <ErrorAlert error={correct.error} />}
       {post.error && <ErrorAlert error={post.error} />}
       {approve.error && <ErrorAlert error={approve.error} />}
-      {approve.isSuccess && <Alert color="green" title="Costos aprobados">Un usuario de Depósito ya puede cargar la factura.</Alert>}
+      {editable && outside.length > 0 && (
+        <Alert
+          color={needsApproval ? 'orange' : 'green'}
+          icon={needsApproval ? <IconAlertTriangle /> : <IconCheck />}
+          title={needsApproval ? `Costos que cambian más de ${approval.bandPct} %` : 'Costos aprobados'}
+        >
+          <Stack gap={4}>
+            {outside.map((l) => (
+              <Text key={l.lineNo} size="sm">
+                Línea {l.lineNo} ({l.match?.sku}): {l.currentCost === null ? 'primer costo' : formatMoney(l.currentCost)} → {l.newCost === null ? '—' : formatMoney(l.newCost)}
+                {l.currentCost !== null && l.newCost !== null && Number(l.currentCost) > 0 && ` (${changeText(l.currentCost, l.newCost)})`}
+              </Text>
+            ))}
+            <Text size="sm" fw={600}>
+              {!needsApproval
+                ? `Aprobados por ${approval.approvedBy ?? 'Negocio'}${approval.approvedAt ? ` el ${formatDateTime(approval.approvedAt)}` : ''}. Un usuario de Depósito ya puede cargar la factura.`
+                : can('invoices:approvePrices')
+                  ? 'Cambian los precios de góndola: revisalos y tocá «Aprobar costos» para que Depósito pueda cargar la factura.'
+                  : 'Cambian los precios de góndola: un usuario de Negocio tiene que aprobar estos costos antes de que puedas cargar la factura. Avisale; la factura queda esperando acá.'}
+            </Text>
+          </Stack>
+        </Alert>
+      )}
       {editable && (
         <Group className="no-print" wrap="wrap">
           <Button variant="default" loading={correct.isPending} onClick={() => save()}>
             Guardar correcciones
           </Button>
           {can('invoices:post') ? (
-            <Button disabled={unmatched > 0} onClick={() => setConfirming(true)}>
+            <Button disabled={unmatched > 0 || blockedByApproval} onClick={() => setConfirming(true)}>
               Cargar factura
             </Button>
           ) : (
             <Text size="sm" c="dimmed">La carga al stock la hace un usuario de Depósito.</Text>
           )}
-          {can('invoices:approvePrices') && (
-            <Button variant="light" loading={approve.isPending} onClick={() => approve.mutate()}>
+          {can('invoices:approvePrices') && needsApproval && (
+            <Button variant="light" loading={approve.isPending} disabled={dirty} title={dirty ? 'Guardá las correcciones antes de aprobar' : undefined} onClick={() => approve.mutate()}>
               Aprobar costos
             </Button>
           )}
@@ -227,10 +257,16 @@ function LineRow({ line, edit, editable, onChange }: { line: InvoiceLine; edit?:
                 sin producto
               </Text>
             )}
-            {!edit?.sku && line.match && <Text span c="dimmed"> ({line.match.by === 'fuzzy' ? `parecido ${formatPercent(line.match.score * 100)}` : line.match.by})</Text>}
+            {!edit?.sku && line.match && <Text span c="dimmed"> ({line.match.by === 'fuzzy' ? `parecido ${formatPercent(line.match.score * 100)}` : matchByLabel[line.match.by]})</Text>}
           </Text>
           <Text size="sm">
             {formatNumber(line.quantity)} × {pack} u = {formatQuantity(units, 'unit')} · costo unitario {unitCost === null ? '—' : formatMoney(unitCost.toFixed(2))}
+            {editable && !edit && line.currentCost !== null && line.newCost !== null && Number(line.currentCost) > 0 && (
+              <Text span c={line.outsideBand ? 'var(--mantine-color-orange-light-color)' : 'dimmed'} fw={line.outsideBand ? 700 : undefined}>
+                {' '}
+                (antes {formatMoney(line.currentCost)}, {changeText(line.currentCost, line.newCost)})
+              </Text>
+            )}
           </Text>
         </Group>
         {editable && (
@@ -356,7 +392,7 @@ function PostingResultView({ id }: { id: string }) {
               <Text fw={600}>Costos de reposición ({r.costChanges.length})</Text>
               {r.costChanges.map((c) => (
                 <Text key={c.sku} size="sm">
-                  {c.name}: {formatMoney(c.previousCost)} → {formatMoney(c.newCost)} {c.changePct !== null && `(${formatPercent(c.changePct)})`}
+                  {c.name}: {formatMoney(c.previousCost)} → {formatMoney(c.newCost)} {c.changePct !== null && `(${formatSignedPercent(c.changePct)})`}
                 </Text>
               ))}
             </div>
@@ -365,7 +401,7 @@ function PostingResultView({ id }: { id: string }) {
               {r.alerts.length === 0 && <Text size="sm" c="dimmed">Ningún costo se movió lo suficiente como para avisar.</Text>}
               {r.alerts.map((a) => (
                 <Text key={a.id} size="sm" c="red.8">
-                  <Anchor component={Link} to={`/productos/${encodeURIComponent(a.sku)}`}>{a.name}</Anchor>: {a.changePct === null ? 'primer costo' : `${formatPercent(a.changePct)}`}
+                  <Anchor component={Link} to={`/productos/${encodeURIComponent(a.sku)}`}>{a.name}</Anchor>: {a.changePct === null ? 'primer costo' : formatSignedPercent(a.changePct)}
                   {a.bandPct !== null && ` (≥ ${a.bandPct} %)`}
                   {a.sellingAtLoss && ' · se vende a pérdida'}
                 </Text>

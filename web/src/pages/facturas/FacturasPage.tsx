@@ -78,7 +78,14 @@ export default function FacturasPage() {
 
   return (
     <>
-      <PageHeader title="Facturas" description="Sacale una foto a la factura del proveedor o subí el PDF: Gondola la lee y te muestra qué revisar." />
+      <PageHeader
+        title="Facturas"
+        description={
+          can('invoices:write')
+            ? 'Sacale una foto a la factura del proveedor o subí el PDF: Gondola la lee y te muestra qué revisar.'
+            : 'Las facturas de los proveedores: lo que se está leyendo, lo que falta revisar y lo ya cargado al stock. Las suben y revisan Depósito y Negocio.'
+        }
+      />
       <Stack gap="md">
         {can('invoices:write') && (
           <Paper withBorder p="md" radius="md">

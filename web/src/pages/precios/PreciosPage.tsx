@@ -1,3 +1,4 @@
+import { useMediaQuery } from '@mantine/hooks';
 import '@mantine/charts/styles.css';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -12,7 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryState } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
 import { useSubmissionKey } from '../../components/useSubmissionKey';
-import { formatDate, formatDateTime, formatInteger, formatMoney, formatPercent } from '../../lib/format';
+import { formatDate, formatDateTime, formatInteger, formatMoney, formatPercent, formatSignedPercent } from '../../lib/format';
 import { RulesPanel } from './RulesPanel';
 
 /** Precios: rules with a live example, repricing runs with progress, alerts, margins, history, inflation. */
@@ -57,6 +58,7 @@ export default function PreciosPage() {
 
 function RepricePanel({ categories }: { categories: string[] }) {
   const { can } = useAuth();
+  const phone = useMediaQuery('(max-width: 40em)', false, { getInitialValueInEffect: false });
   const [kind, setKind] = useState<'all' | 'category' | 'skus'>('all');
   const [category, setCategory] = useState<string | null>(null);
   const [skus, setSkus] = useState('');
@@ -90,6 +92,8 @@ function RepricePanel({ categories }: { categories: string[] }) {
         >
           <Stack gap="sm">
             <SegmentedControl
+              fullWidth
+              orientation={phone ? 'vertical' : 'horizontal'}
               value={kind}
               onChange={(v) => {
                 setKind(v as typeof kind);
@@ -171,7 +175,7 @@ function AlertsPanel() {
           csvName="alertas-de-costo"
           columns={[
             { key: 'name', header: 'Producto', render: (a) => <Anchor component={Link} to={`/productos/${encodeURIComponent(a.sku)}`}>{a.name}</Anchor>, csv: (a) => a.name },
-            { key: 'change', header: 'Cambio', numeric: true, render: (a) => (a.changePct === null ? 'primer costo' : formatPercent(a.changePct)), csv: (a) => a.changePct },
+            { key: 'change', header: 'Cambio', numeric: true, render: (a) => (a.changePct === null ? 'primer costo' : formatSignedPercent(a.changePct)), csv: (a) => a.changePct },
             { key: 'cost', header: 'Costo nuevo', numeric: true, render: (a) => formatMoney(a.newCost), csv: (a) => a.newCost },
             { key: 'prev', header: 'Costo anterior', numeric: true, render: (a) => formatMoney(a.previousCost), csv: (a) => a.previousCost, hideOnPhone: true },
             {
