@@ -6,7 +6,7 @@ import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
 import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
-import { anchorCount, binarize, DEFAULT_PHOTO_PIPELINE, detectPage, flattenPage, grayToPng, grayToRgba, loadGray, rotateQuarter, textRowsTurn, type GrayImage, type PhotoPipelineOptions } from './photo.js';
+import { anchorCount, binarize, DEFAULT_PHOTO_PIPELINE, detectPage, flattenLight, flattenPage, grayToPng, grayToRgba, loadGray, rotateQuarter, textRowsTurn, type GrayImage, type PhotoPipelineOptions } from './photo.js';
 import { readQrCodes } from './qr.js';
 import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
 
@@ -150,7 +150,8 @@ interface PageRead {
 async function ocrPage(page: GrayImage, photo: PhotoPipelineOptions, pre: PreprocessOptions, ocr: OcrPool, signal: AbortSignal | undefined): Promise<PageRead> {
   const read = async (img: GrayImage, turns: number): Promise<PageRead & { anchors: number }> => {
     checkAborted(signal);
-    const prepared = await preparePage(await grayToPng(photo.binarize ? binarize(img) : img), pre);
+    const even = photo.flattenLight ? await flattenLight(img) : img;
+    const prepared = await preparePage(await grayToPng(photo.binarize ? binarize(even) : even), pre);
     const r = await ocr.recognize(prepared.png);
     return { lines: r.lines, confidence: r.confidence, skewDeg: prepared.skewDeg, turns, anchors: anchorCount(r.lines.map((l) => l.text).join('\n')) };
   };
