@@ -18,9 +18,11 @@ export interface PhotoPipelineOptions {
   binarize: boolean;
   /** Look for the QR again at other scales and in crops before giving up. */
   qrSearch: boolean;
+  /** Read the first page again, light evened out, when a key header field is missing; merge the two readings. */
+  secondLook: boolean;
 }
 
-export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, flattenLight: false, binarize: false, qrSearch: true };
+export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, flattenLight: false, binarize: false, qrSearch: true, secondLook: true };
 
 export interface GrayImage {
   data: Uint8Array;
