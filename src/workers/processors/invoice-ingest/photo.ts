@@ -269,11 +269,14 @@ export async function flattenLight(img: GrayImage): Promise<GrayImage> {
   const { width: w, height: h, data } = img;
   if (w < 64 || h < 64) return img;
   const sw = Math.max(8, Math.round(w / 8));
-  const small = await sharp(data, { raw: { width: w, height: h, channels: 1 } }).resize({ width: sw }).blur(6).raw().toBuffer({ resolveWithObject: true });
+  // `toColourspace('b-w')` each time: sharp hands one-channel raw input back as three channels otherwise.
+  const small = await sharp(data, { raw: { width: w, height: h, channels: 1 } }).resize({ width: sw }).blur(6).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   const bg = await sharp(small.data, { raw: { width: small.info.width, height: small.info.height, channels: 1 } })
     .resize({ width: w, height: h, fit: 'fill' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
+  if (bg.length !== w * h) throw new Error(`background of ${bg.length} bytes for a ${w}×${h} page`);
   const out = new Uint8Array(w * h);
   for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.round((data[i]! * 255) / Math.max(1, bg[i]!)));
   return { data: out, width: w, height: h };
