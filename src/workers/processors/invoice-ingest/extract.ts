@@ -245,7 +245,8 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
     printedLines = reads.flatMap((r) => r.lines);
     ocrConfidence = reads.length ? Math.round((reads.reduce((a, r) => a + r.confidence, 0) / reads.length) * 1000) / 1000 : null;
     let parsed = parseInvoiceText(printedLines, 'ocr');
-    if (photo.secondLook && images[0] && reads[0] && missingKeyFields(parsed).length > 0) {
+    // A fiscal QR already read gives every key field: no second look then.
+    if (photo.secondLook && !isFiscal(qrTexts) && images[0] && reads[0] && missingKeyFields(parsed).length > 0) {
       // The header and totals are on the first page: only it is read again.
       const again = await secondLook(images[0], reads[0], photo, pre, opts.ocr, opts.signal);
       if (again) {
