@@ -164,6 +164,7 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
       if (ph.turns % 4 !== 0) t.add(`step:turned ${(ph.turns % 4) * 90}°`, allOk);
       if (ph.qrFoundBy && ph.qrFoundBy !== 'photo' && ph.qrFoundBy !== 'page') t.add(`step:QR found only by the search (${ph.qrFoundBy})`, allOk);
       if (d.kind.includes('qr') && !d.kind.includes('noqr') && !ph.qrFoundBy) t.add('step:QR visible but not found', allOk);
+      if (ph.secondLook) t.add('step:page read again, light evened out', allOk);
     }
     for (const r of results) {
       t.add(`field:${r.field}|${d.kind}`, r.ok);
@@ -290,7 +291,16 @@ async function main(): Promise<void> {
     if (ablate) {
       // Each photo step off (or binarization on) in turn, on the development photos only.
       const photos = dev.filter((d) => d.kind.startsWith('photo')).map(devDoc);
-      const variants = { all: 'page,orientation,qr', withoutPage: 'orientation,qr', withoutOrientation: 'page,qr', withoutQrSearch: 'page,orientation', none: 'none', withBinarize: 'page,orientation,qr,binarize' };
+      const variants = {
+        all: 'page,orientation,qr,second',
+        withoutPage: 'orientation,qr,second',
+        withoutOrientation: 'page,qr,second',
+        withoutQrSearch: 'page,orientation,second',
+        withoutSecondLook: 'page,orientation,qr',
+        withLightAlways: 'page,orientation,light,qr',
+        none: 'none',
+        withBinarize: 'page,orientation,qr,second,binarize',
+      };
       const ablation: Record<string, unknown> = {};
       // `--ablate` runs every variant, `--ablate=none,withBinarize` only those.
       const wanted = ablate.includes('=') ? ablate.split('=')[1]!.split(',') : Object.keys(variants);

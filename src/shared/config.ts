@@ -111,18 +111,18 @@ const schema = z.object({
   INVOICE_COST_BAND_PCT: z.coerce.number().min(0).max(1000).default(15),
   /** tesseract.js workers in the extraction process; 0 = one per core. */
   OCR_POOL_SIZE: intFrom(0, 0),
-  /** Steps of the invoice photo pipeline that run (comma list of page, orientation, binarize, qr; or none). */
+  /** Steps of the invoice photo pipeline that run (comma list of page, orientation, light, binarize, qr, second; or none). */
   INVOICE_PHOTO_STEPS: z
     .string()
-    .default('page,orientation,qr')
+    .default('page,orientation,qr,second')
     .transform((v, ctx) => {
       const steps = v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = steps.filter((s) => !['page', 'orientation', 'binarize', 'qr'].includes(s));
+      const bad = steps.filter((s) => !['page', 'orientation', 'light', 'binarize', 'qr', 'second'].includes(s));
       if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown photo steps ${bad.join(', ')}: use page, orientation, binarize, qr` });
+        ctx.addIssue({ code: 'custom', message: `unknown photo steps ${bad.join(', ')}: use page, orientation, light, binarize, qr, second` });
         return z.NEVER;
       }
-      return steps as ('page' | 'orientation' | 'binarize' | 'qr')[];
+      return steps as ('page' | 'orientation' | 'light' | 'binarize' | 'qr' | 'second')[];
     }),
   /** Benchmark only: a directory of real invoice PDFs with a `truth.json` beside them (never committed). */
   GONDOLA_REAL_INVOICES_DIR: z.string().optional(),

@@ -136,3 +136,46 @@ test('with neither letter nor code legible, the letter is inferred from the page
   const b = parseInvoiceText('FACTURA\nIVA Responsable Inscripto\nCliente: X   Cond. IVA: Responsable Monotributo\nTOTAL $ 121,00', 'ocr');
   t.is(b.fields.letter?.value, 'B');
 });
+
+test('OCR slips around the letter, code and number are read through: letter before the word, in the number, code in box lines, N° read as 2', (t) => {
+  t.is(parseInvoiceText('LOGISTICA NORTE SRL   A FACTURA\nN* 0027-00029691', 'ocr').fields.type?.value, 1);
+  t.is(parseInvoiceText('ES.A. B FACTURA\nN* 0007-00096615', 'ocr').fields.type?.value, 6);
+  const inNumber = parseInvoiceText('FACTURA DE VENTA\nNúmero: A-0002-00028001', 'ocr').fields;
+  t.like(inNumber, { type: { value: 1 }, pointOfSale: { value: 2 }, number: { value: 28001 } });
+  const fce = parseInvoiceText('FACTURA DE CRÉDITO\nELECTRÓNICA MiPyMEs (FCE)\nCcoD| 201', 'ocr').fields;
+  t.is(fce.type?.value, 201);
+  t.is(parseInvoiceText('FACTURA DE CRÉDITO ELECTRÓNICA MiPyMEs (FCE)\nA', 'ocr').fields.type?.value, 201);
+  t.is(parseInvoiceText('A FACTURA\n:   con. 006', 'ocr').fields.type?.value, 6);
+  const glued = parseInvoiceText('VILLA, MATIAS   A   FACTURA A N200003-00000438', 'ocr').fields;
+  t.like(glued, { pointOfSale: { value: 3 }, number: { value: 438 } });
+  t.true(glued.number!.confidence < 0.9);
+  t.like(parseInvoiceText('—T — PuntodeVenta: 00002 Comp. Nro: 00000233 |', 'ocr').fields, { pointOfSale: { value: 2 }, number: { value: 233 } });
+});
+
+test('a quantity total is not the invoice total; a total that lost its decimals keeps its pesos', (t) => {
+  const p = parseInvoiceText('FACTURA\nCantidad total: 1,00   Devoluciones:   SUBTOTAL:   21.487,60\nTOTAL: — 26.000,', 'ocr');
+  t.is(p.fields.total?.value, '26000.00');
+});
+
+test('the amount in words fills a missing total, and lowers a printed total it contradicts', (t) => {
+  const words = parseInvoiceText('FACTURA A\nSUBTOTAL: 11.717,36\nIVA 21%: 2.460,64\nSon pesos: catorce mil ciento setenta y ocho.-', 'ocr');
+  t.is(words.fields.total?.value, '14178.00');
+  t.true(words.fields.total!.confidence < 0.9);
+  const cents = parseInvoiceText('SON PESOS: DOSCIENTOS OCHENTA Y NUEVE MIL DOSCIENTOS CON 50/100\nTOTAL: $ 289.200,50', 'ocr');
+  t.is(cents.fields.total?.value, '289200.50');
+  t.true(cents.fields.total!.confidence > 0.5);
+  const wrong = parseInvoiceText('SON PESOS: DOSCIENTOS OCHENTA Y NUEVE MIL DOSCIENTOS CON 00/100\nTOTAL: $ 280.200,00', 'ocr');
+  t.true(wrong.fields.total!.confidence <= 0.4);
+  // A misread word voids the reading instead of changing the number.
+  t.true((parseInvoiceText('SON PESOS OSO HEN TOS\nTOTAL: $ 12,00', 'ocr').fields.total?.confidence ?? 0) > 0.4);
+});
+
+test('a total worked out from net and IVA stays below auto-post even though it adds up', (t) => {
+  const p = parseInvoiceText('FACTURA A\nSubtotal Gravado   $ 15.619,83\nIVA 21%   $ 3.280,17\ngo: E   LJ Eee', 'ocr');
+  t.is(p.fields.total?.value, '18900.00');
+  t.true(p.totalDerived);
+  const ex = assembleExtraction(null, p, 'ocr');
+  t.true(ex.fields.total!.confidence <= 0.5);
+  const c = parseInvoiceText('FACTURA\nC\nCOD. 11\nSubtotal: $   1700,00 |\nImporte " E', 'ocr');
+  t.is(c.fields.total?.value, '1700.00');
+});

@@ -1,6 +1,8 @@
 import test from 'ava';
 import { applyHomography, homography } from '../../../src/workers/processors/invoice-ingest/geometry.js';
-import { anchorCount, binarize, detectPage, flattenPage, rotateQuarter, textRowsTurn, type GrayImage } from '../../../src/workers/processors/invoice-ingest/photo.js';
+import { anchorCount, binarize, detectPage, flattenLight, flattenPage, rotateQuarter, textRowsTurn, type GrayImage } from '../../../src/workers/processors/invoice-ingest/photo.js';
+import { mergeReadings, missingKeyFields } from '../../../src/workers/processors/invoice-ingest/extract.js';
+import { parseInvoiceText } from '../../../src/shared/domain/invoice/parse-text.js';
 
 /** A grey image from a function of the pixel position. */
 function image(width: number, height: number, f: (x: number, y: number) => number): GrayImage {
@@ -109,4 +111,30 @@ test('binarize keeps ink black and paper white under a shadow that a global thre
 test('anchorCount counts the distinct words every invoice prints', (t) => {
   t.is(anchorCount('FACTURA\nC.U.I.T.: 30-1\nFecha de Emisión\nImporte Total: $ 10\nTOTAL'), 5);
   t.is(anchorCount('ǝɹnʇɔɐɟ lɐʇoʇ ~~ ::: 0I0'), 0);
+});
+
+test('flattenLight turns shaded paper white and keeps the ink dark on both sides of the shadow', async (t) => {
+  const img = image(1200, 240, (x, y) => {
+    const paper = 200 - Math.round((x / 1200) * 110); // light falls off from 200 to 90 across the page
+    return y % 24 < 3 && x % 40 < 24 ? Math.round(paper * 0.3) : paper;
+  });
+  const even = await flattenLight(img);
+  const at = (x: number, y: number) => even.data[y * even.width + x]!;
+  t.true(at(1130, 12) >= 235, `shaded paper ${at(1130, 12)}`);
+  t.true(at(20, 12) >= 235, `lit paper ${at(20, 12)}`);
+  t.true(at(1130, 49) < 120, `ink in the shade ${at(1130, 49)}`);
+  t.true(at(10, 1) < 120, `ink in the light ${at(10, 1)}`);
+});
+
+test('two readings of a page merge: the fuller one leads, fields it lacks or only guessed come from the other, less sure', (t) => {
+  const first = parseInvoiceText('FACTURA\nPunto de Venta: 00002 Comp. Nro: 00000233\nCUIT: 27264211358\nFecha de Emisión: 04/02/2019\nImporte " E', 'ocr');
+  t.deepEqual(missingKeyFields(first), ['type', 'total']);
+  const second = parseInvoiceText('C\nFACTURA\nCOD. 11\nImporte Total: $ 1700,00', 'ocr');
+  const merged = mergeReadings(first, second);
+  t.deepEqual(missingKeyFields(merged), []);
+  t.like(merged.fields, { type: { value: 11 }, letter: { value: 'C' }, total: { value: '1700.00' }, pointOfSale: { value: 2 }, number: { value: 233 } });
+  t.true(merged.fields.total!.confidence < second.fields.total!.confidence);
+  // A value both readings have is the leader's.
+  const other = parseInvoiceText('FACTURA\nPunto de Venta: 00009 Comp. Nro: 00000999', 'ocr');
+  t.is(mergeReadings(first, other).fields.number?.value, 233);
 });

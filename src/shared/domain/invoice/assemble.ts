@@ -76,7 +76,9 @@ export function assembleExtraction(qr: FiscalQrData | null, printed: ParsedInvoi
   });
   if (fields.total && !fields.total.conflict) {
     // OCR can misread a digit and still land within the check's tolerance: only an exact sum vouches for it.
-    const exact = fields.total.source !== 'ocr' || (check.checked && abs(check.expectedTotal - parseScaled(fields.total.value, 2)) <= 1n);
+    // A total worked out from the net and taxes is its own sum: the check cannot vouch for it.
+    const derived = printed?.totalDerived === true && fields.total.source !== 'qr';
+    const exact = !derived && (fields.total.source !== 'ocr' || (check.checked && abs(check.expectedTotal - parseScaled(fields.total.value, 2)) <= 1n));
     if (check.ok && exact) fields.total = { ...fields.total, confidence: Math.max(fields.total.confidence, CORROBORATED) };
     else if (check.checked && !check.ok && fields.total.source !== 'qr') fields.total = { ...fields.total, confidence: Math.min(fields.total.confidence, UNCHECKED_TOTAL) };
   }

@@ -1,5 +1,6 @@
 import { formatCuit, isValidCuit } from './cuit.js';
 import { approxEqual, formatScaled, mulScaled, parseArDecimal, repairDigits } from './decimal.js';
+import { amountInWords } from './amount-words.js';
 import { field, type Field, type FieldSource } from './fields.js';
 import { toIvaRate, voucherCode, voucherType, type InvoiceLetter, type IvaRate, type VoucherKind } from './voucher-types.js';
 
@@ -59,6 +60,11 @@ export interface InvoiceFields {
 
 export interface ParsedInvoiceText {
   fields: InvoiceFields;
+  /**
+   * The total was not read but worked out from the net, IVA and other taxes read: the totals
+   * cross-check cannot vouch for it (it is its own sum), so it stays for review.
+   */
+  totalDerived?: boolean;
   lines: ParsedLine[];
   otherTaxesDetail: OtherTax[];
 }
@@ -134,6 +140,8 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
   let letterFound: { letter: InvoiceLetter; conf: number } | undefined;
   let codeFound: { code: number; conf: number } | undefined;
   let kind: VoucherKind | undefined;
+  /** `FACTURA DE CRÉDITO ELECTRÓNICA MiPyMEs (FCE)`: the 20x codes. */
+  let fce = false;
   const cuits: { digits: string; receiver: boolean; conf: number }[] = [];
   let issueDateFallback: Field<string> | undefined;
 
@@ -144,6 +152,7 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     const f = fold(text);
     const conf = baseConfidence(source, line);
 
+    if (/credito\s+electronica|mipymes|\(fce\)/.test(f)) fce = true;
     if (!kind) {
       if (/nota\s+de\s+credito/.test(f)) kind = 'nota_credito';
       else if (/nota\s+de\s+debito/.test(f)) kind = 'nota_debito';
@@ -155,18 +164,23 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
       const afterWord = /\b(?:factura|nota\s+de\s+cr[eé]dito|nota\s+de\s+d[eé]bito|comprobante)\s*["'“(]?\s*([ABCM])\b["'”)]?(?!\w)/i.exec(raw);
       const labeled = /\b(?:tipo|letra)\s*:?\s*["'“]?([ABCM])\b/i.exec(raw);
       const boxed = /(?:^|\s{2,}|\|)\s*([ABCM])\s*(?:\||\s{2,})\s*(?:factura|nota)/i.exec(raw);
-      const m = [alone, labeled, afterWord, boxed].find((x) => x && x[1] === x[1]!.toUpperCase());
+      // `LOGISTICA NORTE SRL   A FACTURA`, `S.A. B FACTURA`: a lone capital right before the word.
+      const before = /(?:^|\s)([ABCM])\s+(?:FACTURA|Factura|NOTA|Nota)\b/.exec(raw);
+      // `Número: A-0002-00028001`: the letter printed with the number.
+      const inNumber = /(?:^|[^\w-])([ABCM])\s?-\s?\d{4,5}\s?-\s?\d{8}(?!\d)/.exec(raw);
+      const m = [alone, labeled, afterWord, boxed, before, inNumber].find((x) => x && x[1] === x[1]!.toUpperCase());
       if (m) letterFound = { letter: m[1]!.toUpperCase() as InvoiceLetter, conf };
     }
 
     if (!codeFound) {
       // OCR reads the `N°` of `COD. N° 01` as `N*`, `N'`, `Nº`…: any short mark after the N.
-      const m = /\bc[oó]d(?:igo)?\.?\s*(?:n[^\s\d]{0,2}\s*)?:?\s*0*(\d{1,3})\b/i.exec(text);
+      // OCR also frames the code in box lines (`CcoD| 201`) and reads `COD.` as `con.` before a zero-padded code.
+      const m = /c[oó]d(?:igo)?[.:|\s]*(?:n[^\s\d]{0,2}\s*)?:?\s*0*(\d{1,3})\b/i.exec(text) ?? /\bcon\.\s*0+(\d{1,2})\b/i.exec(text);
       if (m && voucherType(Number(m[1]))) codeFound = { code: Number(m[1]), conf };
     }
 
     if (!fields.pointOfSale || !fields.number) {
-      const pv = /(?:punto\s+de\s+venta|\bpto\.?\s*(?:de\s*)?vta\.?|\bp\.\s?v\.)\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
+      const pv = /(?:punto\s*de\s*venta|\bpto\.?\s*(?:de\s*)?vta\.?|\bp\.\s?v\.)\s*(?:n[°ºro.]*)?\s*:?\s*(\d{1,5})\b/.exec(f);
       // `Comp. Nro: 00000097`, or a bare `Nro: 00000097` right after the point of sale.
       const nro = /comp(?:robante)?\.?\s*(?:n(?:ro|[°º]|o)?\.?|numero)\s*:?\s*(\d{1,8})\b/.exec(f) ?? (pv ? /\bn(?:ro|[°º]|o)\.?\s*:?\s*(\d{1,8})\b/.exec(f.slice(pv.index + pv[0].length)) : null);
       if (pv && !fields.pointOfSale) fields.pointOfSale = field(Number(pv[1]), source, conf);
@@ -179,6 +193,11 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
           const c = labeled ? conf : conf * 0.85;
           fields.pointOfSale = field(Number(dash[1]), source, c);
           fields.number = field(Number(dash[2]), source, c);
+        } else if (!fields.pointOfSale && /\bn[2z](\d{4,5})\s?-\s?(\d{8})(?!\d)/.test(f)) {
+          // `N° 00003-00000438` read as `N200003-00000438`: the degree sign as a 2.
+          const glued = /\bn[2z](\d{4,5})\s?-\s?(\d{8})(?!\d)/.exec(f)!;
+          fields.pointOfSale = field(Number(glued[1]), source, conf * 0.8);
+          fields.number = field(Number(glued[2]), source, conf * 0.8);
         } else if (!fields.pointOfSale) {
           // `Nro: 0008   00006490`: the two parts apart, only when labelled.
           const apart = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
@@ -244,20 +263,23 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     fields.type = field(vt.code, source, c);
     fields.letter = field(vt.letter, source, agrees ? c : (letterFound?.conf ?? c) * 0.6);
   } else if (letterFound) {
-    const code = voucherCode(letterFound.letter, kind ?? 'factura');
+    const plain = voucherCode(letterFound.letter, kind ?? 'factura');
+    const code = fce && voucherType(plain + 200) ? plain + 200 : plain;
     fields.letter = field(letterFound.letter, source, letterFound.conf);
     fields.type = field(code, source, letterFound.conf * (kind ? 0.95 : 0.8));
   }
   if (!fields.type) {
     // Neither the letter nor the code was legible: the rest of the page still says which it is.
     const all = fold(lines.map((l) => l.text).join('\n'));
-    const ivaByRate = /\biva\s*(21|10[.,]5|27)\s*%\s*:?\s*\$?\s*[1-9]/.test(all);
+    // `IVA 21%: $ 312,40`, `IVA INSC. 21%   11048.88`, `I.V.A. R.inscr. 21,00 %   8.124,22`, `IVA 21: 482.79`.
+    const ivaByRate = /\bi\.?\s?v\.?\s?a\.?[a-z. ]{0,14}(21|10[.,]5|27)(?:[.,]0{1,2})?\s*%?\s*:?\s*\$?\s*[1-9]/.test(all);
     // The issuer's IVA condition is printed before the receiver's: a monotributista issuer means C.
     const mono = all.indexOf('monotribut');
     const issuerMonotributo = mono >= 0 && !all.slice(0, mono).includes('inscript');
     const letter: InvoiceLetter = ivaByRate ? 'A' : issuerMonotributo ? 'C' : 'B';
     fields.letter = field(letter, source, 0.5);
-    fields.type = field(voucherCode(letter, kind ?? 'factura'), source, 0.5);
+    const plain = voucherCode(letter, kind ?? 'factura');
+    fields.type = field(fce && voucherType(plain + 200) ? plain + 200 : plain, source, 0.5);
   }
   fields.currency ??= field('PES', source, 0.9);
 }
@@ -563,7 +585,8 @@ function toItem(row: RowValues, line: TextLine, source: FieldSource): ParsedLine
 function lastAmount(text: string): bigint | null {
   const tokens = text.trim().split(/\s+/).map((t) => (/\d/.test(t) ? repairDigits(t) : t));
   for (let i = tokens.length - 1; i >= 0; i--) {
-    const t = tokens[i]!.replace(/^\$/, '');
+    // `26.000,` — OCR lost the decimals after the comma; the integer part stands.
+    const t = tokens[i]!.replace(/^\$/, '').replace(/(\d)[.,]$/, '$1');
     if (t.endsWith('%')) return null;
     if (/^\(?-?\d[\d.,]*\)?$/.test(t)) return num(t, MONEY);
   }
@@ -587,7 +610,12 @@ function labelAmountSegments(text: string): string[] {
   return out;
 }
 
-function parseTotals(lines: TextLine[], from: number, source: FieldSource, fields: InvoiceFields, otherTaxes: OtherTax[]): void {
+/** Confidence of a total worked out from the net and taxes, or read only in words: never auto-posted. */
+const DERIVED_TOTAL = 0.5;
+/** A printed total that the amount in words contradicts: one of the two is misread. */
+const WORDS_DISAGREE = 0.4;
+
+function parseTotals(lines: TextLine[], from: number, source: FieldSource, fields: InvoiceFields, otherTaxes: OtherTax[]): { derived: boolean } {
   const iva: Partial<Record<IvaRate, bigint>> = {};
   let ivaConf = 1;
   let otherSummary: bigint | undefined;
@@ -603,7 +631,7 @@ function parseTotals(lines: TextLine[], from: number, source: FieldSource, field
     if (/(contenido|transparencia|27\.?743)/.test(f)) continue;
     const amount = lastAmount(text);
     if (amount === null) continue;
-    if (/(importe\s+total|^\s*total\b|\btotal\s*(a\s+pagar|factura)?\s*[:$]|\btotal\s*$|\btotal\s+\d)/.test(f) && !/(subtotal|otros|bonif|neto)/.test(f)) {
+    if (/(importe\s+total|^\s*total\b|\btotal\s*(a\s+pagar|factura)?\s*[:$]|\btotal\s*$|\btotal\s+\d)/.test(f) && !/(subtotal|otros|bonif|neto|cantidad|unidades|bultos|items?\b|articulos|impuestos)/.test(f)) {
       fields.total = field(formatScaled(amount, MONEY), source, conf);
     } else if (/(importe\s+neto|neto\s+gravado|\bsubtotal\b|\bneto\b)/.test(f) && !/no\s+gravado/.test(f)) {
       if (!fields.net) fields.net = field(formatScaled(amount, MONEY), source, conf);
@@ -633,6 +661,32 @@ function parseTotals(lines: TextLine[], from: number, source: FieldSource, field
       break;
     }
   }
+  // The amount in words, anywhere on the page (it is often printed above the totals block).
+  let words: bigint | null = null;
+  for (const line of lines) {
+    words = amountInWords(repairLine(line.text));
+    if (words !== null) break;
+  }
+  let derived = false;
+  if (words !== null && words > 0n) {
+    const read = fields.total ? num(fields.total.value, MONEY) : null;
+    if (!fields.total) fields.total = field(formatScaled(words, MONEY), source, DERIVED_TOTAL + 0.1);
+    else if (read !== words && !(words % 100n === 0n && read !== null && read / 100n === words / 100n)) {
+      // Words say pesos only (`...con 00/100` may be missing): only whole pesos are compared.
+      fields.total = { ...fields.total, confidence: Math.min(fields.total.confidence, WORDS_DISAGREE) };
+    }
+  }
+  // An invoice C prints no IVA: its total is the subtotal plus other taxes.
+  const noIva = fields.letter?.value === 'C' && fields.letter.confidence > 0.5;
+  if (!fields.total && fields.net && (Object.keys(iva).length > 0 || noIva)) {
+    // No total read: the net plus the IVA (and other taxes) read, for review only.
+    const net = num(fields.net.value, MONEY);
+    if (net !== null) {
+      const sum = net + Object.values(iva).reduce((a, v) => a + v!, 0n) + (otherSummary ?? details.reduce((a, d) => a + d.amount, 0n));
+      fields.total = field(formatScaled(sum, MONEY), source, DERIVED_TOTAL);
+      derived = true;
+    }
+  }
   if (Object.keys(iva).length > 0) {
     fields.iva = field(Object.fromEntries(Object.entries(iva).map(([r, v]) => [r, formatScaled(v!, MONEY)])), source, ivaConf);
   }
@@ -641,6 +695,7 @@ function parseTotals(lines: TextLine[], from: number, source: FieldSource, field
   else if (details.length > 0) {
     fields.otherTaxes = field(formatScaled(details.reduce((a, d) => a + d.amount, 0n), MONEY), source, Math.min(...details.map((d) => d.conf)));
   }
+  return { derived };
 }
 
 function parseIssuerName(lines: TextLine[], source: FieldSource, fields: InvoiceFields): void {
@@ -668,8 +723,8 @@ export function parseInvoiceText(input: TextLine[] | string[] | string, source: 
   parseIssuerName(lines, source, fields);
   const { items, end } = parseLines(lines, source);
   const otherTaxesDetail: OtherTax[] = [];
-  parseTotals(lines, end, source, fields, otherTaxesDetail);
-  return { fields, lines: items, otherTaxesDetail };
+  const { derived } = parseTotals(lines, end, source, fields, otherTaxesDetail);
+  return { fields, lines: items, otherTaxesDetail, ...(derived ? { totalDerived: true } : {}) };
 }
 
 

@@ -6,7 +6,7 @@ import type { OcrPool } from './ocr-pool.js';
 import { MAX_PDF_PAGES, openPdf, pdfTextLines, rasterizePage } from './pdf.js';
 import { checkImageSize, pagePixelBudget } from './limits.js';
 import { DEFAULT_PREPROCESS, preparePage, type PreprocessOptions } from './preprocess.js';
-import { anchorCount, binarize, DEFAULT_PHOTO_PIPELINE, detectPage, flattenPage, grayToPng, grayToRgba, loadGray, rotateQuarter, textRowsTurn, type GrayImage, type PhotoPipelineOptions } from './photo.js';
+import { anchorCount, binarize, DEFAULT_PHOTO_PIPELINE, detectPage, flattenLight, flattenPage, grayToPng, grayToRgba, loadGray, rotateQuarter, textRowsTurn, type GrayImage, type PhotoPipelineOptions } from './photo.js';
 import { readQrCodes } from './qr.js';
 import { ExtractionTimeoutError, FiscalQrError, UnreadableFileError } from '../../../shared/errors.js';
 
@@ -42,7 +42,7 @@ export interface ExtractionOutput {
   ocrConfidence: number | null;
   skewDeg: number | null;
   /** What the photo pipeline did to the first page: sheet found and flattened, quarter turns applied. */
-  photo: { pageFound: boolean; turns: number; qrFoundBy: string | null } | null;
+  photo: { pageFound: boolean; turns: number; qrFoundBy: string | null; secondLook: boolean } | null;
   timings: ExtractionTimings;
 }
 
@@ -140,6 +140,43 @@ interface PageRead {
   confidence: number;
   skewDeg: number;
   turns: number;
+  /** The page was read a second time with the light evened out (see `secondLook`). */
+  secondLook?: boolean;
+}
+
+/** The header fields an invoice is posted by: one missing on the first reading earns the page a second one. */
+const KEY_FIELDS = ['issuerCuit', 'type', 'pointOfSale', 'number', 'issueDate', 'total'] as const;
+
+/** Key fields a parse lacks: absent, or only guessed (type from the page's wording, total worked out). */
+export function missingKeyFields(p: ParsedInvoiceText): string[] {
+  return KEY_FIELDS.filter((k) => {
+    const f = p.fields[k];
+    if (!f) return true;
+    if (k === 'type' && f.confidence <= 0.5) return true;
+    return k === 'total' && p.totalDerived === true;
+  });
+}
+
+/**
+ * Two readings of the same page combined: the one with more key fields leads, and each field
+ * it lacks (or only guessed) is taken from the other, a little less sure (the two readings did
+ * not agree on having it). Values both readings have are the leader's.
+ */
+export function mergeReadings(a: ParsedInvoiceText, b: ParsedInvoiceText): ParsedInvoiceText {
+  const [lead, other] = missingKeyFields(b).length < missingKeyFields(a).length ? [b, a] : [a, b];
+  const fields = { ...lead.fields } as Record<string, { confidence: number } | undefined>;
+  const missing = new Set(missingKeyFields(lead));
+  const otherMissing = new Set(missingKeyFields(other));
+  let totalDerived = lead.totalDerived;
+  for (const [k, f] of Object.entries(other.fields) as [string, { confidence: number } | undefined][]) {
+    if (!f) continue;
+    const fill = fields[k] === undefined || (missing.has(k) && !otherMissing.has(k));
+    if (!fill) continue;
+    fields[k] = { ...f, confidence: Math.round(f.confidence * 0.95 * 1000) / 1000 };
+    if (k === 'total') totalDerived = other.totalDerived;
+    if (k === 'type' && other.fields.letter) fields.letter = { ...other.fields.letter, confidence: Math.round(other.fields.letter.confidence * 0.95 * 1000) / 1000 };
+  }
+  return { ...lead, fields: fields as ParsedInvoiceText['fields'], lines: lead.lines.length ? lead.lines : other.lines, ...(totalDerived ? { totalDerived } : {}) };
 }
 
 /**
@@ -148,9 +185,10 @@ interface PageRead {
  * and the better reading kept.
  */
 async function ocrPage(page: GrayImage, photo: PhotoPipelineOptions, pre: PreprocessOptions, ocr: OcrPool, signal: AbortSignal | undefined): Promise<PageRead> {
-  const read = async (img: GrayImage, turns: number): Promise<PageRead & { anchors: number }> => {
+  const read = async (img: GrayImage, turns: number, light = photo.flattenLight): Promise<PageRead & { anchors: number }> => {
     checkAborted(signal);
-    const prepared = await preparePage(await grayToPng(photo.binarize ? binarize(img) : img), pre);
+    const even = light ? await flattenLight(img) : img;
+    const prepared = await preparePage(await grayToPng(photo.binarize ? binarize(even) : even), pre);
     const r = await ocr.recognize(prepared.png);
     return { lines: r.lines, confidence: r.confidence, skewDeg: prepared.skewDeg, turns, anchors: anchorCount(r.lines.map((l) => l.text).join('\n')) };
   };
@@ -161,6 +199,21 @@ async function ocrPage(page: GrayImage, photo: PhotoPipelineOptions, pre: Prepro
     if (other.anchors > best.anchors || (other.anchors === best.anchors && other.confidence > best.confidence)) best = other;
   }
   return best;
+}
+
+/**
+ * A second reading of a page whose first one lacks a key field, with the light evened out
+ * (`flattenLight`) when the first reading did not have it: on grainy or shaded photos the
+ * first reading loses whole blocks that the second gets, and the other way round. Costs one more
+ * OCR pass only on the pages that need it.
+ */
+async function secondLook(page: GrayImage, first: PageRead, photo: PhotoPipelineOptions, pre: PreprocessOptions, ocr: OcrPool, signal: AbortSignal | undefined): Promise<PageRead | null> {
+  checkAborted(signal);
+  const img = rotateQuarter(page, first.turns);
+  const even = photo.flattenLight ? img : await flattenLight(img);
+  const prepared = await preparePage(await grayToPng(even), pre);
+  const r = await ocr.recognize(prepared.png);
+  return { lines: r.lines, confidence: r.confidence, skewDeg: prepared.skewDeg, turns: first.turns, secondLook: true };
 }
 
 /**
@@ -179,6 +232,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
   let ocrConfidence: number | null = null;
   let skewDeg: number | null = null;
   let pages = 1;
+  let secondLookUsed = false;
 
   const photo = opts.photo ?? DEFAULT_PHOTO_PIPELINE;
   let photoInfo: ExtractionOutput['photo'] = null;
@@ -187,11 +241,22 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
   const ocrPages = async (images: GrayImage[]) => {
     const t = performance.now();
     const reads = await Promise.all(images.map((img) => ocrPage(img, photo, pre, opts.ocr, opts.signal)));
-    timings.ocrMs += performance.now() - t;
     skewDeg = reads[0]?.skewDeg ?? null;
     printedLines = reads.flatMap((r) => r.lines);
     ocrConfidence = reads.length ? Math.round((reads.reduce((a, r) => a + r.confidence, 0) / reads.length) * 1000) / 1000 : null;
-    printed = parseInvoiceText(printedLines, 'ocr');
+    let parsed = parseInvoiceText(printedLines, 'ocr');
+    // A fiscal QR already read gives every key field: no second look then.
+    if (photo.secondLook && !isFiscal(qrTexts) && images[0] && reads[0] && missingKeyFields(parsed).length > 0) {
+      // The header and totals are on the first page: only it is read again.
+      const again = await secondLook(images[0], reads[0], photo, pre, opts.ocr, opts.signal);
+      if (again) {
+        const otherLines = [...again.lines, ...reads.slice(1).flatMap((r) => r.lines)];
+        parsed = mergeReadings(parsed, parseInvoiceText(otherLines, 'ocr'));
+        secondLookUsed = true;
+      }
+    }
+    timings.ocrMs += performance.now() - t;
+    printed = parsed;
     method = 'ocr';
     return reads[0]?.turns ?? 0;
   };
@@ -241,7 +306,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
         checkAborted(opts.signal);
         const turns = await ocrPages(grays);
         const by = await searchFirstPage(grays[0]!, turns);
-        photoInfo = { pageFound: false, turns, qrFoundBy: isFiscal(qrTexts) ? (by ?? 'page') : null };
+        photoInfo = { pageFound: false, turns, qrFoundBy: isFiscal(qrTexts) ? (by ?? 'page') : null, secondLook: secondLookUsed };
       }
     } finally {
       await doc.destroy();
@@ -268,7 +333,7 @@ export async function extractInvoice(bytes: Buffer, mimeType: InvoiceMimeType, o
     const page = corners ? flattenPage(gray, corners, pre.maxWidth) : gray;
     const turns = await ocrPages([page]);
     const by = await searchFirstPage(page, turns);
-    photoInfo = { pageFound: corners !== null, turns, qrFoundBy: isFiscal(qrTexts) ? (by ?? 'photo') : null };
+    photoInfo = { pageFound: corners !== null, turns, qrFoundBy: isFiscal(qrTexts) ? (by ?? 'photo') : null, secondLook: secondLookUsed };
   }
   checkAborted(opts.signal);
   const { qr, text: qrText, error: qrError } = fiscalQr(qrTexts);

@@ -12,13 +12,17 @@ export interface PhotoPipelineOptions {
   pageDetect: boolean;
   /** Turn pages photographed sideways or upside down upright. */
   orientation: boolean;
+  /** Divide the page by its own blurred background before OCR: grey, grainy or shaded paper turns white. */
+  flattenLight: boolean;
   /** Sauvola local threshold before OCR (uneven light, shadows). */
   binarize: boolean;
   /** Look for the QR again at other scales and in crops before giving up. */
   qrSearch: boolean;
+  /** Read the first page again, light evened out, when a key header field is missing; merge the two readings. */
+  secondLook: boolean;
 }
 
-export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, binarize: false, qrSearch: true };
+export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, flattenLight: false, binarize: false, qrSearch: true, secondLook: true };
 
 export interface GrayImage {
   data: Uint8Array;
@@ -252,6 +256,30 @@ export function textRowsTurn(img: GrayImage): 0 | 1 {
   const across = rough(rows) / w;
   const down = rough(cols) / h;
   return down > across * 1.5 ? 1 : 0;
+}
+
+/**
+ * Evens out the light: each pixel divided by the page's background there (the image shrunk
+ * eightfold and blurred, which erases the print and keeps paper tone, shadow and light falloff),
+ * so paper reads white everywhere and ink keeps its contrast. Tesseract thresholds the whole page
+ * with one value; on a dim, grainy photo that value turns the grain into ink and the text into
+ * noise (seen on the development photos: a clean header read as `Pe be , A`).
+ */
+export async function flattenLight(img: GrayImage): Promise<GrayImage> {
+  const { width: w, height: h, data } = img;
+  if (w < 64 || h < 64) return img;
+  const sw = Math.max(8, Math.round(w / 8));
+  // `toColourspace('b-w')` each time: sharp hands one-channel raw input back as three channels otherwise.
+  const small = await sharp(data, { raw: { width: w, height: h, channels: 1 } }).resize({ width: sw }).blur(6).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const bg = await sharp(small.data, { raw: { width: small.info.width, height: small.info.height, channels: 1 } })
+    .resize({ width: w, height: h, fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  if (bg.length !== w * h) throw new Error(`background of ${bg.length} bytes for a ${w}×${h} page`);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.round((data[i]! * 255) / Math.max(1, bg[i]!)));
+  return { data: out, width: w, height: h };
 }
 
 /** Sauvola's local threshold (window ≈ 1/30 of the width, k = 0.2): ink black, paper white, shadows gone. */
