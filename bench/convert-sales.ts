@@ -8,6 +8,8 @@
  *   Wide files (one row per ticket, one quantity column per item, columns from --first-item on):
  *     tsx bench/convert-sales.ts --in tickets.csv --out sales.csv --date datetime --wide --first-item 4 --skip-last 1
  *
+ * `--top N` keeps the N best-selling items over the kept days; `--skip-top K` drops the K best first
+ * (the slow sellers of a shop make an intermittent set).
  * Dates may carry a time after a space; `--date-format` is `ymd` (2019-07-11) or `dmy` (11/07/19).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ const { values: o } = parseArgs({
     'first-item': { type: 'string', default: '1' },
     'skip-last': { type: 'string', default: '0' },
     top: { type: 'string' },
+    'skip-top': { type: 'string', default: '0' },
     'last-days': { type: 'string' },
   },
 });
@@ -96,7 +99,7 @@ for (const [key, q] of units) {
   const [date, item] = key.split('\u0000') as [string, string];
   if (date >= from) totals.set(item, (totals.get(item) ?? 0) + q);
 }
-const keep = new Set([...totals].sort((a, b) => b[1] - a[1]).slice(0, o.top ? Number(o.top) : undefined).map(([item]) => item));
+const keep = new Set([...totals].sort((a, b) => b[1] - a[1]).slice(Number(o['skip-top']), o.top ? Number(o['skip-top']) + Number(o.top) : undefined).map(([item]) => item));
 const quote = (s: string) => (/[",]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 const rows = [o.price ? 'date,item,units,price' : 'date,item,units'];
 for (const [key, q] of [...units].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {

@@ -3,7 +3,8 @@
  * (400 products) and on any sales CSVs given with `--csv FILE` (real histories are read from a
  * local path, never committed; `bench/convert-sales.ts` turns common public layouts into the
  * backtest's CSV). For each data set: the served plan vs the best baseline on held-back weeks,
- * p90 coverage, the reorder replay. Then onnxruntime-node throughput, one batched run vs one run
+ * p90 coverage (the p90 level is conformally calibrated per product class on validation days, as
+ * production serves it), the reorder replay. Then onnxruntime-node throughput, one batched run vs one run
  * per row. Goals:
  * - served WAPE ≤ best baseline's on every data set, and ≥ 5 % lower on average;
  * - p90 covers 85–95 % of held-back days on every data set;
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
       [`${name}_best_baseline_wape`]: round(best),
       [`${name}_served_wape_reduction_vs_best_baseline`]: round(reduction),
       [`${name}_p90_coverage`]: round(r.p90Coverage),
+      [`${name}_p90_level_smooth`]: round(r.p90Levels.smooth),
+      [`${name}_p90_level_intermittent`]: round(r.p90Levels.intermittent),
       [`${name}_stockout_days_served`]: r.reorder.served.stockoutDays,
       [`${name}_stockout_days_moving_average`]: r.reorder.moving_average.stockoutDays,
       [`${name}_avg_stock_served`]: round(r.reorder.served.avgStock, 2),

@@ -86,6 +86,7 @@ function formatTable(report: BacktestReport, source: string): string {
   const best = report.methods[report.bestBaseline].wape;
   lines.push('');
   lines.push(`served WAPE vs best baseline: ${pct(report.served.wape / best - 1)}; p90 covers ${pct(report.p90Coverage)} of held-back days`);
+  lines.push(`(p90 served at level ${num(report.p90Levels.smooth)} for steady sellers, ${num(report.p90Levels.intermittent)} for intermittent ones: calibrated on validation days to cover 90 %)`);
   const r = report.reorder;
   lines.push('');
   lines.push(`Reorder replay (order-up-to, lead time ${r.leadTimeDays} d, review every ${r.reviewPeriodDays} d, service level ${pct(r.serviceLevel)}):`);

@@ -6,6 +6,8 @@ import { newLocation, newProduct } from '../../helpers/factories.js';
 import { applyMovementGroup } from '../../../src/shared/db/repositories/movements.repository.js';
 import { seedSimulatedSales } from '../../../src/shared/db/repositories/demo-sales.repository.js';
 import { refreshDailySales } from '../../../src/shared/db/repositories/forecasts.repository.js';
+import type { ServingPlan } from '../../../src/shared/domain/forecast/model.js';
+import { demandQuantile } from '../../../src/shared/domain/forecast/quantiles.js';
 import {
   BASELINE_VERSION,
   forecastChunk,
@@ -125,7 +127,7 @@ test.serial('a forecast run is idempotent per (model version, day)', async (t) =
   const snapshot = async () =>
     tdb.db
       .selectFrom('forecasts')
-      .select(['product_id', 'day', 'mean', 'p50', 'p90', 'method'])
+      .select(['product_id', 'day', 'mean', 'p50', 'p90', 'method', 'product_class'])
       .where('model_version', '=', outcome.version)
       .orderBy('product_id')
       .orderBy('day')
@@ -135,6 +137,17 @@ test.serial('a forecast run is idempotent per (model version, day)', async (t) =
   t.is(first.length, products.size * 14);
   t.true(first.some((r) => r.method === 'model') || !outcome.validation.activate);
   for (const r of first) t.true(Number(r.p50) <= Number(r.p90));
+  // The workers serve the p90 level the training calibrated and stored in the serving plan.
+  const stored = await tdb.db.selectFrom('model_versions').select('serving_plan').where('version', '=', outcome.version).executeTakeFirstOrThrow();
+  const plan = stored.serving_plan as ServingPlan;
+  for (const cls of ['smooth', 'intermittent'] as const) t.true(plan[cls].p90Level! >= 0.5 && plan[cls].p90Level! < 1, JSON.stringify(plan));
+  for (const r of first) {
+    const { dispersion, p90Level } = plan[r.product_class as 'smooth' | 'intermittent'];
+    // The stored mean is rounded: the p90 lies between the quantiles of the means it may have come from.
+    const lo = demandQuantile(Number(r.mean) * 0.999 - 1e-3, dispersion, p90Level!);
+    const hi = demandQuantile(Number(r.mean) * 1.001 + 1e-3, dispersion, p90Level!);
+    t.true(Number(r.p90) >= Math.min(lo, Number(r.p50)) && Number(r.p90) <= Math.max(hi, Number(r.p50)), JSON.stringify({ r, lo, hi }));
+  }
 
   // The same run again (a redelivered plan and chunks) changes nothing and counts progress once.
   const replay = await planForecastRun(tdb.db, { originDay: END, chunkSize: 10 });

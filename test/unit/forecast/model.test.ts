@@ -1,6 +1,7 @@
 import test from 'ava';
 import {
   calibrateDispersion,
+  calibrateP90Level,
   classifySeries,
   decidePlan,
   pairedAdvantage,
@@ -8,6 +9,7 @@ import {
   baselineForecast,
   newAccumulator,
   serveForecasts,
+  servedPlan,
 } from '../../../src/shared/domain/forecast/model.js';
 import { MAX_HORIZON } from '../../../src/shared/domain/forecast/features.js';
 import { createRng } from '../../../src/shared/domain/forecast/prng.js';
@@ -45,6 +47,10 @@ test('a model that beats the baselines serves the classes where it wins', (t) =>
   t.true(report.activate);
   t.is(report.plan.smooth.method, 'model');
   t.true(report.overall.model.wape < report.overall[report.bestBaseline].wape);
+  // Not activated (e.g. parity failed): the class's best baseline, calibrated on its own errors.
+  const fallback = servedPlan(report, false).smooth;
+  t.not(fallback.method, 'model');
+  t.true(fallback.p90Level! > 0.5 && fallback.p90Level! < 1);
 });
 
 test('serving falls back to the class baseline and gives ordered quantiles', (t) => {
@@ -62,6 +68,10 @@ test('serving falls back to the class baseline and gives ordered quantiles', (t)
   });
   const withoutModel = serveForecasts(series, origin, plan, undefined);
   t.true(withoutModel.every((r) => r.method !== 'model'), 'no model loaded: baselines only');
+  // The plan's calibrated level is what p90 serves (0.9 when a stored plan has none).
+  const lower = serveForecasts(series, origin, { ...plan, smooth: { ...plan.smooth, p90Level: 0.7 } }, batch);
+  const smoothP90 = (rows: typeof served) => rows.filter((r) => r.productClass === 'smooth').flatMap((r) => r.points.map((p) => p.p90));
+  t.true(smoothP90(lower).every((p90, i) => p90 < smoothP90(served)[i]!), 'a lower level gives a lower p90');
 });
 
 test('a model a little worse than a baseline on validation keeps serving: closeness is noise, not evidence', (t) => {
@@ -95,4 +105,28 @@ test('calibrated dispersion makes p90 cover about 90 % of negative binomial days
   t.true(covered >= 0.9 && covered < 0.93, `coverage ${covered}`);
   t.true(fitted > 0.2 && fitted < 1.2, `φ ${fitted}`);
   t.is(calibrateDispersion([]), 0);
+});
+
+test('conformal p90 level: slow sellers, whose whole-unit p90 covers 96 % of days, get a band covering about 90 %', (t) => {
+  const rng = createRng(12);
+  const draw = () =>
+    Array.from({ length: 3000 }, () => {
+      const mu = 0.1 + 0.6 * rng.next();
+      return { y: rng.poisson(mu), mu };
+    });
+  const calibration = draw();
+  const coverage = (pairs: { y: number; mu: number }[], level: number) => pairs.filter(({ y, mu }) => y <= demandQuantile(mu, 0, level)).length / pairs.length;
+  t.true(coverage(calibration, 0.9) > 0.95, `plain p90 covers ${coverage(calibration, 0.9)}`);
+  const level = calibrateP90Level(calibration, 0);
+  t.true(level < 0.9, `level ${level}`);
+  t.true(coverage(calibration, level) >= 0.9 && coverage(calibration, level) < 0.91, `calibration days ${coverage(calibration, level)}`);
+  const fresh = coverage(draw(), level);
+  t.true(fresh > 0.87 && fresh < 0.93, `new days from the same process ${fresh}`);
+  // Steady sellers with the right dispersion keep about the nominal level.
+  const steady = Array.from({ length: 3000 }, () => {
+    const mu = 20 + 30 * rng.next();
+    return { y: rng.poisson(mu), mu };
+  });
+  t.true(Math.abs(calibrateP90Level(steady, 0) - 0.9) < 0.03);
+  t.is(calibrateP90Level([], 0), 0.9);
 });

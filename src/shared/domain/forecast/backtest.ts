@@ -112,6 +112,8 @@ export interface BacktestReport {
   bestBaseline: ServingMethod;
   /** Share of held-back item-days whose sales were at or below the served p90. */
   p90Coverage: number;
+  /** Level of the distribution served as p90 per class, conformally calibrated on validation days. */
+  p90Levels: Record<'smooth' | 'intermittent', number>;
   reorder: { leadTimeDays: number; reviewPeriodDays: number; serviceLevel: number; served: PolicyOutcome; moving_average: PolicyOutcome };
 }
 
@@ -163,6 +165,7 @@ export async function evaluateBacktest(prepared: PreparedBacktest, opts: Evaluat
     methods: decided.overall,
     bestBaseline: decided.bestBaseline,
     p90Coverage: counted > 0 ? covered / counted : 0,
+    p90Levels: { smooth: opts.plan.smooth.p90Level ?? 0.9, intermittent: opts.plan.intermittent.p90Level ?? 0.9 },
     reorder: { leadTimeDays: opts.leadTimeDays, reviewPeriodDays: opts.reviewPeriodDays, serviceLevel: opts.serviceLevel, ...reorder },
   };
 }

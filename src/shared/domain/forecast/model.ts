@@ -3,7 +3,7 @@ import { addTotals, emptyTotals, maseScale, scores, seriesTotals, type AccuracyS
 import { FEATURE_COUNT, FEATURE_NAMES, LEVEL_FEATURE, MAX_HORIZON, writeFeatureRow, type DemandSeries, type FeatureContext } from './features.js';
 import { predictGbt, trainGbt, type GbtModel, type GbtParams, type TrainingSet } from './gbt.js';
 import { createRng } from './prng.js';
-import { demandQuantile } from './quantiles.js';
+import { demandCdf, demandQuantile } from './quantiles.js';
 
 /**
  * Syntetos–Boylan split on the average inter-demand interval: `smooth` sells on most days,
@@ -29,6 +29,11 @@ export function classifySeries(q: ArrayLike<number>, origin: number): ProductCla
 export interface ClassPlan {
   method: ServingMethod;
   dispersion: number;
+  /**
+   * Level of the negative binomial served as "p90", conformally calibrated on validation days
+   * (`calibrateP90Level`); 0.9 when absent (plans stored before the calibration, defaults).
+   */
+  p90Level?: number;
 }
 export type ServingPlan = Record<ProductClass, ClassPlan>;
 
@@ -127,6 +132,12 @@ export interface ValidationReport {
   /** Rows of each class across folds (series × horizons). */
   classRows: Record<ProductClass, number>;
   plan: ServingPlan;
+  /**
+   * What serves if this version is not activated: per class, the plan's baseline, or where the
+   * plan names the model, the class's best baseline — each with the dispersion and p90 level
+   * calibrated on that baseline's own validation errors. Absent in reports stored before it.
+   */
+  fallback?: ServingPlan;
   /** True when the model serves at least one class: it beat the best baseline there. */
   activate: boolean;
   bestBaseline: BaselineName;
@@ -182,6 +193,37 @@ export function calibrateDispersion(pairs: readonly { y: number; mu: number }[],
     else lo = mid;
   }
   return hi;
+}
+
+/** Bounds of a calibrated p90 level: never below the median, never an unbounded tail. */
+const P90_LEVEL_MIN = 0.5;
+const P90_LEVEL_MAX = 0.995;
+
+/**
+ * Split-conformal calibration of the level served as p90, on one class's validation days.
+ * Daily sales are whole units: the smallest k with P(Y ≤ k) ≥ 0.9 covers far more than 90 % of
+ * days when the mean is low (Poisson 0.3: P(Y ≤ 1) = 0.96), so slow sellers' bands cover 95 %+
+ * even when φ is right. Each day's score is the lowest level whose quantile covers it,
+ * u = P(Y ≤ y − 1 | μ, φ); the served level is the ⌈(n + 1)·target⌉-th smallest score, so the
+ * quantile covers `target` of validation days (ties and all) and not many more. Means are
+ * rescaled by the validation days' own Σy/Σμ, as in `calibrateDispersion`: a few folds' bias is
+ * the season of those weeks, not a property of the band.
+ */
+export function calibrateP90Level(pairs: readonly { y: number; mu: number }[], dispersion: number, target = CALIBRATED_QUANTILE): number {
+  if (pairs.length === 0) return target;
+  let sumY = 0;
+  let sumMu = 0;
+  for (const { y, mu } of pairs) {
+    sumY += y;
+    sumMu += mu;
+  }
+  const level = sumMu > 0 && sumY > 0 ? sumY / sumMu : 1;
+  const scoresU = pairs.map(({ y, mu }) => demandCdf(mu * level, dispersion, y - 1)).sort((a, b) => a - b);
+  const rank = Math.ceil((pairs.length + 1) * target);
+  if (rank > pairs.length) return P90_LEVEL_MAX;
+  // Covered when u < level: the next representable level above the rank-th score.
+  const u = scoresU[rank - 1]!;
+  return Math.min(P90_LEVEL_MAX, Math.max(P90_LEVEL_MIN, u + 1e-9));
 }
 
 export interface EvaluationAccumulator {
@@ -276,18 +318,26 @@ export function pairedAdvantage(modelErrors: readonly number[], baselineErrors: 
  */
 export const LEAVE_MODEL_T = 0.5;
 
+/** A class's method with its dispersion and p90 level, both calibrated on that method's validation days. */
+function calibratedClassPlan(method: ServingMethod, residuals: readonly { y: number; mu: number }[]): ClassPlan {
+  const dispersion = calibrateDispersion(residuals);
+  return { method, dispersion, p90Level: calibrateP90Level(residuals, dispersion) };
+}
+
 /**
  * Per class: the model serves unless a baseline beats it with evidence — a lower WAPE and a
  * paired t ≥ `LEAVE_MODEL_T` over (series, origin) blocks; then the lowest-WAPE such baseline.
  * Picking the lowest WAPE from a few folds left the model on a close call that was noise, and
  * served something worse on held-back weeks. The dispersion is calibrated on the chosen
- * method's validation errors so its p90 covers 90 % of days.
+ * method's validation errors so its p90 covers 90 % of days, then the level served as p90 is
+ * calibrated conformally on the same days (`calibrateP90Level`).
  */
-export function decidePlan(acc: EvaluationAccumulator, leaveModelT: number = LEAVE_MODEL_T): Pick<ValidationReport, 'plan' | 'activate' | 'bestBaseline' | 'overall' | 'byClass' | 'classRows'> {
+export function decidePlan(acc: EvaluationAccumulator, leaveModelT: number = LEAVE_MODEL_T): Pick<ValidationReport, 'plan' | 'fallback' | 'activate' | 'bestBaseline' | 'overall' | 'byClass' | 'classRows'> {
   const overall = scoreMap(acc.overall);
   const byClass = { smooth: scoreMap(acc.byClass.smooth), intermittent: scoreMap(acc.byClass.intermittent) };
   const bestBaseline = BASELINE_NAMES.reduce((a, b) => (overall[b].wape < overall[a].wape ? b : a));
   const plan = {} as ServingPlan;
+  const fallback = {} as ServingPlan;
   for (const cls of PRODUCT_CLASSES) {
     const s = byClass[cls];
     let method: ServingMethod = 'model';
@@ -298,10 +348,12 @@ export function decidePlan(acc: EvaluationAccumulator, leaveModelT: number = LEA
       );
       if (better.length > 0) method = better.reduce((a, b) => (s[b].wape < s[a].wape ? b : a));
     }
-    plan[cls] = { method, dispersion: calibrateDispersion(acc.residuals[cls][method]) };
+    plan[cls] = calibratedClassPlan(method, acc.residuals[cls][method]);
+    const best = BASELINE_NAMES.reduce((a, b) => (s[b].wape < s[a].wape ? b : a));
+    fallback[cls] = method === 'model' ? calibratedClassPlan(best, acc.residuals[cls][best]) : plan[cls];
   }
   const activate = PRODUCT_CLASSES.some((c) => plan[c].method === 'model');
-  return { plan, activate, bestBaseline, overall, byClass, classRows: acc.classRows };
+  return { plan, fallback, activate, bestBaseline, overall, byClass, classRows: acc.classRows };
 }
 
 export interface ValidationOptions {
@@ -348,10 +400,12 @@ export function rollingOriginValidation(
 
 /**
  * The plan a validation leads to: its own plan when the model version is activated, otherwise
- * the same plan with the best baseline of each class where it named the model.
+ * its fallback (the best baseline of each class where the plan named the model, calibrated on
+ * that baseline's errors). Reports stored before fallbacks keep the plan's calibration.
  */
-export function servedPlan(validation: Pick<ValidationReport, 'plan' | 'byClass'>, activated: boolean): ServingPlan {
+export function servedPlan(validation: Pick<ValidationReport, 'plan' | 'byClass' | 'fallback'>, activated: boolean): ServingPlan {
   if (activated) return validation.plan;
+  if (validation.fallback) return validation.fallback;
   const out = { ...validation.plan };
   for (const cls of PRODUCT_CLASSES) {
     if (out[cls].method !== 'model') continue;
@@ -384,13 +438,14 @@ export function serveForecasts(
   return series.map((s, si) => {
     const productClass = classifySeries(s.quantity, origin);
     const { dispersion } = plan[productClass];
+    const p90Level = plan[productClass].p90Level ?? CALIBRATED_QUANTILE;
     let { method } = plan[productClass];
     if (method === 'model' && !modelMeans) method = 'tsb';
     const means = method === 'model' ? modelMeans!.subarray(si * horizons, (si + 1) * horizons) : baselineForecast(method, s, origin, horizons);
     const points: ForecastPoint[] = [];
     for (let h = 0; h < horizons; h++) {
       const mean = means[h]!;
-      points.push({ horizon: h + 1, mean, p50: demandQuantile(mean, dispersion, 0.5), p90: demandQuantile(mean, dispersion, 0.9) });
+      points.push({ horizon: h + 1, mean, p50: demandQuantile(mean, dispersion, 0.5), p90: demandQuantile(mean, dispersion, p90Level) });
     }
     return { method, productClass, points };
   });

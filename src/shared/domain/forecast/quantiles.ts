@@ -54,3 +54,40 @@ export function demandQuantile(mean: number, dispersion: number, p: number): num
   }
   return k;
 }
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf, |ε| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/**
+ * P(Y ≤ k) for Y ~ NegBin(mean, dispersion), with the same summation (and, for large means, the
+ * same normal approximation) as `demandQuantile`, so `demandQuantile(μ, φ, p) ≥ y` exactly when
+ * `demandCdf(μ, φ, y − 1) < p`.
+ */
+export function demandCdf(mean: number, dispersion: number, k: number): number {
+  if (k < 0) return 0;
+  if (!(mean > 0)) return 1;
+  // demandQuantile's normal branch returns ceil(μ + z·σ); it is ≥ k + 1 exactly when z > (k − μ)/σ.
+  if (mean > 200) return normalCdf((Math.floor(k) - mean) / Math.sqrt(demandVariance(mean, dispersion)));
+  let pmf: number;
+  let step: (i: number) => number;
+  if (dispersion <= 1e-6) {
+    pmf = Math.exp(-mean);
+    step = (i) => mean / (i + 1);
+  } else {
+    const r = 1 / dispersion;
+    const q = mean / (r + mean);
+    pmf = Math.exp(r * Math.log(r / (r + mean)));
+    step = (i) => ((i + r) / (i + 1)) * q;
+  }
+  let cdf = pmf;
+  for (let i = 0; i < Math.floor(k) && cdf < 1; i++) {
+    pmf *= step(i);
+    cdf += pmf;
+  }
+  return Math.min(1, cdf);
+}
