@@ -30,7 +30,7 @@ export async function startApi(given: Config): Promise<{ server: Server; metrics
   const rateLimitStore = backend.redis && (config.RATE_LIMIT_STORE ?? 'redis') === 'redis' ? new RedisRateLimitStore(backend.redis, config.QUEUE_PREFIX) : new PostgresRateLimitStore(db);
   const app = createApp({ config, db, producer, waiter, rateLimitStore });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = app.listen({ port: config.PORT, host: config.HOST, backlog: config.HTTP_LISTEN_BACKLOG }, () => resolve(s));
     s.once('error', reject);
   });
   // /metrics on an internal port of its own when configured (the public port then has none).

@@ -41,6 +41,8 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('{gondola}'),
   PORT: intFrom(0, 8080),
   HOST: z.string().default('0.0.0.0'),
+  /** Connections the kernel queues before the api accepts them: a burst of POS connections waits instead of being reset. */
+  HTTP_LISTEN_BACKLOG: intFrom(1, 4096),
   WORKER_METRICS_PORT: intFrom(0, 9464),
   /**
    * Where the api serves /metrics (business figures: margins, cost alerts). Set a port to serve it
