@@ -163,6 +163,17 @@ const MAX_DISPERSION = 5;
 /** Quantile the dispersion is calibrated on: the p90 served with every forecast. */
 export const CALIBRATED_QUANTILE = 0.9;
 
+/** Σy / Σμ of validation days (1 when either is zero): their own bias, removed before calibrating the band. */
+function validationLevel(pairs: readonly { y: number; mu: number }[]): number {
+  let sumY = 0;
+  let sumMu = 0;
+  for (const { y, mu } of pairs) {
+    sumY += y;
+    sumMu += mu;
+  }
+  return sumMu > 0 && sumY > 0 ? sumY / sumMu : 1;
+}
+
 /**
  * Smallest φ whose p90 covers at least 90 % of the out-of-sample days (coverage only grows
  * with φ), found by bisection. The moments estimate answers a different question (the variance
@@ -171,13 +182,7 @@ export const CALIBRATED_QUANTILE = 0.9;
  */
 export function calibrateDispersion(pairs: readonly { y: number; mu: number }[], target = CALIBRATED_QUANTILE): number {
   if (pairs.length === 0) return 0;
-  let sumY = 0;
-  let sumMu = 0;
-  for (const { y, mu } of pairs) {
-    sumY += y;
-    sumMu += mu;
-  }
-  const level = sumMu > 0 && sumY > 0 ? sumY / sumMu : 1;
+  const level = validationLevel(pairs);
   const coverage = (phi: number): number => {
     let ok = 0;
     for (const { y, mu } of pairs) if (y <= demandQuantile(mu * level, phi, target) + 1e-9) ok++;
@@ -211,13 +216,7 @@ const P90_LEVEL_MAX = 0.995;
  */
 export function calibrateP90Level(pairs: readonly { y: number; mu: number }[], dispersion: number, target = CALIBRATED_QUANTILE): number {
   if (pairs.length === 0) return target;
-  let sumY = 0;
-  let sumMu = 0;
-  for (const { y, mu } of pairs) {
-    sumY += y;
-    sumMu += mu;
-  }
-  const level = sumMu > 0 && sumY > 0 ? sumY / sumMu : 1;
+  const level = validationLevel(pairs);
   const scoresU = pairs.map(({ y, mu }) => demandCdf(mu * level, dispersion, y - 1)).sort((a, b) => a - b);
   const rank = Math.ceil((pairs.length + 1) * target);
   if (rank > pairs.length) return P90_LEVEL_MAX;
