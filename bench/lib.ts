@@ -47,9 +47,13 @@ export async function benchEnv(name: string, extra: Record<string, string> = {})
   };
 }
 
-/** Runs a TypeScript entry point in a child process (as `npm run …` would, through tsx). */
+/**
+ * Runs a TypeScript entry point in a child process (as `npm run …` would, through tsx).
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every child there (open it in a browser's devtools).
+ */
 export function spawnTs(entry: string, env: Record<string, string>): ChildProcess {
-  return fork(path.join(root, entry), [], { env: { ...process.env, ...env }, execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return fork(path.join(root, entry), [], { env: { ...process.env, ...env }, execArgv: ['--import', tsxLoader, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

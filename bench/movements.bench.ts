@@ -18,6 +18,7 @@ import { sql } from 'kysely';
 import { createRedis, openQueueBackend } from '../src/shared/jobs/connection.js';
 import { embeddedStartToReady } from './embedded-start.js';
 import { movementJobId, stockMovementsContract } from '../src/shared/jobs/stock-movements.contract.js';
+import { optionsOf } from '../src/shared/jobs/enqueue.js';
 import { createApiKey } from '../src/shared/db/repositories/api-keys.repository.js';
 import { benchEnv, peakRssMb, report, spawnTs, stop, waitForHttp, waitUntil } from './lib.js';
 
@@ -88,7 +89,7 @@ const pending = async () => Number((await sql<{ n: number }>`SELECT count(*)::in
 const { result: movementPerSec, peakMb } = await peakRssMb(worker.pid!, () =>
   timeJobs(
     stockMovementsContract.queue,
-    rows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...stockMovementsContract.defaultJobOptions, jobId: movementJobId(r.id) } })),
+    rows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', 'redis'), jobId: movementJobId(r.id) } })),
     async () => (await pending()) === 0,
   ),
 );
@@ -178,7 +179,8 @@ await waitForHttp(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`);
 const { result: pgMovementPerSec, peakMb: pgPeakMb } = await peakRssMb(pgWorker.pid!, () =>
   timePgJobs(
     stockMovementsContract.queue,
-    pgRows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...stockMovementsContract.defaultJobOptions, jobId: movementJobId(r.id) } })),
+    // As the API enqueues them on this backend (retention by age only, see withRetentionFor).
+    pgRows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', 'postgres'), jobId: movementJobId(r.id) } })),
     async () => (await pgPending()) === 0,
   ),
 );

@@ -38,7 +38,7 @@ const newRun = (runId: string, category: string): NewRun => ({ id: runId, trigge
 
 /** The run's flow with only the chunk numbers given, each changed by `edit`. */
 function flowOf(plan: { id: string; chunks: [number, number][] }, chunks: Record<number, (child: FlowJob) => FlowJob>): FlowJob {
-  const flow = flowJobOf(priceRecalculationsContract, runFlow(plan));
+  const flow = flowJobOf(priceRecalculationsContract, runFlow(plan), backend.kind);
   return { ...flow, children: flow.children!.filter((_, i) => i in chunks).map((child) => chunks[child.data.chunk]!(child)) };
 }
 
