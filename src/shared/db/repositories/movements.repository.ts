@@ -321,7 +321,6 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
   );
 }
 
-/** Requests still `queued` after `graceMs`: single movements and batches to send to Redis again. */
 /**
  * The audit events of manual corrections decided in this transaction: who submitted them (kept
  * at intake), the balance before and after, and the outcome — a rejected correction is recorded
@@ -362,6 +361,7 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
   }
 }
 
+/** Requests still `queued` after `graceMs`: single movements and batches to enqueue again (on either queue backend). */
 export async function findStaleQueued(db: Database, graceMs: number, limit = 1000): Promise<MovementRef[]> {
   const rows = await db
     .selectFrom('movement_requests')
