@@ -152,6 +152,22 @@ test('OCR slips around the letter, code and number are read through: letter befo
   t.like(parseInvoiceText('—T — PuntodeVenta: 00002 Comp. Nro: 00000233 |', 'ocr').fields, { pointOfSale: { value: 2 }, number: { value: 233 } });
 });
 
+test('labelled numbers in the shapes real invoices print: point of sale not padded, both parts glued; a CUIT after N° is not a number', (t) => {
+  t.like(parseInvoiceText('Factura\nA   Comp. Nro: 3-00000089\nCódigo 01', 'text').fields, { pointOfSale: { value: 3 }, number: { value: 89 } });
+  t.like(parseInvoiceText('Factura de Venta\nN° 000800059501\nA', 'ocr').fields, { pointOfSale: { value: 8 }, number: { value: 59501 } });
+  const cuit = parseInvoiceText('FACTURA\nCUIT N° 20-21115280-0', 'ocr').fields;
+  t.is(cuit.pointOfSale, undefined);
+  t.is(cuit.number, undefined);
+});
+
+test('the letter inferred from the page reads IVA rates as OCR prints them: 10,50 % and I.V.A. read as LV.A.', (t) => {
+  t.is(parseInvoiceText('Factura\nGravado   $ 44.252,49\nI.V.A. 10,50%   $ 4.646,51\nTotal $ 48.899,00', 'ocr').fields.type?.value, 1);
+  t.is(parseInvoiceText('FACTURA\nSubtotal: 38.686,78\nLV.A. R.Inscr. 21,00 %   8.124,22\nTOTAL: 46.811,00', 'ocr').fields.type?.value, 1);
+  t.is(parseInvoiceText('FACTURA\nDetalle IVA: 21.00%: $5.050,41   IVA INSCRIPTO:   5.050,41', 'ocr').fields.type?.value, 1);
+  // Words ending in l before `va` are not I.V.A.
+  t.is(parseInvoiceText('FACTURA\nNivel va 21 % 100\nTOTAL: 100,00', 'ocr').fields.type?.value, 6);
+});
+
 test('a quantity total is not the invoice total; a total that lost its decimals keeps its pesos', (t) => {
   const p = parseInvoiceText('FACTURA\nCantidad total: 1,00   Devoluciones:   SUBTOTAL:   21.487,60\nTOTAL: — 26.000,', 'ocr');
   t.is(p.fields.total?.value, '26000.00');
@@ -168,6 +184,10 @@ test('the amount in words fills a missing total, and lowers a printed total it c
   t.true(wrong.fields.total!.confidence <= 0.4);
   // A misread word voids the reading instead of changing the number.
   t.true((parseInvoiceText('SON PESOS OSO HEN TOS\nTOTAL: $ 12,00', 'ocr').fields.total?.confidence ?? 0) > 0.4);
+  // The cents as real invoices print them, and a dash OCR put after the colon.
+  t.is(parseInvoiceText('FACTURA\nSon Pesos cuarenta y dos mil quinientos con cero/cien', 'ocr').fields.total?.value, '42500.00');
+  t.is(parseInvoiceText('FACTURA\nSon Pesos NUEVE MIL SETENTA Y CINCO con CERO.', 'ocr').fields.total?.value, '9075.00');
+  t.is(parseInvoiceText('FACTURA\nSon pesos: — veintinueve mil cien.-', 'ocr').fields.total?.value, '29100.00');
 });
 
 test('a total worked out from net and IVA stays below auto-post even though it adds up', (t) => {

@@ -44,12 +44,13 @@ export function wordsToInteger(words: string[]): number | null {
 
 /**
  * The amount in centavos from a line like `Son pesos: catorce mil ciento setenta y ocho.-` or
- * `SON PESOS: ... CON 50/100`; null when the line does not say an amount in words or a word in it
+ * `SON PESOS: ... CON 50/100` (`Son pesos: — …`, `con cero/cien`, `con CERO.`); null when the line does not say an amount in words or a word in it
  * is not a number word (a misread word makes the whole reading void rather than wrong).
  */
 export function amountInWords(line: string): bigint | null {
   const f = fold(line);
-  const m = /\bson\s*:?\s*(?:pesos|\$)?\s*:?\s*([a-z ]+?)(?:\s+con\s+(\d{1,2})\s*(?:\/\s*100|centavos?|ctvos?\.?)|\s+con\s+([a-z ]+?)\s+centavos?)?\s*(?:[.\-–—]+|$)/.exec(f);
+  // Cents as `CON 50/100`, `con cincuenta centavos`, `con cero/cien` or a bare `con CERO.`.
+  const m = /\bson\s*:?\s*(?:pesos|\$)?[\s:\-–—]*([a-z ]+?)(?:\s+con\s+(\d{1,2})\s*(?:\/\s*100|centavos?|ctvos?\.?)|\s+con\s+([a-z ]+?)(?:\s*\/\s*(?:100|cien)|\s+centavos?)?)?\s*(?:[.\-–—]+|$)/.exec(f);
   if (!m) return null;
   const words = m[1]!.trim().split(/\s+/).filter((w) => w && w !== 'pesos');
   if (words.length === 0) return null;

@@ -199,11 +199,15 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
           fields.pointOfSale = field(Number(glued[1]), source, conf * 0.8);
           fields.number = field(Number(glued[2]), source, conf * 0.8);
         } else if (!fields.pointOfSale) {
-          // `Nro: 0008   00006490`: the two parts apart, only when labelled.
+          // Only when labelled: `Nro: 0008   00006490` (the two parts apart), `Comp. Nro: 3-00000089`
+          // (the point of sale not zero-padded), `N° 000800059501` (both parts glued, 4 + 8 or 5 + 8 digits).
           const apart = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
-          if (apart) {
-            fields.pointOfSale = field(Number(apart[1]), source, conf * 0.9);
-            fields.number = field(Number(apart[2]), source, conf * 0.9);
+          const short = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{1,3})\s?-\s?(\d{8})(?!\d|-\d)/.exec(f);
+          const glued = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})(\d{8})(?!\d)/.exec(f);
+          const m = apart ?? short ?? glued;
+          if (m) {
+            fields.pointOfSale = field(Number(m[1]), source, conf * 0.9);
+            fields.number = field(Number(m[2]), source, conf * 0.9);
           }
         }
       }
@@ -272,7 +276,8 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
     // Neither the letter nor the code was legible: the rest of the page still says which it is.
     const all = fold(lines.map((l) => l.text).join('\n'));
     // `IVA 21%: $ 312,40`, `IVA INSC. 21%   11048.88`, `I.V.A. R.inscr. 21,00 %   8.124,22`, `IVA 21: 482.79`.
-    const ivaByRate = /\bi\.?\s?v\.?\s?a\.?[a-z. ]{0,14}(21|10[.,]5|27)(?:[.,]0{1,2})?\s*%?\s*:?\s*\$?\s*[1-9]/.test(all);
+    // OCR reads the I of I.V.A. as `l` or `1`; rates come as `10,50%` or `Detalle IVA: 21.00%: $5.050,41`.
+    const ivaByRate = /(?:^|[^a-z0-9])[il1|]\.?\s?v\.?\s?a\.?[a-z.: ]{0,14}(21|10[.,]5|27)0?(?:[.,]0{1,2})?\s*%?\s*:?\s*\$?\s*[1-9]/.test(all);
     // The issuer's IVA condition is printed before the receiver's: a monotributista issuer means C.
     const mono = all.indexOf('monotribut');
     const issuerMonotributo = mono >= 0 && !all.slice(0, mono).includes('inscript');

@@ -91,7 +91,7 @@ const isFiscal = (texts: string[]) => texts.some((t) => {
 async function qrFromImage(bytes: Buffer): Promise<string[]> {
   const direct = await readQrCodes(new Uint8Array(bytes));
   if (isFiscal(direct)) return direct;
-  const softened = await sharp(bytes).rotate().grayscale().blur(1.2).png({ compressionLevel: 1 }).toBuffer();
+  const softened = await sharp(bytes).rotate().toColourspace('b-w').blur(1.2).png({ compressionLevel: 1 }).toBuffer();
   const soft = await readQrCodes(new Uint8Array(softened));
   return soft.length ? soft : direct;
 }

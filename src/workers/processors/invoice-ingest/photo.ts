@@ -320,7 +320,8 @@ export function binarize(img: GrayImage, k = 0.2): GrayImage {
 }
 
 export async function grayToPng(img: GrayImage): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+  // `b-w` keeps the PNG one channel: from raw grey pixels sharp would otherwise write three identical ones.
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer();
 }
 
 /** RGBA pixels of a grey image (what the QR reader takes). */

@@ -80,6 +80,8 @@ export async function preparePage(image: Buffer, opts: PreprocessOptions = DEFAU
   }
   let out = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   if (opts.normalize) out = out.normalise({ lower: 1, upper: 99 });
-  const png = await out.png({ compressionLevel: 1 }).toBuffer();
+  // One grey channel out (sharp writes raw grey pixels back as three identical channels unless
+  // told): a third of the bytes for the OCR engine to decode and hold, the same pixels.
+  const png = await out.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer();
   return { png, width: info.width, height: info.height, skewDeg };
 }

@@ -26,6 +26,8 @@ export type RealKind = 'pdf' | 'photo_qr' | 'photo_noqr';
 
 export interface RealDoc {
   truth: RealTruth;
+  /** Position of the file in `truth.json`: what reports name it by (third-party file names stay local). */
+  index: number;
   kind: RealKind;
   path: string;
   mime: 'application/pdf' | 'image/jpeg';
@@ -42,8 +44,9 @@ export async function buildRealDocs(dir: string, outDir: string, seed: number, l
   // At most `limit` files, spread evenly over the list (it is grouped by origin).
   const picked = all.length <= limit ? all : Array.from({ length: limit }, (_, k) => all[Math.floor((k * all.length) / limit)]!);
   for (const [i, truth] of picked.entries()) {
+    const index = all.indexOf(truth);
     const path = join(dir, truth.file);
-    docs.push({ truth, kind: 'pdf', path, mime: 'application/pdf' });
+    docs.push({ truth, index, kind: 'pdf', path, mime: 'application/pdf' });
     const o = photoOptionsDev(seed + i, { turn: 0 });
     const doc = await openPdf(await readFile(path));
     try {
@@ -59,12 +62,12 @@ export async function buildRealDocs(dir: string, outDir: string, seed: number, l
       const base = join(outDir, `real-${i}`);
       if (qrs.length) {
         await writeFile(`${base}-qr.jpg`, await photographRaster({ ...raster, data: rgb.slice() }, o, seed + i));
-        docs.push({ truth, kind: 'photo_qr', path: `${base}-qr.jpg`, mime: 'image/jpeg' });
+        docs.push({ truth, index, kind: 'photo_qr', path: `${base}-qr.jpg`, mime: 'image/jpeg' });
       }
       const pad = (o.dpi / 72) * 4;
       const covers = qrs.map((q) => ({ x: q.box.x - pad, y: q.box.y - pad, w: q.box.w + 2 * pad, h: q.box.h + 2 * pad }));
       await writeFile(`${base}-noqr.jpg`, await photographRaster(raster, o, seed + i, covers));
-      docs.push({ truth, kind: 'photo_noqr', path: `${base}-noqr.jpg`, mime: 'image/jpeg' });
+      docs.push({ truth, index, kind: 'photo_noqr', path: `${base}-noqr.jpg`, mime: 'image/jpeg' });
     } finally {
       await doc.destroy();
     }
