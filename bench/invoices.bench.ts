@@ -168,6 +168,7 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
       if (ph.qrFoundBy && ph.qrFoundBy !== 'photo' && ph.qrFoundBy !== 'page') t.add(`step:QR found only by the search (${ph.qrFoundBy})`, allOk);
       if (d.kind.includes('qr') && !d.kind.includes('noqr') && !ph.qrFoundBy) t.add('step:QR visible but not found', allOk);
       if (ph.secondLook) t.add('step:page read again, light evened out', allOk);
+      if (ph.headerLook) t.add('step:header block read on its own', allOk);
     }
     for (const r of results) {
       t.add(`field:${r.field}|${d.kind}`, r.ok);
@@ -312,6 +313,7 @@ async function main(): Promise<void> {
         withoutOrientation: 'page,qr,second',
         withoutQrSearch: 'page,orientation,second',
         withoutSecondLook: 'page,orientation,qr',
+        withHeaderLook: 'page,orientation,qr,second,header',
         withLightAlways: 'page,orientation,light,qr',
         none: 'none',
         withBinarize: 'page,orientation,qr,second,binarize',

@@ -119,12 +119,12 @@ const schema = z.object({
     .default('page,orientation,qr,second')
     .transform((v, ctx) => {
       const steps = v === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = steps.filter((s) => !['page', 'orientation', 'light', 'binarize', 'qr', 'second'].includes(s));
+      const bad = steps.filter((s) => !['page', 'orientation', 'light', 'binarize', 'qr', 'second', 'header'].includes(s));
       if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown photo steps ${bad.join(', ')}: use page, orientation, light, binarize, qr, second` });
+        ctx.addIssue({ code: 'custom', message: `unknown photo steps ${bad.join(', ')}: use page, orientation, light, binarize, qr, second, header` });
         return z.NEVER;
       }
-      return steps as ('page' | 'orientation' | 'light' | 'binarize' | 'qr' | 'second')[];
+      return steps as ('page' | 'orientation' | 'light' | 'binarize' | 'qr' | 'second' | 'header')[];
     }),
   /** Benchmark only: a directory of real invoice PDFs with a `truth.json` beside them (never committed). */
   GONDOLA_REAL_INVOICES_DIR: z.string().optional(),

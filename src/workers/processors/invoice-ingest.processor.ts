@@ -49,7 +49,7 @@ export async function runExtraction(req: ExtractRequest): Promise<ExtractRespons
     const bytes = req.bytes ? Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength) : req.filePath ? await readFile(req.filePath) : undefined;
     if (!bytes) throw new UnreadableFileError('the extraction request carries neither bytes nor a file path');
     const steps = getConfig().INVOICE_PHOTO_STEPS;
-    const photo = { pageDetect: steps.includes('page'), orientation: steps.includes('orientation'), flattenLight: steps.includes('light'), binarize: steps.includes('binarize'), qrSearch: steps.includes('qr'), secondLook: steps.includes('second') };
+    const photo = { pageDetect: steps.includes('page'), orientation: steps.includes('orientation'), flattenLight: steps.includes('light'), binarize: steps.includes('binarize'), qrSearch: steps.includes('qr'), secondLook: steps.includes('second'), headerLook: steps.includes('header') };
     const work = extractInvoice(bytes, req.mimeType, { ocr: ocrPool(), photo, signal: controller.signal });
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
     const output = await Promise.race([work, aborted]);

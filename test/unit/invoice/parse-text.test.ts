@@ -155,6 +155,7 @@ test('OCR slips around the letter, code and number are read through: letter befo
 test('labelled numbers in the shapes real invoices print: point of sale not padded, both parts glued; a CUIT after N° is not a number', (t) => {
   t.like(parseInvoiceText('Factura\nA   Comp. Nro: 3-00000089\nCódigo 01', 'text').fields, { pointOfSale: { value: 3 }, number: { value: 89 } });
   t.like(parseInvoiceText('Factura de Venta\nN° 000800059501\nA', 'ocr').fields, { pointOfSale: { value: 8 }, number: { value: 59501 } });
+  t.like(parseInvoiceText('Factura de Venta\nA   N* 000800059501', 'ocr').fields, { pointOfSale: { value: 8 }, number: { value: 59501 } });
   const cuit = parseInvoiceText('FACTURA\nCUIT N° 20-21115280-0', 'ocr').fields;
   t.is(cuit.pointOfSale, undefined);
   t.is(cuit.number, undefined);

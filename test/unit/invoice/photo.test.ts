@@ -1,7 +1,7 @@
 import test from 'ava';
 import { applyHomography, homography } from '../../../src/workers/processors/invoice-ingest/geometry.js';
 import { anchorCount, binarize, detectPage, flattenLight, flattenPage, rotateQuarter, textRowsTurn, type GrayImage } from '../../../src/workers/processors/invoice-ingest/photo.js';
-import { mergeReadings, missingKeyFields } from '../../../src/workers/processors/invoice-ingest/extract.js';
+import { fillFromHeader, mergeReadings, missingKeyFields } from '../../../src/workers/processors/invoice-ingest/extract.js';
 import { parseInvoiceText } from '../../../src/shared/domain/invoice/parse-text.js';
 
 /** A grey image from a function of the pixel position. */
@@ -137,4 +137,18 @@ test('two readings of a page merge: the fuller one leads, fields it lacks or onl
   // A value both readings have is the leader's.
   const other = parseInvoiceText('FACTURA\nPunto de Venta: 00009 Comp. Nro: 00000999', 'ocr');
   t.is(mergeReadings(first, other).fields.number?.value, 233);
+});
+
+test('the header block read on its own fills only the number, type and date a reading lacks, less sure; never a CUIT', (t) => {
+  const page = parseInvoiceText('VITALCROPS\nC.U.I.T.: 30-71218548-8\nI.V.A. R.Inscr. 21,00 %   8.124,22\nTOTAL:   46.811,00', 'ocr');
+  t.deepEqual(missingKeyFields(page), ['type', 'pointOfSale', 'number', 'issueDate']);
+  const header = parseInvoiceText('A\nN* 00010 - 00002011\nCódigo: 01\nFecha: 06/01/2024\nC.U.I.T.: 30-71733690-5', 'ocr');
+  const filled = fillFromHeader(page, header);
+  t.like(filled.fields, { pointOfSale: { value: 10 }, number: { value: 2011 }, type: { value: 1 }, letter: { value: 'A' }, issueDate: { value: '2024-01-06' }, issuerCuit: { value: '30-71218548-8' } });
+  t.true(filled.fields.number!.confidence < header.fields.number!.confidence);
+  // What the page already has stays; a CUIT only the header block shows is not taken.
+  const noCuit = parseInvoiceText('Punto de Venta: 00002 Comp. Nro: 00000233\nTOTAL: 10,00', 'ocr');
+  const kept = fillFromHeader(noCuit, header);
+  t.is(kept.fields.number?.value, 233);
+  t.is(kept.fields.issuerCuit, undefined);
 });

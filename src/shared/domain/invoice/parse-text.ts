@@ -199,11 +199,11 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
           fields.pointOfSale = field(Number(glued[1]), source, conf * 0.8);
           fields.number = field(Number(glued[2]), source, conf * 0.8);
         } else if (!fields.pointOfSale) {
-          // Only when labelled: `Nro: 0008   00006490` (the two parts apart), `Comp. Nro: 3-00000089`
+          // Only when labelled (OCR reads the ° as *): `Nro: 0008   00006490` (the two parts apart), `Comp. Nro: 3-00000089`
           // (the point of sale not zero-padded), `N° 000800059501` (both parts glued, 4 + 8 or 5 + 8 digits).
-          const apart = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
-          const short = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{1,3})\s?-\s?(\d{8})(?!\d|-\d)/.exec(f);
-          const glued = /\bn(?:ro|[°º])\.?\s*:?\s*(\d{4,5})(\d{8})(?!\d)/.exec(f);
+          const apart = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
+          const short = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{1,3})\s?-\s?(\d{8})(?!\d|-\d)/.exec(f);
+          const glued = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{4,5})(\d{8})(?!\d)/.exec(f);
           const m = apart ?? short ?? glued;
           if (m) {
             fields.pointOfSale = field(Number(m[1]), source, conf * 0.9);

@@ -20,9 +20,11 @@ export interface PhotoPipelineOptions {
   qrSearch: boolean;
   /** Read the first page again, light evened out, when a key header field is missing; merge the two readings. */
   secondLook: boolean;
+  /** Read the header's top-right block on its own when the point of sale, number, type or date is still missing. */
+  headerLook: boolean;
 }
 
-export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, flattenLight: false, binarize: false, qrSearch: true, secondLook: true };
+export const DEFAULT_PHOTO_PIPELINE: PhotoPipelineOptions = { pageDetect: true, orientation: true, flattenLight: false, binarize: false, qrSearch: true, secondLook: true, headerLook: false };
 
 export interface GrayImage {
   data: Uint8Array;
