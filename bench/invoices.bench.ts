@@ -148,10 +148,24 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
   let invoicesOverThresholdWrong = 0;
   let invoicesOverThreshold = 0;
   const ms: Record<string, number[]> = {};
+  // The files that raised an extraction process's peak RSS, highest first: where the budget goes.
+  const peaks: { doc: string; kind: string; peakMb: number; jobInProcess: number }[] = [];
+  let lastPeak = 0;
+  let recycled = sandbox.recycled;
+  let jobInProcess = 0;
   for (const d of docs) {
     const started = performance.now();
-    const { output } = await sandbox.extract({ filePath: d.path, mimeType: d.mime, deadlineMs: 120_000 });
+    const { output, maxRssKb } = await sandbox.extract({ filePath: d.path, mimeType: d.mime, deadlineMs: 120_000 });
     (ms[d.kind] ??= []).push(performance.now() - started);
+    jobInProcess++;
+    if (maxRssKb > lastPeak) peaks.push({ doc: d.id, kind: d.kind, peakMb: Math.round(maxRssKb / 1024), jobInProcess });
+    lastPeak = maxRssKb;
+    if (sandbox.recycled !== recycled) {
+      // The next file runs in a fresh process.
+      recycled = sandbox.recycled;
+      lastPeak = 0;
+      jobInProcess = 0;
+    }
     const results: FieldResult[] = compareFields(output.extraction, d.expected);
     const key = results.filter((r) => (KEY_FIELDS as readonly string[]).includes(r.field));
     for (const r of key) {
@@ -207,6 +221,8 @@ async function runSet(docs: SetDoc[], sandbox: ExtractionSandbox, threshold: num
     invoicesOverThreshold,
     invoicesOverThresholdWithWrongKeyField: invoicesOverThresholdWrong,
     misses: misses.slice(0, 60),
+    /** `jobInProcess`: 1 = the first file a fresh extraction process read. */
+    rssPeaks: peaks.sort((a, b) => b.peakMb - a.peakMb).slice(0, 8),
   };
 }
 

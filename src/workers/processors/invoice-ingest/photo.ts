@@ -20,7 +20,7 @@ export interface PhotoPipelineOptions {
   qrSearch: boolean;
   /** Read the first page again, light evened out, when a key header field is missing; merge the two readings. */
   secondLook: boolean;
-  /** Read the header's top-right block on its own when the point of sale, number, type or date is still missing. */
+  /** After the second look: read the header's top-right block on its own when the point of sale, number, type or date is still missing. */
   headerLook: boolean;
 }
 
