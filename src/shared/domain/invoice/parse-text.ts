@@ -136,6 +136,11 @@ function labelBefore(text: string, at: number): string {
   return fold(text.slice(Math.max(0, at - 48), at));
 }
 
+/** `N°`/`Nro` (OCR reads the ° as *) followed by point of sale and number apart, not padded, or glued. */
+const LABELLED_NUMBER_SHAPES = [/(\d{4,5})\s+(\d{8})(?!\d)/, /(\d{1,3})\s?-\s?(\d{8})(?!\d|-\d)/, /(\d{4,5})(\d{8})(?!\d)/].map(
+  (shape) => new RegExp(String.raw`\bn(?:ro|[°º*])\.?\s*:?\s*` + shape.source),
+);
+
 function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFields): void {
   let letterFound: { letter: InvoiceLetter; conf: number } | undefined;
   let codeFound: { code: number; conf: number } | undefined;
@@ -201,10 +206,7 @@ function parseHeader(lines: TextLine[], source: FieldSource, fields: InvoiceFiel
         } else if (!fields.pointOfSale) {
           // Only when labelled (OCR reads the ° as *): `Nro: 0008   00006490` (the two parts apart), `Comp. Nro: 3-00000089`
           // (the point of sale not zero-padded), `N° 000800059501` (both parts glued, 4 + 8 or 5 + 8 digits).
-          const apart = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{4,5})\s+(\d{8})(?!\d)/.exec(f);
-          const short = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{1,3})\s?-\s?(\d{8})(?!\d|-\d)/.exec(f);
-          const glued = /\bn(?:ro|[°º*])\.?\s*:?\s*(\d{4,5})(\d{8})(?!\d)/.exec(f);
-          const m = apart ?? short ?? glued;
+          const m = LABELLED_NUMBER_SHAPES.map((re) => re.exec(f)).find((x) => x !== null);
           if (m) {
             fields.pointOfSale = field(Number(m[1]), source, conf * 0.9);
             fields.number = field(Number(m[2]), source, conf * 0.9);

@@ -157,6 +157,9 @@ export function missingKeyFields(p: ParsedInvoiceText): string[] {
   });
 }
 
+/** A field taken from a reading that did not lead, its confidence scaled by `factor`. */
+const lessSure = <T extends { confidence: number }>(f: T, factor: number): T => ({ ...f, confidence: Math.round(f.confidence * factor * 1000) / 1000 });
+
 /**
  * Two readings of the same page combined: the one with more key fields leads, and each field
  * it lacks (or only guessed) is taken from the other, a little less sure (the two readings did
@@ -172,9 +175,9 @@ export function mergeReadings(a: ParsedInvoiceText, b: ParsedInvoiceText): Parse
     if (!f) continue;
     const fill = fields[k] === undefined || (missing.has(k) && !otherMissing.has(k));
     if (!fill) continue;
-    fields[k] = { ...f, confidence: Math.round(f.confidence * 0.95 * 1000) / 1000 };
+    fields[k] = lessSure(f, 0.95);
     if (k === 'total') totalDerived = other.totalDerived;
-    if (k === 'type' && other.fields.letter) fields.letter = { ...other.fields.letter, confidence: Math.round(other.fields.letter.confidence * 0.95 * 1000) / 1000 };
+    if (k === 'type' && other.fields.letter) fields.letter = lessSure(other.fields.letter, 0.95);
   }
   return { ...lead, fields: fields as ParsedInvoiceText['fields'], lines: lead.lines.length ? lead.lines : other.lines, ...(totalDerived ? { totalDerived } : {}) };
 }
@@ -246,12 +249,11 @@ export function fillFromHeader(p: ParsedInvoiceText, header: ParsedInvoiceText):
   const missing = new Set<string>(missingKeyFields(p));
   const fields = { ...p.fields } as Record<string, { confidence: number } | undefined>;
   const headerMissing = new Set<string>(missingKeyFields(header));
-  const lower = <T extends { confidence: number }>(f: T): T => ({ ...f, confidence: Math.round(f.confidence * 0.9 * 1000) / 1000 });
   for (const k of HEADER_LOOK_FIELDS) {
     const f = header.fields[k];
     if (!f || !missing.has(k) || headerMissing.has(k)) continue;
-    fields[k] = lower(f);
-    if (k === 'type' && header.fields.letter) fields.letter = lower(header.fields.letter);
+    fields[k] = lessSure(f, 0.9);
+    if (k === 'type' && header.fields.letter) fields.letter = lessSure(header.fields.letter, 0.9);
   }
   return { ...p, fields: fields as ParsedInvoiceText['fields'] };
 }
