@@ -272,7 +272,9 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
     for (const [id, o] of plan.outcomes) outcomes.set(id, o);
 
     // Ledger rows, balances and outcomes in one statement (one round trip): data-modifying CTEs
-    // on three different tables, all seeing the snapshot taken after the locks above.
+    // on three different tables, all seeing the snapshot taken after the locks above. A ledger
+    // row's product and location come from its request row (leg 1 of a transfer: the destination),
+    // never from the plan: the ledger has no foreign keys of its own to products and locations (0131).
     const legs = plan.legs;
     const deltas = [...plan.deltas.entries()].filter(([, d]) => d !== 0n);
     const ids = [...plan.outcomes.keys()];
@@ -281,12 +283,10 @@ export async function applyMovementGroup(trx: Transaction<DB>, refs: MovementRef
       WITH ledger AS (
         INSERT INTO stock_movements (movement_id, leg, idempotency_key, type, product_id, location_id, quantity,
                                      unit_cost_cents, reason, reference, occurred_at)
-        SELECT v.movement_id, v.leg, r.idempotency_key, r.type, v.product_id, v.location_id, v.quantity,
-               r.unit_cost_cents, r.reason, r.reference, r.occurred_at
-          FROM unnest(${legs.map((l) => l.movementId)}::uuid[], ${legs.map((l) => l.leg)}::smallint[],
-                      ${legs.map((l) => l.productId)}::bigint[], ${legs.map((l) => l.locationId)}::bigint[],
-                      ${legs.map((l) => formatQuantity(l.quantity))}::numeric[])
-               WITH ORDINALITY AS v(movement_id, leg, product_id, location_id, quantity, ord)
+        SELECT v.movement_id, v.leg, r.idempotency_key, r.type, r.product_id, CASE v.leg WHEN 0 THEN r.location_id ELSE r.to_location_id END,
+               v.quantity, r.unit_cost_cents, r.reason, r.reference, r.occurred_at
+          FROM unnest(${legs.map((l) => l.movementId)}::uuid[], ${legs.map((l) => l.leg)}::smallint[], ${legs.map((l) => formatQuantity(l.quantity))}::numeric[])
+               WITH ORDINALITY AS v(movement_id, leg, quantity, ord)
           JOIN movement_requests r ON r.id = v.movement_id
          ORDER BY v.ord
       ), balances AS (
