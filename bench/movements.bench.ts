@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
-import { createRedis, openQueueBackend } from '../src/shared/jobs/connection.js';
+import { createRedis, openQueueBackend, type QueueBackendKind } from '../src/shared/jobs/connection.js';
 import { embeddedStartToReady } from './embedded-start.js';
 import { movementJobId, stockMovementsContract } from '../src/shared/jobs/stock-movements.contract.js';
 import { optionsOf } from '../src/shared/jobs/enqueue.js';
@@ -84,43 +84,54 @@ async function timeJobs(queueName: string, jobs: { name: string; data: object; o
   return jobs.length / seconds;
 }
 
-// A. no-op baseline vs movement jobs, in alternating rounds (both workers stay up; an idle one only waits).
+// The same job options (retries, retention) and id shape as movement jobs: the ratio measures the movement's work, not BullMQ settings.
+const noopJobs = (n: number, kind: QueueBackendKind) =>
+  Array.from({ length: n }, () => ({ name: 'noop', data: { movementId: randomUUID() }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', kind), jobId: movementJobId(randomUUID()) } }));
+
+/**
+ * Sections A and D: no-op jobs and single-movement jobs in alternating rounds on one backend (both
+ * workers are up; an idle one only waits). Movement requests are recorded just before their round,
+ * as the API records them, and enqueued as the API enqueues them on that backend (on PostgreSQL,
+ * retention by age only: see withRetentionFor). Returns the medians and the worker's peak RSS.
+ */
+async function singleJobRounds(kind: QueueBackendKind, n: number, workerPid: number, open: (name: string) => Queue) {
+  const noopQueue = open('bench-noop');
+  const movementQueue = open(stockMovementsContract.queue);
+  const noopRates: number[] = [];
+  const movementRates: number[] = [];
+  let peakMb = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    noopRates.push(await timeJobs('bench-noop', noopJobs(n, kind), () => drained(noopQueue), open));
+    const rows = movementRows(n, `${kind}-single-${round}`);
+    for (let i = 0; i < rows.length; i += 2000) await db.insertInto('movement_requests').values(rows.slice(i, i + 2000)).execute();
+    const measured = await peakRssMb(workerPid, () =>
+      timeJobs(
+        stockMovementsContract.queue,
+        rows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', kind), jobId: movementJobId(r.id) } })),
+        // A job completes only after its group committed: a drained queue means every movement is decided.
+        () => drained(movementQueue),
+        open,
+      ),
+    );
+    const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM movement_requests WHERE status = 'queued' AND id = ANY(${rows.map((r) => r.id)}::uuid[])`.execute(db);
+    if (left.rows[0]!.n !== 0) throw new Error(`movement jobs (${kind} backend) finished with requests still queued`);
+    movementRates.push(measured.result);
+    peakMb = Math.max(peakMb, measured.peakMb);
+  }
+  await noopQueue.obliterate({ force: true });
+  await noopQueue.close();
+  await movementQueue.close();
+  return { noopRates, movementRates, noopPerSec: median(noopRates), movementPerSec: median(movementRates), peakMb };
+}
+
+// A. no-op baseline vs movement jobs on Redis.
 const noop = spawnTs('bench/noop-worker.ts', env);
 await new Promise((r) => noop.once('message', r));
-const noopQueue = q('bench-noop');
-// The same job options (retries, retention) and id shape as movement jobs: the ratio measures the movement's work, not BullMQ settings.
-const noopJobs = (n: number, kind: 'redis' | 'postgres') =>
-  Array.from({ length: n }, () => ({ name: 'noop', data: { movementId: randomUUID() }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', kind), jobId: movementJobId(randomUUID()) } }));
 const worker = spawnTs('src/workers/main.ts', { ...env, WORKER_QUEUES: 'stock-movements' });
 await waitForHttp(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`);
-const pending = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM movement_requests WHERE status = 'queued'`.execute(db)).rows[0]!.n);
-const movementQueue = q(stockMovementsContract.queue);
-const noopRates: number[] = [];
-const movementRates: number[] = [];
-let peakMb = 0;
-for (let round = 0; round < ROUNDS; round++) {
-  noopRates.push(await timeJobs('bench-noop', noopJobs(JOBS, 'redis'), () => drained(noopQueue)));
-  // Recorded just before their round, as the API records them (the reconciler sees nothing stale).
-  const rows = movementRows(JOBS, `single-${round}`);
-  for (let i = 0; i < rows.length; i += 2000) await db.insertInto('movement_requests').values(rows.slice(i, i + 2000)).execute();
-  const measured = await peakRssMb(worker.pid!, () =>
-    timeJobs(
-      stockMovementsContract.queue,
-      rows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', 'redis'), jobId: movementJobId(r.id) } })),
-      // A job completes only after its group committed: a drained queue means every movement is decided.
-      () => drained(movementQueue),
-    ),
-  );
-  if ((await pending()) !== 0) throw new Error('movement jobs finished with requests still queued');
-  movementRates.push(measured.result);
-  peakMb = Math.max(peakMb, measured.peakMb);
-}
+const { noopRates, movementRates, noopPerSec, movementPerSec, peakMb } = await singleJobRounds('redis', JOBS, worker.pid!, q);
 await stop(noop);
-await noopQueue.obliterate({ force: true });
-await noopQueue.close();
-await movementQueue.close();
-const noopPerSec = median(noopRates);
-const movementPerSec = median(movementRates);
+const pending = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM movement_requests WHERE status = 'queued'`.execute(db)).rows[0]!.n);
 
 // B. batch endpoint vs raw set-based SQL.
 const api = spawnTs('src/api/server.ts', env);
@@ -225,39 +236,19 @@ const pgQ = (name: string) => {
 };
 const pgNoop = spawnTs('bench/noop-worker.ts', pgEnv);
 await new Promise((r) => pgNoop.once('message', r));
-const pgNoopQueue = pgQ('bench-noop');
 // Section C left its requests queued (no worker ran): the reconciler must not add them to this measurement.
 const pgWorker = spawnTs('src/workers/main.ts', { ...pgEnv, WORKER_QUEUES: 'stock-movements', RECONCILE_GRACE_MS: '3600000' });
 await waitForHttp(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`);
-const pgMovementQueue = pgQ(stockMovementsContract.queue);
-const pgNoopRates: number[] = [];
-const pgMovementRates: number[] = [];
-let pgPeakMb = 0;
-for (let round = 0; round < ROUNDS; round++) {
-  pgNoopRates.push(await timeJobs('bench-noop', noopJobs(PG_JOBS, 'postgres'), () => drained(pgNoopQueue), pgQ));
-  const pgRows = movementRows(PG_JOBS, `pg-single-${round}`);
-  for (let i = 0; i < pgRows.length; i += 2000) await db.insertInto('movement_requests').values(pgRows.slice(i, i + 2000)).execute();
-  const measured = await peakRssMb(pgWorker.pid!, () =>
-    timeJobs(
-      stockMovementsContract.queue,
-      // As the API enqueues them on this backend (retention by age only, see withRetentionFor).
-      pgRows.map((r) => ({ name: 'apply-movement', data: { movementId: r.id }, opts: { ...optionsOf(stockMovementsContract, 'apply-movement', 'postgres'), jobId: movementJobId(r.id) } })),
-      () => drained(pgMovementQueue),
-      pgQ,
-    ),
-  );
-  const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM movement_requests WHERE status = 'queued' AND id = ANY(${pgRows.map((r) => r.id)}::uuid[])`.execute(db);
-  if (left.rows[0]!.n !== 0) throw new Error('movement jobs (postgres backend) finished with requests still queued');
-  pgMovementRates.push(measured.result);
-  pgPeakMb = Math.max(pgPeakMb, measured.peakMb);
-}
+const {
+  noopRates: pgNoopRates,
+  movementRates: pgMovementRates,
+  noopPerSec: pgNoopPerSec,
+  movementPerSec: pgMovementPerSec,
+  peakMb: pgPeakMb,
+} = await singleJobRounds('postgres', PG_JOBS, pgWorker.pid!, pgQ);
 await stop(pgNoop);
 await stop(pgWorker);
-await pgNoopQueue.close();
-await pgMovementQueue.close();
 await pgBackend.close();
-const pgNoopPerSec = median(pgNoopRates);
-const pgMovementPerSec = median(pgMovementRates);
 
 // E. `npm start` on a machine with nothing reachable: embedded PostgreSQL, queues in it.
 const embedded = await embeddedStartToReady(PORT + 2);
