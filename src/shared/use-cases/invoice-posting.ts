@@ -4,19 +4,20 @@
  * repricing run of the touched products with its label batch. Everything is found by the
  * references posting writes (`invoice:<id>` on movements, costs and alerts; run `invoice-<id>`).
  */
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/database.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, DB } from '../db/database.js';
+import { withTransaction } from '../db/transaction.js';
 import { formatMoney, normalizeQuantity } from '../domain/quantity.js';
 import { formatPercent } from '../domain/pricing/rates.js';
 
 const money = (c: number | null) => (c === null ? null : formatMoney(c));
 
-export async function getInvoicePostingResult(db: Kysely<DB>, invoiceId: string) {
-  const inv = await db.selectFrom('invoices').select(['id', 'status', 'posted_at', 'duplicate_of']).where('id', '=', invoiceId).executeTakeFirst();
+async function readPosting(trx: Transaction<DB>, invoiceId: string) {
+  const inv = await trx.selectFrom('invoices').select(['id', 'status', 'posted_at', 'duplicate_of']).where('id', '=', invoiceId).executeTakeFirst();
   if (!inv) return undefined;
   const ref = `invoice:${invoiceId}`;
   const [receipts, costs, alerts, run] = await Promise.all([
-    db
+    trx
       .selectFrom('movement_requests as m')
       .innerJoin('products as p', 'p.id', 'm.product_id')
       .innerJoin('locations as l', 'l.id', 'm.location_id')
@@ -25,27 +26,39 @@ export async function getInvoicePostingResult(db: Kysely<DB>, invoiceId: string)
       .where('m.type', '=', 'receipt')
       .orderBy('m.idempotency_key')
       .execute(),
-    db
+    trx
       .selectFrom('replacement_costs as c')
       .innerJoin('products as p', 'p.id', 'c.product_id')
       .select(['p.sku', 'p.name', 'c.previous_cost_cents', 'c.cost_cents', 'c.recorded_at'])
       .where('c.source', '=', ref)
       .orderBy('p.name')
       .execute(),
-    db
+    trx
       .selectFrom('cost_alerts as a')
       .innerJoin('products as p', 'p.id', 'a.product_id')
       .select(['a.id', 'p.sku', 'p.name', 'a.previous_cost_cents', 'a.new_cost_cents', 'a.change_bp', 'a.band_pct', 'a.selling_at_loss', 'a.price_cents'])
       .where('a.source', '=', ref)
       .orderBy('a.id')
       .execute(),
-    db
+    trx
       .selectFrom('price_runs as r')
       .leftJoin('label_batches as b', 'b.run_id', 'r.id')
       .select(['r.id', 'r.status', 'r.products_changed', 'b.id as label_batch_id'])
       .where('r.id', '=', `invoice-${invoiceId}`)
       .executeTakeFirst(),
   ]);
+  return { inv, receipts, costs, alerts, run };
+}
+
+/**
+ * Read in one snapshot (a read-only REPEATABLE READ transaction): posting writes the receipts, the
+ * costs and their alerts in one transaction, and reads on separate connections could straddle its
+ * commit — a page once showed the cost alerts of an invoice with none of its receipts or costs.
+ */
+export async function getInvoicePostingResult(db: Database, invoiceId: string) {
+  const read = await withTransaction(db, (trx) => readPosting(trx, invoiceId), { isolation: 'repeatable read', readOnly: true });
+  if (!read) return undefined;
+  const { inv, receipts, costs, alerts, run } = read;
   const lineNo = (key: string) => Number(/-(\d+)$/.exec(key)?.[1] ?? 0);
   return {
     id: inv.id,
