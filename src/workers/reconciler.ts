@@ -53,7 +53,7 @@ export async function reconcileOnce(db: Database, producer: Producer, graceMs: n
   return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK}) AS locked`.execute(trx);
     if (!rows[0]?.locked) return 0;
-    const refs = await findStaleQueued(db, graceMs);
+    const refs = await findStaleQueued(trx, graceMs);
     for (const ref of refs) await redeliver(producer, ref);
     if (refs.length) {
       reconcilerRequeued.inc({ queue: stockMovementsContract.queue }, refs.length);

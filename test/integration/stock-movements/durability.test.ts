@@ -106,3 +106,35 @@ test.serial('a worker killed with SIGKILL inside a group commit: after restart e
   }
   await assertExactlyOnce(t, product.id, ids, '301', product.sku);
 });
+
+test.serial('a request whose intake transaction commits long after it began, its job lost: the reconciler still finds it (its watermark never passes a running transaction)', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  await sys.startWorkers();
+  // A slow intake: the row is written (created_at = its transaction's start) but committed only
+  // after several reconcile passes, each past the grace, and no job is ever enqueued for it.
+  const slow = new Client({ connectionString: sys.config.DATABASE_URL, application_name: 'gondola-api' });
+  await slow.connect();
+  await slow.query('BEGIN');
+  const { rows } = await slow.query<{ id: string; created_at: Date }>(
+    `INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, quantity, occurred_at)
+     VALUES (gen_random_uuid(), $1, 'receipt', $2, $3, 2, now()) RETURNING id, created_at`,
+    [`slow-${product.sku}`, product.id, loc.id],
+  );
+  const id = rows[0]!.id;
+  // Meanwhile other movements come and go: passes that find nothing queued move the watermark.
+  const others = await postReceipts(product.sku, loc.code, 5, `others-${product.sku}`);
+  await eventually(async () => (await countWhere(others, 'applied')) === 5, 'the other movements applied');
+  await new Promise((r) => setTimeout(r, 3000));
+  const { rows: during } = await sql<{ checked_until: Date }>`SELECT checked_until FROM movement_reconcile_state`.execute(sys.database.db);
+  t.true(during[0]!.checked_until <= rows[0]!.created_at, 'the watermark waited for the open transaction');
+  await slow.query('COMMIT');
+  await slow.end();
+  await eventually(async () => (await countWhere([id], 'applied')) === 1, 'the late request applied by the reconciler', 60_000);
+  await eventually(async () => {
+    const { rows: after } = await sql<{ checked_until: Date }>`SELECT checked_until FROM movement_reconcile_state`.execute(sys.database.db);
+    return after[0]!.checked_until > rows[0]!.created_at;
+  }, 'the watermark moved on once the request was decided');
+  await sys.stopWorkers();
+  await assertExactlyOnce(t, product.id, [...others, id], '7', product.sku);
+});

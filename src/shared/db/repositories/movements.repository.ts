@@ -361,16 +361,38 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
   }
 }
 
-/** Requests still `queued` after `graceMs`: single movements and batches to enqueue again (on either queue backend). */
-export async function findStaleQueued(db: Database, graceMs: number, limit = 1000): Promise<MovementRef[]> {
-  const rows = await db
-    .selectFrom('movement_requests')
-    .select(['id', 'batch_id'])
-    .where('status', '=', 'queued')
-    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceMs / 1000})`)
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
+/**
+ * Requests still `queued` after `graceMs`: single movements and batches to enqueue again (on either
+ * queue backend). Call it in the reconciler's transaction (it holds the reconcile lock): it moves
+ * the watermark `movement_reconcile_state.checked_until`.
+ *
+ * The outcome UPDATE is heap-only (migration 0132), so no index tells queued from decided; the scan
+ * walks `created_at` from the watermark and reads each row's status. The watermark then moves to
+ * the oldest request found still queued, or, when none was, to the horizon: the earlier of
+ * now − grace and the start of the oldest transaction still running on this database. A request's
+ * `created_at` is its inserting transaction's start, so a request committed later than the scan
+ * (a slow intake transaction) is never behind the watermark. The horizon is read before the scan,
+ * in its own statement: a transaction that ends between the two is visible to the scan. Only
+ * sessions of this database role show their start (pg_stat_activity): intake runs as that role.
+ */
+export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<MovementRef[]> {
+  const { rows: horizon } = await sql<{ horizon: string }>`
+    SELECT least(now() - make_interval(secs => ${graceMs / 1000}),
+                 (SELECT min(xact_start) FROM pg_stat_activity
+                   WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()))::text AS horizon`.execute(trx);
+  // As text: PostgreSQL's microseconds survive the round trip (a JS Date keeps milliseconds).
+  const { rows } = await sql<{ id: string; batch_id: string | null }>`
+    WITH stale AS (
+      SELECT r.id, r.batch_id, r.created_at
+        FROM movement_requests r, movement_reconcile_state w
+       WHERE r.created_at >= w.checked_until AND r.created_at < ${horizon[0]!.horizon}::timestamptz AND r.status = 'queued'
+       ORDER BY r.created_at
+       LIMIT ${limit}
+    ), moved AS (
+      UPDATE movement_reconcile_state
+         SET checked_until = greatest(checked_until, coalesce((SELECT min(created_at) FROM stale), ${horizon[0]!.horizon}::timestamptz))
+    )
+    SELECT id, batch_id FROM stale ORDER BY created_at`.execute(trx);
   const refs = new Map<string, MovementRef>();
   for (const r of rows) {
     if (r.batch_id) refs.set(`b${r.batch_id}`, { batchId: r.batch_id });

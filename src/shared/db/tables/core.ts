@@ -51,6 +51,13 @@ export interface MovementBatchesTable {
   created_at: CreatedAt;
 }
 
+/** One row: the reconciler's watermark (migration 0132). */
+export interface MovementReconcileStateTable {
+  singleton: ColumnType<boolean, never, never>;
+  /** Every request created before this was seen decided, or redelivered while queued. */
+  checked_until: Timestamp;
+}
+
 export interface MovementRequestsTable {
   id: string;
   idempotency_key: string;
@@ -123,6 +130,7 @@ export interface CoreTables {
   products: ProductsTable;
   movement_batches: MovementBatchesTable;
   movement_requests: MovementRequestsTable;
+  movement_reconcile_state: MovementReconcileStateTable;
   stock_levels: StockLevelsTable;
   stock_movements: StockMovementsTable;
   processed_jobs: ProcessedJobsTable;
