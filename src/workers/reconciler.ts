@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../shared/db/database.js';
-import { findStaleQueued, type MovementRef } from '../shared/db/repositories/movements.repository.js';
+import { findStaleQueued, type MovementRef, type OldestTransaction } from '../shared/db/repositories/movements.repository.js';
 import type { Producer } from '../shared/jobs/enqueue.js';
 import { batchJobId, movementJobId, stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 import { logger } from '../shared/logging.js';
@@ -49,11 +49,25 @@ async function redeliver(producer: Producer, ref: MovementRef): Promise<void> {
   }
 }
 
+/** A transaction open this long holds the reconciler's watermark back: each pass rescans what came since. */
+const HELD_BACK_WARN_S = 600;
+let lastHeldBackWarn = 0;
+function warnIfHeldBack(oldest: OldestTransaction | undefined): void {
+  if (!oldest || oldest.ageS < HELD_BACK_WARN_S || Date.now() - lastHeldBackWarn < HELD_BACK_WARN_S * 1000) return;
+  lastHeldBackWarn = Date.now();
+  log.warn('a long-open transaction holds the reconciler back; each pass rescans every request since it began (end it if it is stuck)', {
+    pid: oldest.pid,
+    application: oldest.application,
+    openForS: Math.round(oldest.ageS),
+  });
+}
+
 export async function reconcileOnce(db: Database, producer: Producer, graceMs: number): Promise<number> {
   return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK}) AS locked`.execute(trx);
     if (!rows[0]?.locked) return 0;
-    const refs = await findStaleQueued(trx, graceMs);
+    const { refs, oldestTransaction: oldest } = await findStaleQueued(trx, graceMs);
+    warnIfHeldBack(oldest);
     for (const ref of refs) await redeliver(producer, ref);
     if (refs.length) {
       reconcilerRequeued.inc({ queue: stockMovementsContract.queue }, refs.length);

@@ -375,22 +375,28 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
  * in its own statement: a transaction that ends between the two is visible to the scan. Only
  * sessions of this database role show their start (pg_stat_activity): intake runs as that role.
  */
-export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<MovementRef[]> {
-  const { rows: horizon } = await sql<{ horizon: string }>`
-    SELECT least(now() - make_interval(secs => ${graceMs / 1000}),
-                 (SELECT min(xact_start) FROM pg_stat_activity
-                   WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()))::text AS horizon`.execute(trx);
+export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<{ refs: MovementRef[]; oldestTransaction?: OldestTransaction }> {
+  const { rows: horizon } = await sql<{ horizon: string; pid: number | null; application: string | null; age_s: number | null }>`
+    WITH oldest AS (
+      SELECT pid, application_name, xact_start FROM pg_stat_activity
+       WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+       ORDER BY xact_start LIMIT 1
+    )
+    SELECT least(now() - make_interval(secs => ${graceMs / 1000}), (SELECT xact_start FROM oldest))::text AS horizon,
+           o.pid, o.application_name AS application, extract(epoch FROM now() - o.xact_start)::float8 AS age_s
+      FROM (SELECT 1) one LEFT JOIN oldest o ON true`.execute(trx);
+  const h = horizon[0]!;
   // As text: PostgreSQL's microseconds survive the round trip (a JS Date keeps milliseconds).
   const { rows } = await sql<{ id: string; batch_id: string | null }>`
     WITH stale AS (
       SELECT r.id, r.batch_id, r.created_at
         FROM movement_requests r, movement_reconcile_state w
-       WHERE r.created_at >= w.checked_until AND r.created_at < ${horizon[0]!.horizon}::timestamptz AND r.status = 'queued'
+       WHERE r.created_at >= w.checked_until AND r.created_at < ${h.horizon}::timestamptz AND r.status = 'queued'
        ORDER BY r.created_at
        LIMIT ${limit}
     ), moved AS (
       UPDATE movement_reconcile_state
-         SET checked_until = greatest(checked_until, coalesce((SELECT min(created_at) FROM stale), ${horizon[0]!.horizon}::timestamptz))
+         SET checked_until = greatest(checked_until, coalesce((SELECT min(created_at) FROM stale), ${h.horizon}::timestamptz))
     )
     SELECT id, batch_id FROM stale ORDER BY created_at`.execute(trx);
   const refs = new Map<string, MovementRef>();
@@ -398,7 +404,15 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
     if (r.batch_id) refs.set(`b${r.batch_id}`, { batchId: r.batch_id });
     else refs.set(`m${r.id}`, { movementId: r.id });
   }
-  return [...refs.values()];
+  const oldestTransaction = h.pid !== null ? { pid: h.pid, application: h.application ?? '', ageS: h.age_s ?? 0 } : undefined;
+  return { refs: [...refs.values()], oldestTransaction };
+}
+
+/** The longest-running transaction on the database when the reconciler looked (it holds the watermark back). */
+export interface OldestTransaction {
+  pid: number;
+  application: string;
+  ageS: number;
 }
 
 export interface MovementView {
