@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  * 1000-movement batch, recording it took 36 ms with the four keys and 14.5 ms without — most of a
  * batch's intake. What it also guarded, a referenced row deleted or renumbered later, is refused
  * here for good: products, locations, movement batches and movement requests are never deleted
- * (there is no delete path; a product is retired, not removed) and their ids never change.
+ * (the app has no delete path for any of them) and their ids never change.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`

@@ -74,7 +74,8 @@ export async function reconcileOnce(db: Database, producer: Producer, graceMs: n
       log.info('requeued stale requests', { count: refs.length });
     }
     return refs.length;
-  });
+    // READ COMMITTED: findStaleQueued reads the oldest running transaction before its scan takes a snapshot.
+  }, { isolation: 'read committed' });
 }
 
 export function startReconciler(db: Database, producer: Producer, { graceMs, intervalMs }: { graceMs: number; intervalMs: number }) {

@@ -363,8 +363,9 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
 
 /**
  * Requests still `queued` after `graceMs`: single movements and batches to enqueue again (on either
- * queue backend). Call it in the reconciler's transaction (it holds the reconcile lock): it moves
- * the watermark `movement_reconcile_state.checked_until`.
+ * queue backend). Call it in the reconciler's READ COMMITTED transaction (it holds the reconcile
+ * lock; each statement takes a new snapshot): it moves the watermark
+ * `movement_reconcile_state.checked_until`.
  *
  * The outcome UPDATE is heap-only (migration 0132), so no index tells queued from decided; the scan
  * walks `created_at` from the watermark and reads each row's status. The watermark then moves to
@@ -385,8 +386,8 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
     SELECT least(now() - make_interval(secs => ${graceMs / 1000}), (SELECT xact_start FROM oldest))::text AS horizon,
            o.pid, o.application_name AS application, extract(epoch FROM now() - o.xact_start)::float8 AS age_s
       FROM (SELECT 1) one LEFT JOIN oldest o ON true`.execute(trx);
+  // The horizon comes back as text: PostgreSQL's microseconds survive (a JS Date keeps milliseconds).
   const h = horizon[0]!;
-  // As text: PostgreSQL's microseconds survive the round trip (a JS Date keeps milliseconds).
   const { rows } = await sql<{ id: string; batch_id: string | null }>`
     WITH stale AS (
       SELECT r.id, r.batch_id, r.created_at
