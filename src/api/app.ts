@@ -10,7 +10,7 @@ import { metricsAuthorized, metricsOpenToLocal, queueJobs, registry } from '../s
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
-import { requestContext } from './middleware/request-context.js';
+import { requestContext, trackRouteTemplates } from './middleware/request-context.js';
 import { inputGuard } from './middleware/input-guard.js';
 import { createRateLimits } from './middleware/rate-limit.js';
 import { dashboardGuard } from './middleware/dashboard-guard.js';
@@ -161,6 +161,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
+  trackRouteTemplates(app);
   app.use(requestContext);
   // Security headers on every response (web app, docs, dashboard, metrics): no framing anywhere,
   // no MIME sniffing, no referrer. The /v1 JSON API adds helmet's strict default policy below.
