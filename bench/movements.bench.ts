@@ -143,7 +143,9 @@ const batchBody = (b: number) =>
 const postBatches = async (n: number) => {
   for (let b = 0; b < n; b++) {
     const res = await fetch(`${base}/v1/stock-movements/batch`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: batchBody(b) });
-    if (res.status !== 202) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
+    // Read every answer whole, as a client does: an unread body held the connection open (the API's shutdown then waited for it).
+    const answer = await res.text();
+    if (res.status !== 202) throw new Error(`batch answered ${res.status}: ${answer}`);
   }
   await waitUntil('batches applied', async () => (await pending()) === 0);
 };
