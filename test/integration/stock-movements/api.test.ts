@@ -237,6 +237,20 @@ test('products: create, search, filter below reorder point, patch, paginate', as
   t.is(seen.size, Number(total.n));
 });
 
+test('HTTP metrics label each request by its route template (parameters not expanded), and requests matching no route as unmatched', async (t) => {
+  const product = await newProduct(sys.database.db);
+  t.is((await sys.http(`/v1/products/${product.sku}`)).status, 200);
+  t.is((await sys.http('/v1/products/NO-SUCH-SKU-XYZ')).status, 404);
+  t.is((await sys.http('/v1/no-such-thing')).status, 404);
+  t.is((await sys.http('/docs/openapi.json', { key: '' })).status, 200);
+  const metrics = (await sys.http('/metrics', { key: '' })).body as string;
+  t.regex(metrics, /gondola_http_requests_total\{method="GET",route="\/v1\/products\/:sku",status="200"\}/);
+  t.regex(metrics, /gondola_http_requests_total\{method="GET",route="\/v1\/products\/:sku",status="404"\}/);
+  t.regex(metrics, /gondola_http_requests_total\{method="GET",route="unmatched",status="404"\}/);
+  t.regex(metrics, /gondola_http_requests_total\{method="GET",route="\/docs\/openapi.json",status="200"\}/);
+  t.notRegex(metrics, new RegExp(`route="[^"]*${product.sku}`), 'no raw path in a label');
+});
+
 test('health, readiness, metrics, docs and the integrity check answer', async (t) => {
   t.is((await sys.http('/health', { key: '' })).status, 200);
   t.like((await sys.http('/ready', { key: '' })).body, { status: 'ready' });
