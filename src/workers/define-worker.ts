@@ -49,6 +49,14 @@ export interface WorkerParts<C extends JobContract> {
 export interface WorkerDefinition<C extends JobContract> {
   contract: C;
   options?: (config: Config) => WorkerTuning;
+  /**
+   * false: jobs run without a per-job log context (queue, job id, attempt on every log line).
+   * For queues whose jobs are applied together (group commits): a log line there is about the
+   * group, and the context's AsyncLocalStorage costs every promise in the process (Node 20's
+   * promise hooks), switched on by the first job that uses it. Failures are logged with their
+   * job either way.
+   */
+  logContext?: boolean;
   setup: (deps: WorkerDeps) => WorkerParts<C>;
 }
 
@@ -70,7 +78,7 @@ export function defineWorker<C extends JobContract>(def: WorkerDefinition<C>): Q
     queue: def.contract.queue,
     start: async (deps) => {
       const parts = def.setup(deps);
-      const worker = startWorker(def.contract, parts.handlers, deps, def.options?.(deps.config) ?? {});
+      const worker = startWorker(def.contract, parts.handlers, deps, def.options?.(deps.config) ?? {}, def.logContext ?? true);
       await parts.onStart?.();
       return { worker, onShutdown: parts.onShutdown, onClose: parts.onClose };
     },
@@ -85,7 +93,7 @@ const log = logger.child({ component: 'worker' });
  * records metrics. Handlers throw; the shell never swallows: a `PermanentError` becomes
  * `UnrecoverableError`, everything else is retried.
  */
-function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>, deps: WorkerDeps, tuning: WorkerTuning): Worker {
+function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>, deps: WorkerDeps, tuning: WorkerTuning, logContext: boolean): Worker {
   const queue = contract.queue;
   // Each handler gets the payload its own job's schema parsed below.
   const byName = handlers as unknown as Partial<Record<string, Handler<unknown>>>;
@@ -93,7 +101,7 @@ function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>
     const labels = { queue, job_name: job.name };
     // Wait counts from when the job became runnable: a delayed or scheduled job's delay is not waiting.
     if (job.attemptsMade === 0 && job.processedOn) jobWait.observe(labels, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
-    return runWithContext({ queue, jobName: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }, async () => {
+    const run = async () => {
       const end = jobDuration.startTimer(labels);
       try {
         const schema = contract.jobs[job.name];
@@ -109,7 +117,8 @@ function startWorker<C extends JobContract>(contract: C, handlers: HandlerMap<C>
       } finally {
         end();
       }
-    });
+    };
+    return logContext ? runWithContext({ queue, jobName: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }, run) : run();
   };
 
   const options: Omit<WorkerOptions, 'connection' | 'prefix'> = {

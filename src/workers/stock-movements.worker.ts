@@ -29,6 +29,8 @@ function createCommitter(db: Database, config: Config) {
 export default defineWorker({
   contract: stockMovementsContract,
   options: (config) => ({ concurrency: config.MOVEMENT_WORKER_CONCURRENCY }),
+  // A group commit applies up to MOVEMENT_GROUP_MAX jobs in one transaction: no per-job log context.
+  logContext: false,
   setup: ({ db, config }) => {
     const committer = createCommitter(db, config);
     const submit = async (ref: MovementRef) => {
