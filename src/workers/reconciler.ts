@@ -63,6 +63,7 @@ function warnIfHeldBack(oldest: OldestTransaction | undefined): void {
 }
 
 export async function reconcileOnce(db: Database, producer: Producer, graceMs: number): Promise<number> {
+  // READ COMMITTED: findStaleQueued reads the oldest running transaction before its scan takes a snapshot.
   return withTransaction(db, async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RECONCILE_LOCK}) AS locked`.execute(trx);
     if (!rows[0]?.locked) return 0;
@@ -74,7 +75,6 @@ export async function reconcileOnce(db: Database, producer: Producer, graceMs: n
       log.info('requeued stale requests', { count: refs.length });
     }
     return refs.length;
-    // READ COMMITTED: findStaleQueued reads the oldest running transaction before its scan takes a snapshot.
   }, { isolation: 'read committed' });
 }
 

@@ -2,9 +2,8 @@ import test from 'ava';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
-import { recordBatch } from '../../../src/shared/db/repositories/movements.repository.js';
+import { applyMovementGroup, recordBatch } from '../../../src/shared/db/repositories/movements.repository.js';
 import { withTransaction } from '../../../src/shared/db/transaction.js';
-import { applyMovementGroup } from '../../../src/shared/db/repositories/movements.repository.js';
 
 // Requests and ledger rows refer to products, locations, batches and requests without per-row
 // foreign-key checks (migration 0133): what keeps those references whole is that the rows they
@@ -37,7 +36,7 @@ test('products, locations, batches and requests that movements refer to cannot b
   for (const table of ['products', 'locations', 'movement_batches', 'movement_requests']) {
     await t.throwsAsync(sql`TRUNCATE ${sql.table(table)} CASCADE`.execute(db), refused, `TRUNCATE ${table}`);
   }
-  // Renaming and retiring stay possible: only the id is fixed.
+  // Renaming stays possible: only the id is fixed.
   await sql`UPDATE products SET name = 'renombrado' WHERE id = ${product.id}`.execute(db);
 
   // Every reference is whole: each ledger row has its request, each request its product, location and batch.

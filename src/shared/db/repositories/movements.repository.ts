@@ -383,7 +383,7 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
        WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
        ORDER BY xact_start LIMIT 1
     )
-    SELECT least(now() - make_interval(secs => ${graceMs / 1000}), (SELECT xact_start FROM oldest))::text AS horizon,
+    SELECT least(now() - make_interval(secs => ${graceMs / 1000}), o.xact_start)::text AS horizon,
            o.pid, o.application_name AS application, extract(epoch FROM now() - o.xact_start)::float8 AS age_s
       FROM (SELECT 1) one LEFT JOIN oldest o ON true`.execute(trx);
   // The horizon comes back as text: PostgreSQL's microseconds survive (a JS Date keeps milliseconds).
