@@ -1,5 +1,5 @@
 import type { Producer } from '../shared/jobs/enqueue.js';
-import { batchJobId, movementJobId, stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
+import { batchJobId, movementGroupJobId, movementJobId, stockMovementsContract } from '../shared/jobs/stock-movements.contract.js';
 
 /** Sends a recorded movement request to the workers; a duplicate call is a no-op. */
 export function enqueueMovement(producer: Producer, movementId: string): Promise<string> {
@@ -11,11 +11,12 @@ export function enqueueBatch(producer: Producer, batchId: string): Promise<strin
   return producer.enqueue(stockMovementsContract, 'apply-batch', { batchId }, { idempotencyKey: batchJobId(batchId) });
 }
 
-/** Sends many recorded movement requests in one round trip. */
-export function enqueueMovements(producer: Producer, movementIds: string[]): Promise<void> {
-  return producer.enqueueBulk(
-    stockMovementsContract,
-    'apply-movement',
-    movementIds.map((movementId) => ({ payload: { movementId }, idempotencyKey: movementJobId(movementId) })),
-  );
+/**
+ * Sends movement requests recorded together as one job (one request alone as its own
+ * `apply-movement` job). Returns the job's id at once, with the enqueue still under way.
+ */
+export function enqueueMovementGroup(producer: Producer, movementIds: string[]): { jobId: string; sent: Promise<string> } {
+  if (movementIds.length === 1) return { jobId: movementJobId(movementIds[0]!), sent: enqueueMovement(producer, movementIds[0]!) };
+  const jobId = movementGroupJobId(movementIds[0]!);
+  return { jobId, sent: producer.enqueue(stockMovementsContract, 'apply-movements', { movementIds }, { idempotencyKey: jobId }) };
 }

@@ -41,6 +41,18 @@ export default defineWorker({
     return {
       handlers: {
         'apply-movement': async ({ movementId }) => (await submit({ movementId }))[0],
+        // Each request joins the group commits on its own; the job ends once every one is decided.
+        'apply-movements': async ({ movementIds }) => {
+          const settled = await Promise.allSettled(movementIds.map((movementId) => submit({ movementId })));
+          const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+          // A request not decided (its group failed) fails the job, and a retry decides it; those decided keep their outcome.
+          const transient = failed.find((e) => !(e instanceof PermanentError));
+          if (transient !== undefined) throw transient;
+          if (failed.length === 1) throw failed[0];
+          if (failed.length) throw new PermanentError(`${failed.length} of ${movementIds.length} movement requests not found, first: ${(failed[0] as Error).message}`, 'movement_not_found');
+          const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+          return { movements: movementIds.length, applied: outcomes.filter((m) => m.status === 'applied').length, rejected: outcomes.filter((m) => m.status === 'rejected').length };
+        },
         'apply-batch': async ({ batchId }) => {
           const movements = await submit({ batchId });
           return { batchId, applied: movements.filter((m) => m.status === 'applied').length, rejected: movements.filter((m) => m.status === 'rejected').length };

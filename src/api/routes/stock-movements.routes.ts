@@ -6,9 +6,9 @@ import { isoDateTime, MAX_MONEY_CENTS, MAX_MONEY_PESOS, MAX_MOVEMENT_QUANTITY } 
 import { ValidationError, NotFoundError } from '../../shared/errors.js';
 import { getBatch, getBatchMovements, getMovement, listLedger, type MovementView, type SubmittedMovement } from '../../shared/db/repositories/movements.repository.js';
 import { formatQuantity, parseMoney, parseQuantity } from '../../shared/domain/quantity.js';
-import { batchJobId, movementJobId } from '../../shared/jobs/stock-movements.contract.js';
+import { batchJobId } from '../../shared/jobs/stock-movements.contract.js';
 import { createMovementIntake, generatedKey, type BatchItemView } from '../../shared/use-cases/movements.js';
-import { enqueueBatch, enqueueMovement, enqueueMovements } from '../../producers/stock-movements.producer.js';
+import { enqueueBatch, enqueueMovement, enqueueMovementGroup } from '../../producers/stock-movements.producer.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiRouter, decimalString, nextCursor, timestamp } from '../openapi.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
@@ -178,7 +178,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
   const api = new ApiRouter('/v1/stock-movements');
   const intake = createMovementIntake(db, {
     isReady: () => producer.isReady(),
-    enqueueMovements: (ids) => enqueueMovements(producer, ids),
+    enqueueMovementGroup: (ids) => enqueueMovementGroup(producer, ids),
     enqueueMovement: (id) => enqueueMovement(producer, id),
     enqueueBatch: (id) => enqueueBatch(producer, id),
   });
@@ -206,7 +206,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
   }, async (req, res, { body }) => {
     const submitted = await intake.submitMovement(idempotencyKeyOf(req) ?? generatedKey(), toSubmitted(body, auditActorOf(req)));
     let view = submitted.view;
-    await waitOutcome(req, res, movementJobId(submitted.id), async () => (view = (await getMovement(db, submitted.id))!).status !== 'queued');
+    await waitOutcome(req, res, submitted.jobId, async () => (view = (await getMovement(db, submitted.id))!).status !== 'queued');
     if (submitted.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(statusCode(view)).location(`/v1/stock-movements/${submitted.id}`).json(view);
   });

@@ -13,6 +13,7 @@ import {
 import { breaksWholeUnits, formatMoney, parseQuantity } from '../domain/quantity.js';
 import { InvalidQuantityError, ServiceUnavailableError, UnprocessableError, type FieldError } from '../errors.js';
 import { GroupCommitter } from '../group-commit.js';
+import { MOVEMENT_JOB_MAX_IDS, movementJobId } from '../jobs/stock-movements.contract.js';
 import { logger } from '../logging.js';
 
 const log = logger.child({ component: 'movements' });
@@ -21,8 +22,10 @@ const log = logger.child({ component: 'movements' });
 export interface MovementQueue {
   /** Whether the queue is reachable now: intake refuses before writing anything when it is not. */
   isReady(): boolean;
-  enqueueMovements(ids: string[]): Promise<void>;
-  enqueueMovement(id: string): Promise<unknown>;
+  /** Queues requests recorded together as one job; its id at once, the enqueue settling later. */
+  enqueueMovementGroup(ids: string[]): { jobId: string; sent: Promise<unknown> };
+  /** Queues one request as its own job; resolves to the job's id. */
+  enqueueMovement(id: string): Promise<string>;
   enqueueBatch(id: string): Promise<unknown>;
 }
 
@@ -32,6 +35,8 @@ export interface Submitted {
   replayed: boolean;
   /** The movement as recorded (status `queued` unless it was decided already). */
   view: MovementView;
+  /** The job that applies it (`Prefer: wait` listens for its end). */
+  jobId: string;
 }
 
 /**
@@ -89,11 +94,12 @@ const queuedView = (id: string, key: string, m: SubmittedMovement, createdAt: Da
 export type BatchItemView = Pick<MovementView, 'id' | 'status' | 'reason' | 'detail' | 'sku' | 'balanceAfter'>;
 
 /** After intake the request is durable in PostgreSQL: a failed enqueue is delivered by the reconciler. */
-async function send(what: string, fn: () => Promise<unknown>): Promise<void> {
+async function send<T>(what: string, sent: Promise<T>): Promise<T | undefined> {
   try {
-    await fn();
+    return await sent;
   } catch (err) {
     log.warn('enqueue failed after intake; the reconciler will deliver it', { what, err });
+    return undefined;
   }
 }
 
@@ -102,24 +108,27 @@ async function send(what: string, fn: () => Promise<unknown>): Promise<void> {
  * (idempotency key, catalog references, the whole-units rule) and hands it to the workers.
  *
  * Single movements take a fast path: concurrent submissions are resolved and recorded with one
- * INSERT and enqueued with one addBulk (group commit), so under load the API pays one database
- * commit and one Redis round trip per group. A submission the fast path does not record (an
+ * INSERT and enqueued as one `apply-movements` job (group commit), so under load the API pays one
+ * database commit and one queued job per group. A submission the fast path does not record (an
  * unknown reference, a fraction of a unit product, a key seen before) takes the slow path, which
  * records it or says exactly what is wrong. A caller is answered only after its row is committed.
  */
 export function createMovementIntake(db: Database, queue: MovementQueue) {
   type Item = { key: string; movement: SubmittedMovement };
-  type Inserted = { id: string; createdAt: Date } | undefined;
-  // Callers are answered once their rows are committed; the group's enqueue runs after that,
-  // off the answer's path, so the next group's INSERT does not wait for Redis. An enqueue lost
+  type Inserted = { id: string; createdAt: Date; jobId: string } | undefined;
+  // Callers are answered once their rows are committed; the group's job is enqueued after that,
+  // off the answer's path, so the next group's INSERT does not wait for the queue. An enqueue lost
   // to a crash in between is delivered by the reconciler (the row is durable and `queued`).
+  // One job per group, not per movement: a job costs the API about as much CPU as the INSERT does.
   const record = async (items: Item[]): Promise<Inserted[]> => {
     const results = await insertSubmittedMovements(db, items);
     const ids = results.flatMap((r) => (r ? [r.id] : []));
-    if (ids.length) void send(`${ids.length} movements`, () => queue.enqueueMovements(ids));
-    return results;
+    if (!ids.length) return results.map(() => undefined);
+    const { jobId, sent } = queue.enqueueMovementGroup(ids);
+    void send(`${ids.length} movements`, sent);
+    return results.map((r) => r && { ...r, jobId });
   };
-  const committer = new GroupCommitter<Item, Inserted>({ maxSize: 200, maxWaitMs: 0, maxInFlight: 4 }, record, async (item) => (await record([item]))[0]);
+  const committer = new GroupCommitter<Item, Inserted>({ maxSize: MOVEMENT_JOB_MAX_IDS, maxWaitMs: 0, maxInFlight: 4 }, record, async (item) => (await record([item]))[0]);
 
   const requireQueue = () => {
     // Fail fast before writing anything: the client retries with the same Idempotency-Key.
@@ -131,15 +140,15 @@ export function createMovementIntake(db: Database, queue: MovementQueue) {
     async submitMovement(key: string, movement: SubmittedMovement): Promise<Submitted> {
       requireQueue();
       const inserted = await committer.submit({ key, movement });
-      if (inserted) return { id: inserted.id, replayed: false, view: queuedView(inserted.id, key, movement, inserted.createdAt) };
+      if (inserted) return { id: inserted.id, replayed: false, view: queuedView(inserted.id, key, movement, inserted.createdAt), jobId: inserted.jobId };
       const [resolved] = await resolve(db, [movement], () => '');
       const rec = await recordMovement(db, key, resolved!);
       if (rec.kind === 'key_reused') {
         throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different request (${rec.value.id}); use a new key for a new movement`);
       }
       const id = rec.value.id;
-      await send(id, () => queue.enqueueMovement(id));
-      return { id, replayed: rec.kind === 'replayed', view: (await getMovement(db, id))! };
+      const jobId = await send(id, queue.enqueueMovement(id));
+      return { id, replayed: rec.kind === 'replayed', view: (await getMovement(db, id))!, jobId: jobId ?? movementJobId(id) };
     },
 
     /** Records a batch (all or nothing when `atomic`) under `key` and queues it as one job. */
@@ -151,7 +160,7 @@ export function createMovementIntake(db: Database, queue: MovementQueue) {
         throw new UnprocessableError('idempotency_key_reused', `Idempotency-Key ${key} was already used for a different batch (${rec.value.id}); use a new key`);
       }
       const id = rec.value.id;
-      await send(id, () => queue.enqueueBatch(id));
+      await send(id, queue.enqueueBatch(id));
       if (rec.kind === 'replayed') return { id, replayed: true };
       // Just recorded: every movement is queued, as submitted (no read-back of what was just written).
       const queued = rec.value.movementIds.map((mid, i): BatchItemView => ({ id: mid, status: 'queued', reason: null, detail: null, sku: movements[i]!.sku, balanceAfter: null }));

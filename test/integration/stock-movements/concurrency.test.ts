@@ -53,3 +53,28 @@ test('1000 concurrent sales of one product with 100 in stock: exactly 100 applie
   const groups = Number(/gondola_movement_group_commit_jobs_count (\d+)/.exec(metrics)?.[1]);
   t.true(groups > 0 && groups < 1000, `group commits: ${groups}`);
 });
+
+test('60 concurrent sales with Prefer: wait share jobs (one per intake group), and each is answered with its own outcome', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  await receiveStock(sys.database.db, product.id, loc.id, '30');
+
+  const responses = await Promise.all(
+    Array.from({ length: 60 }, (_, i) =>
+      sys.http('/v1/stock-movements', { method: 'POST', json: { sku: product.sku, location: loc.code, type: 'sale', quantity: '1' }, headers: { 'idempotency-key': `wait-${product.sku}-${i}`, prefer: 'wait=30' } }),
+    ),
+  );
+  const applied = responses.filter((r) => r.status === 201);
+  const rejected = responses.filter((r) => r.status === 409);
+  t.is(applied.length, 30, `statuses: ${responses.map((r) => r.status).join(',')}`);
+  t.is(rejected.length, 30);
+  t.true(applied.every((r) => r.body.status === 'applied'));
+  // Each answer is its own movement's: thirty different balances after, 29 down to 0.
+  t.deepEqual(applied.map((r) => Number(r.body.balanceAfter)).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+  t.true(rejected.every((r) => r.body.status === 'rejected' && r.body.reason === 'insufficient_stock'));
+
+  const metrics = (await sys.http('/metrics', { key: '' })).body as string;
+  const groupJobs = Number(/gondola_jobs_processed_total\{queue="stock-movements",job_name="apply-movements",outcome="completed"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+  t.true(groupJobs > 0, 'concurrent submissions were queued as apply-movements jobs');
+  t.like((await sys.http('/v1/stock/integrity')).body, { ok: true, mismatches: [] });
+});

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import test from 'ava';
@@ -6,6 +7,9 @@ import { sql } from 'kysely';
 import { eventually } from '../../helpers/wait.js';
 import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
+import { openTestQueueBackend } from '../../helpers/db.js';
+import { Producer } from '../../../src/shared/jobs/enqueue.js';
+import { stockMovementsContract } from '../../../src/shared/jobs/stock-movements.contract.js';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -52,6 +56,34 @@ test.serial('the queue store losing every queued job (Redis restarted without pe
   await eventually(async () => (await countWhere(ids, 'applied')) === 200, 'every movement applied');
   await sys.stopWorkers();
   await assertExactlyOnce(t, product.id, ids, '200', product.sku);
+});
+
+test.serial('an apply-movements job delivered twice applies each of its requests once; one naming an unknown request fails for good, its other request still applied', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  const ids = await postReceipts(product.sku, loc.code, 3, `group-${product.sku}`);
+  await sys.flushQueues();
+  const backend = openTestQueueBackend(sys.config);
+  const producer = new Producer(backend);
+  try {
+    const enqueue = (movementIds: string[], key: string) => producer.enqueue(stockMovementsContract, 'apply-movements', { movementIds }, { idempotencyKey: `${key}-${product.sku}` });
+    const first = await enqueue(ids, 'mg-first');
+    const again = await enqueue([...ids].reverse(), 'mg-again');
+    const unknown = await enqueue([ids[0]!, randomUUID()], 'mg-unknown');
+    await sys.startWorkers();
+    const queue = producer.queue(stockMovementsContract);
+    await eventually(async () => (await Promise.all([first, again, unknown].map(async (id) => (await queue.getJob(id))?.finishedOn))).every(Boolean), 'the three jobs finished');
+    await sys.stopWorkers();
+    for (const id of [first, again]) t.like((await queue.getJob(id))!.returnvalue, { movements: 3, applied: 3, rejected: 0 });
+    const failed = (await queue.getJob(unknown))!;
+    t.is(await failed.getState(), 'failed');
+    t.is(failed.attemptsMade, 1, 'not retried: retrying cannot make the request exist');
+    t.regex(failed.failedReason, /movement_not_found/);
+  } finally {
+    await producer.close();
+    await backend.close();
+  }
+  await assertExactlyOnce(t, product.id, ids, '3', product.sku);
 });
 
 test.serial('a worker killed with SIGKILL inside a group commit: after restart every movement applies exactly once', async (t) => {
