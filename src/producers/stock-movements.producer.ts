@@ -12,11 +12,10 @@ export function enqueueBatch(producer: Producer, batchId: string): Promise<strin
 }
 
 /**
- * Sends movement requests recorded together as one job (one request alone as its own
- * `apply-movement` job). Returns the job's id at once, with the enqueue still under way.
+ * Sends movement requests recorded together (one intake group) as one job. Returns the job's id
+ * at once, with the enqueue still under way.
  */
-export function enqueueMovementGroup(producer: Producer, movementIds: string[]): { jobId: string; sent: Promise<string> } {
-  if (movementIds.length === 1) return { jobId: movementJobId(movementIds[0]!), sent: enqueueMovement(producer, movementIds[0]!) };
-  const jobId = movementGroupJobId(movementIds[0]!);
+export function enqueueMovementGroup(producer: Producer, group: string, movementIds: string[]): { jobId: string; sent: Promise<string> } {
+  const jobId = movementGroupJobId(group);
   return { jobId, sent: producer.enqueue(stockMovementsContract, 'apply-movements', { movementIds }, { idempotencyKey: jobId }) };
 }

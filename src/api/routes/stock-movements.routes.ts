@@ -178,7 +178,7 @@ export function stockMovementsRouter({ db, producer, waiter, config }: ApiDeps):
   const api = new ApiRouter('/v1/stock-movements');
   const intake = createMovementIntake(db, {
     isReady: () => producer.isReady(),
-    enqueueMovementGroup: (ids) => enqueueMovementGroup(producer, ids),
+    enqueueMovementGroup: (group, ids) => enqueueMovementGroup(producer, group, ids),
     enqueueMovement: (id) => enqueueMovement(producer, id),
     enqueueBatch: (id) => enqueueBatch(producer, id),
   });

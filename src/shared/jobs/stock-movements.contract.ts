@@ -26,6 +26,6 @@ export const stockMovementsContract = defineContract({
 
 /** BullMQ job ids: one per movement request, per intake group and per batch, so re-enqueueing is harmless. */
 export const movementJobId = (movementId: string) => `mv-${movementId}`;
-/** An intake group's job is named after its first request (a request is in one group only). */
-export const movementGroupJobId = (firstMovementId: string) => `mg-${firstMovementId}`;
+/** The job of an intake group (`movement_requests.intake_group`). */
+export const movementGroupJobId = (group: string) => `mg-${group}`;
 export const batchJobId = (batchId: string) => `mb-${batchId}`;

@@ -23,7 +23,7 @@ export interface MovementQueue {
   /** Whether the queue is reachable now: intake refuses before writing anything when it is not. */
   isReady(): boolean;
   /** Queues requests recorded together as one job; its id at once, the enqueue settling later. */
-  enqueueMovementGroup(ids: string[]): { jobId: string; sent: Promise<unknown> };
+  enqueueMovementGroup(group: string, ids: string[]): { jobId: string; sent: Promise<unknown> };
   /** Queues one request as its own job; resolves to the job's id. */
   enqueueMovement(id: string): Promise<string>;
   enqueueBatch(id: string): Promise<unknown>;
@@ -121,10 +121,12 @@ export function createMovementIntake(db: Database, queue: MovementQueue) {
   // to a crash in between is delivered by the reconciler (the row is durable and `queued`).
   // One job per group, not per movement: a job costs the API about as much CPU as the INSERT does.
   const record = async (items: Item[]): Promise<Inserted[]> => {
-    const results = await insertSubmittedMovements(db, items);
+    // The group's id goes into its rows: the reconciler finds the job that carries a straggler.
+    const group = items.length > 1 ? randomUUID() : null;
+    const results = await insertSubmittedMovements(db, items, group);
     const ids = results.flatMap((r) => (r ? [r.id] : []));
     if (!ids.length) return results.map(() => undefined);
-    const { jobId, sent } = queue.enqueueMovementGroup(ids);
+    const { jobId, sent } = group ? queue.enqueueMovementGroup(group, ids) : { jobId: movementJobId(ids[0]!), sent: queue.enqueueMovement(ids[0]!) };
     void send(`${ids.length} movements`, sent);
     return results.map((r) => r && { ...r, jobId });
   };

@@ -9,7 +9,8 @@ import { startTestSystem, type TestSystem } from '../../helpers/system.js';
 import { newLocation, newProduct, receiveStock } from '../../helpers/factories.js';
 import { openTestQueueBackend } from '../../helpers/db.js';
 import { Producer } from '../../../src/shared/jobs/enqueue.js';
-import { stockMovementsContract } from '../../../src/shared/jobs/stock-movements.contract.js';
+import { movementGroupJobId, movementJobId, stockMovementsContract } from '../../../src/shared/jobs/stock-movements.contract.js';
+import { reconcileOnce } from '../../../src/workers/reconciler.js';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -84,6 +85,36 @@ test.serial('an apply-movements job delivered twice applies each of its requests
     await backend.close();
   }
   await assertExactlyOnce(t, product.id, ids, '3', product.sku);
+});
+
+test.serial('the reconciler leaves requests to their intake group\'s job while it waits, and sends each on its own once that job is lost', async (t) => {
+  const loc = await newLocation(sys.database.db);
+  const product = await newProduct(sys.database.db);
+  const ids = await postReceipts(product.sku, loc.code, 40, `regroup-${product.sku}`);
+  const rows = await sys.database.db.selectFrom('movement_requests').select(['id', 'intake_group']).where('id', 'in', ids).execute();
+  const grouped = rows.filter((r) => r.intake_group !== null);
+  t.true(grouped.length > 1, 'concurrent submissions were recorded in intake groups');
+  const backend = openTestQueueBackend(sys.config);
+  const producer = new Producer(backend);
+  const queue = producer.queue(stockMovementsContract);
+  try {
+    for (const group of new Set(grouped.map((r) => r.intake_group!))) t.truthy(await queue.getJob(movementGroupJobId(group)), `the job of group ${group}`);
+    await new Promise((r) => setTimeout(r, 1100));
+    t.is(await reconcileOnce(sys.database.db, producer, 1000), 40, 'all 40 are overdue');
+    const ownJobs = async () => (await Promise.all(grouped.map(async (r) => Boolean(await queue.getJob(movementJobId(r.id)))))).filter(Boolean).length;
+    t.is(await ownJobs(), 0, 'no request of a waiting group job was sent again on its own');
+
+    await sys.flushQueues();
+    t.is(await reconcileOnce(sys.database.db, producer, 1000), 40);
+    t.is(await ownJobs(), grouped.length, 'each request of a lost group job was sent on its own');
+  } finally {
+    await producer.close();
+    await backend.close();
+  }
+  await sys.startWorkers();
+  await eventually(async () => (await countWhere(ids, 'applied')) === 40, 'every movement applied');
+  await sys.stopWorkers();
+  await assertExactlyOnce(t, product.id, ids, '40', product.sku);
 });
 
 test.serial('a worker killed with SIGKILL inside a group commit: after restart every movement applies exactly once', async (t) => {

@@ -86,12 +86,14 @@ export interface SubmittedMovement extends Omit<NewMovement, 'productId' | 'loca
 export async function insertSubmittedMovements(
   db: Database,
   items: { key: string; movement: SubmittedMovement }[],
+  /** The job these requests share (`mg-<intakeGroup>`), or null: each has its own. */
+  intakeGroup: string | null,
 ): Promise<({ id: string; createdAt: Date } | undefined)[]> {
   const ids = items.map(() => randomUUID());
   const col = <T>(f: (m: SubmittedMovement) => T) => items.map((i) => f(i.movement));
   const { rows } = await sql<{ id: string; created_at: Date }>`
-    INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at, actor)
-    SELECT v.id, v.key, v.type, p.id, l.id, t.id, v.quantity, v.cost, v.reason, v.reference, v.occurred_at, v.actor
+    INSERT INTO movement_requests (id, idempotency_key, type, product_id, location_id, to_location_id, quantity, unit_cost_cents, reason, reference, occurred_at, actor, intake_group)
+    SELECT v.id, v.key, v.type, p.id, l.id, t.id, v.quantity, v.cost, v.reason, v.reference, v.occurred_at, v.actor, ${intakeGroup}::uuid
       FROM unnest(${ids}::uuid[], ${items.map((i) => i.key)}::text[], ${col((m) => m.type)}::text[], ${col((m) => m.sku)}::text[],
                   ${col((m) => m.location)}::text[], ${col((m) => m.toLocation)}::text[], ${col((m) => m.quantity)}::numeric[],
                   ${col((m) => m.unitCostCents)}::bigint[], ${col((m) => m.reason)}::text[], ${col((m) => m.reference)}::text[],
@@ -151,6 +153,9 @@ export async function recordBatch(
 }
 
 export type MovementRef = { movementId: string } | { batchId: string };
+
+/** A straggler the reconciler found: a batch, or a movement and the intake group whose job carries it (if any). */
+export type StaleRef = { movementId: string; intakeGroup: string | null } | { batchId: string };
 
 export interface AppliedMovement {
   id: string;
@@ -376,7 +381,7 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
  * in its own statement: a transaction that ends between the two is visible to the scan. Only
  * sessions of this database role show their start (pg_stat_activity): intake runs as that role.
  */
-export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<{ refs: MovementRef[]; oldestTransaction?: OldestTransaction }> {
+export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<{ refs: StaleRef[]; oldestTransaction?: OldestTransaction }> {
   const { rows: horizon } = await sql<{ horizon: string; pid: number | null; application: string | null; age_s: number | null }>`
     WITH oldest AS (
       SELECT pid, application_name, xact_start FROM pg_stat_activity
@@ -388,9 +393,9 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
       FROM (SELECT 1) one LEFT JOIN oldest o ON true`.execute(trx);
   // The horizon comes back as text: PostgreSQL's microseconds survive (a JS Date keeps milliseconds).
   const h = horizon[0]!;
-  const { rows } = await sql<{ id: string; batch_id: string | null }>`
+  const { rows } = await sql<{ id: string; batch_id: string | null; intake_group: string | null }>`
     WITH stale AS (
-      SELECT r.id, r.batch_id, r.created_at
+      SELECT r.id, r.batch_id, r.intake_group, r.created_at
         FROM movement_requests r, movement_reconcile_state w
        WHERE r.created_at >= w.checked_until AND r.created_at < ${h.horizon}::timestamptz AND r.status = 'queued'
        ORDER BY r.created_at
@@ -399,11 +404,11 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
       UPDATE movement_reconcile_state
          SET checked_until = greatest(checked_until, coalesce((SELECT min(created_at) FROM stale), ${h.horizon}::timestamptz))
     )
-    SELECT id, batch_id FROM stale ORDER BY created_at`.execute(trx);
-  const refs = new Map<string, MovementRef>();
+    SELECT id, batch_id, intake_group FROM stale ORDER BY created_at`.execute(trx);
+  const refs = new Map<string, StaleRef>();
   for (const r of rows) {
     if (r.batch_id) refs.set(`b${r.batch_id}`, { batchId: r.batch_id });
-    else refs.set(`m${r.id}`, { movementId: r.id });
+    else refs.set(`m${r.id}`, { movementId: r.id, intakeGroup: r.intake_group });
   }
   const oldestTransaction = h.pid !== null ? { pid: h.pid, application: h.application ?? '', ageS: h.age_s ?? 0 } : undefined;
   return { refs: [...refs.values()], oldestTransaction };

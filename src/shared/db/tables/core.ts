@@ -63,6 +63,8 @@ export interface MovementRequestsTable {
   idempotency_key: string;
   batch_id: string | null;
   batch_seq: number | null;
+  /** Requests recorded by one intake INSERT share the job `mg-<intake_group>` (migration 0134); NULL: a job of its own or a batch's. */
+  intake_group: string | null;
   type: MovementType;
   product_id: number;
   location_id: number;
