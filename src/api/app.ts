@@ -6,7 +6,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ALL_QUEUES, loadConfig } from '../shared/config.js';
-import { metricsAuthorized, metricsOpenToLocal, queueJobs, registry } from '../shared/metrics.js';
+import { metricsAuthorized, metricsOpenToLocal, movementsQueued, queueJobs, registry } from '../shared/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { authenticate, requireRole } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
@@ -38,6 +38,7 @@ import { usersRouter } from './routes/users.routes.js';
 import { summaryRouter } from './routes/summary.routes.js';
 import { pingDatabase } from '../shared/db/health.js';
 import { collectPricingGauges } from '../shared/db/repositories/pricing-views.repository.js';
+import { countQueuedMovements } from '../shared/db/repositories/movements.repository.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
@@ -66,7 +67,10 @@ export function metricsHandler(deps: Pick<ApiDeps, 'config' | 'db' | 'producer'>
         for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: name, state }, n);
       }),
     );
-    await withTimeout(collectPricingGauges(deps.db), 1000).catch(() => undefined);
+    await Promise.allSettled([
+      withTimeout(collectPricingGauges(deps.db), 1000),
+      withTimeout(countQueuedMovements(deps.db), 1000).then((n) => movementsQueued.set(n)),
+    ]);
     res.type(registry.contentType).send(await registry.metrics());
   };
 }

@@ -70,6 +70,13 @@ export const stockMovements = new client.Counter({
   registers: [registry],
 });
 
+/** Collected at scrape time from PostgreSQL, by the api process only. */
+export const movementsQueued = new client.Gauge({
+  name: 'gondola_movements_queued',
+  help: 'Movement requests accepted and not yet decided: the stock-movements backlog in movements (one job carries up to 200)',
+  registers: [registry],
+});
+
 export const movementGroupSize = new client.Histogram({
   name: 'gondola_movement_group_commit_jobs',
   help: 'Jobs applied together in one movement group commit',

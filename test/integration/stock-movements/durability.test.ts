@@ -94,6 +94,9 @@ test.serial('the reconciler leaves requests to their intake group\'s job while i
   const rows = await sys.database.db.selectFrom('movement_requests').select(['id', 'intake_group']).where('id', 'in', ids).execute();
   const grouped = rows.filter((r) => r.intake_group !== null);
   t.true(grouped.length > 1, 'concurrent submissions were recorded in intake groups');
+  // The backlog in movements, whatever the number of jobs carrying them (earlier tests left none queued).
+  const backlog = async () => Number(/^gondola_movements_queued (\d+)$/m.exec((await sys.http('/metrics', { key: '' })).body as string)?.[1]);
+  t.is(await backlog(), 40);
   const backend = openTestQueueBackend(sys.config);
   const producer = new Producer(backend);
   const queue = producer.queue(stockMovementsContract);
@@ -115,6 +118,7 @@ test.serial('the reconciler leaves requests to their intake group\'s job while i
   await eventually(async () => (await countWhere(ids, 'applied')) === 40, 'every movement applied');
   await sys.stopWorkers();
   await assertExactlyOnce(t, product.id, ids, '40', product.sku);
+  t.is(await backlog(), 0);
 });
 
 test.serial('a worker killed with SIGKILL inside a group commit: after restart every movement applies exactly once', async (t) => {

@@ -414,6 +414,18 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
   return { refs: [...refs.values()], oldestTransaction };
 }
 
+/**
+ * Movement requests still `queued`: the backlog in movements. Counted from the reconciler's
+ * watermark (every older request was seen decided), so it reads the recent rows of the
+ * `created_at` index, not the table (no index covers `status`, migration 0132).
+ */
+export async function countQueuedMovements(db: Database): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM movement_requests r, movement_reconcile_state w
+     WHERE r.created_at >= w.checked_until AND r.status = 'queued'`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
 /** The longest-running transaction on the database when the reconciler looked (it holds the watermark back). */
 export interface OldestTransaction {
   pid: number;
