@@ -22,7 +22,7 @@ const log = logger.child({ component: 'movements' });
 export interface MovementQueue {
   /** Whether the queue is reachable now: intake refuses before writing anything when it is not. */
   isReady(): boolean;
-  /** Queues requests recorded together as one job; its id at once, the enqueue settling later. */
+  /** Queues requests recorded together (intake group `group`) as one job; its id at once, the enqueue settling later. */
   enqueueMovementGroup(group: string, ids: string[]): { jobId: string; sent: Promise<unknown> };
   /** Queues one request as its own job; resolves to the job's id. */
   enqueueMovement(id: string): Promise<string>;
