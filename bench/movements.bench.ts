@@ -4,14 +4,15 @@
  *  B. batch endpoint movements committed/s vs raw set-based SQL, 100 rows per transaction, into a copy
  *     of the ledger with its indexes and unique keys (goal ≥ 0.5; a bare copy is reported beside it);
  *  C. API POST /v1/stock-movements req/s and p99 at 50 connections vs a plain Express JSON endpoint
- *     (goal ratio ≥ 0.7, p99 < 50 ms).
+ *     (goal ratio ≥ 0.7, p99 < 50 ms); the same API with its jobs in PostgreSQL is reported beside it.
  *  D. The PostgreSQL queue backend (QUEUE_BACKEND=postgres, same database): its own no-op jobs/s vs
  *     its single-movement jobs/s (goal ratio ≥ 0.6).
  *  E. `npm start` with nothing reachable (embedded PostgreSQL, queues in it): start to ready, first
  *     start (initdb) and a restart (goal first start < 15 s).
  * Each side and its baseline run in BENCH_ROUNDS (default 3) alternating rounds after a warm-up;
  * ratios compare the medians, and every round's figure is in `perRound`.
- * Ports: BENCH_PORT (default 18470; the plain Express baseline takes the next one) and
+ * Ports: BENCH_PORT (default 18470; the plain Express baseline takes the next one, the embedded
+ * start the one after, the PostgreSQL-backend API the fourth) and
  * BENCH_WORKER_METRICS_PORT (default 19470), so two runs on one machine do not collide.
  */
 import { randomUUID } from 'node:crypto';
@@ -41,6 +42,8 @@ const PRODUCTS = 100;
 const PG_JOBS = Number(process.env.BENCH_PG_JOBS ?? 5000);
 const PORT = Number(process.env.BENCH_PORT ?? 18470);
 const PLAIN_PORT = PORT + 1;
+/** PORT + 2 is the embedded start's (section E). */
+const PG_API_PORT = PORT + 3;
 const WORKER_METRICS_PORT = Number(process.env.BENCH_WORKER_METRICS_PORT ?? 19470);
 
 const bench = await benchEnv('movements', { WORKER_METRICS_PORT: String(WORKER_METRICS_PORT), PORT: String(PORT), QUEUE_BACKEND: 'redis' });
@@ -220,27 +223,42 @@ const apiLoad = () => run(`${base}/v1/stock-movements`, { authorization: `Bearer
 const plainLoad = () => run(`http://127.0.0.1:${PLAIN_PORT}/v1/stock-movements`, {}, movement, DURATION_S);
 await run(`${base}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, 1);
 await run(`http://127.0.0.1:${PLAIN_PORT}/v1/stock-movements`, {}, movement, 1);
+// The same API with its jobs in PostgreSQL (QUEUE_BACKEND=postgres: the one-database setup, a shop's default).
+const pgEnv = { ...env, QUEUE_BACKEND: 'postgres' };
+const pgApi = spawnTs('src/api/server.ts', { ...pgEnv, PORT: String(PG_API_PORT) });
+await waitForHttp(`http://127.0.0.1:${PG_API_PORT}/health`);
+const pgApiLoad = () => run(`http://127.0.0.1:${PG_API_PORT}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, DURATION_S);
+await run(`http://127.0.0.1:${PG_API_PORT}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, 1);
 const apiRuns: autocannon.Result[] = [];
 const plainRuns: autocannon.Result[] = [];
+const pgApiRuns: autocannon.Result[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   apiRuns.push(await apiLoad());
   plainRuns.push(await plainLoad());
+  pgApiRuns.push(await pgApiLoad());
 }
 await stop(api);
 await stop(plain);
+await stop(pgApi);
 const non2xx = apiRuns.reduce((n, r) => n + r.non2xx + r.errors, 0);
 const apiReqPerSec = median(apiRuns.map((r) => r.requests.average));
 const plainReqPerSec = median(plainRuns.map((r) => r.requests.average));
 const apiP99 = median(apiRuns.map((r) => r.latency.p99));
 const plainP99 = median(plainRuns.map((r) => r.latency.p99));
+const pgApiReqPerSec = median(pgApiRuns.map((r) => r.requests.average));
+const pgApiP99 = median(pgApiRuns.map((r) => r.latency.p99));
+const pgApiNon2xx = pgApiRuns.reduce((n, r) => n + r.non2xx + r.errors, 0);
 
 // D. The PostgreSQL queue backend, in the same database: no-op baseline vs movement jobs.
-const pgEnv = { ...env, QUEUE_BACKEND: 'postgres' };
 const pgBackend = openQueueBackend({ kind: 'postgres', redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: 4, name: 'bench' });
 const pgQ = (name: string) => {
   const { factory, ...options } = pgBackend.producer();
   return new Queue(name, options, factory);
 };
+// The PostgreSQL-backend API's jobs of section C are not part of this measurement.
+const pgApiQueue = pgQ(stockMovementsContract.queue);
+await pgApiQueue.obliterate({ force: true });
+await pgApiQueue.close();
 const pgNoop = spawnTs('bench/noop-worker.ts', pgEnv);
 await new Promise((r) => pgNoop.once('message', r));
 // Section C left its requests queued (no worker ran): the reconciler must not add them to this measurement.
@@ -280,6 +298,11 @@ const metrics = {
   apiP99Ms: apiP99,
   plainExpressP99Ms: plainP99,
   apiNon2xx: non2xx,
+  /** The API with QUEUE_BACKEND=postgres (jobs in the same database), against the same plain endpoint: reported, no goal. */
+  pgApiReqPerSec: Math.round(pgApiReqPerSec),
+  pgApiRatio: +(pgApiReqPerSec / plainReqPerSec).toFixed(3),
+  pgApiP99Ms: pgApiP99,
+  pgApiNon2xx,
   workerPeakRssMb: peakMb,
   integrityMismatches: integrity.rows[0]!.n,
   jobs: JOBS,
@@ -302,13 +325,14 @@ const metrics = {
     rawSql: rawRates.map(Math.round),
     api: apiRuns.map((r) => Math.round(r.requests.average)),
     plainExpress: plainRuns.map((r) => Math.round(r.requests.average)),
+    pgApi: pgApiRuns.map((r) => Math.round(r.requests.average)),
     pgNoop: pgNoopRates.map(Math.round),
     pgMovement: pgMovementRates.map(Math.round),
   },
 };
 const goals = { singleJobRatio: '>= 0.6', batchRatio: '>= 0.5', apiRatio: '>= 0.7', apiP99Ms: '< 50', workerPeakRssMb: '< 250', pgSingleJobRatio: '>= 0.6', embeddedFirstStartToReadyS: '< 15' };
 const met =
-  metrics.singleJobRatio >= 0.6 && metrics.batchRatio >= 0.5 && metrics.apiRatio >= 0.7 && metrics.apiP99Ms < 50 && peakMb < 250 && non2xx === 0 && metrics.integrityMismatches === 0 &&
+  metrics.singleJobRatio >= 0.6 && metrics.batchRatio >= 0.5 && metrics.apiRatio >= 0.7 && metrics.apiP99Ms < 50 && peakMb < 250 && non2xx === 0 && pgApiNon2xx === 0 && metrics.integrityMismatches === 0 &&
   metrics.pgSingleJobRatio >= 0.6 && embedded.firstS < 15;
 redis.disconnect();
 await bench.cleanup();
