@@ -50,6 +50,7 @@ async function redeliver(producer: Producer, ref: MovementRef): Promise<void> {
       : producer.enqueue(stockMovementsContract, 'apply-batch', ref, { idempotencyKey: batchJobId(ref.batchId) });
   const job = await producer.queue(stockMovementsContract).getJob(await add());
   if (!job || (await kick(job))) return;
+  // Finished (or gone) without the request leaving `queued`, its outcome lost: a fresh job.
   await job.remove().catch(() => undefined);
   await add();
 }
