@@ -1,8 +1,8 @@
 /**
  * `npm run chaos`: the fault drill. Separate api and worker processes against a PostgreSQL and a
  * Redis of the drill's own; a load of receipts, each with its own Idempotency-Key and retried on
- * 5xx/503/network errors; meanwhile worker `kill -9`s, a Redis restart without persistence, a
- * PostgreSQL immediate restart and a paused Redis. Then a repricing run through a worker kill.
+ * 5xx/503/network errors; meanwhile worker `kill -9`s, an api `kill -9`, a Redis restart without
+ * persistence, a PostgreSQL immediate restart and a paused Redis. Then a repricing run through a worker kill.
  * Prints one JSON line: accepted, applied, lost, doubled, processes that died, seconds to drain
  * after the last fault. `runChaos({ short: true })` is the version `npm test` runs.
  */
@@ -50,8 +50,8 @@ interface Proc {
 
 export async function runChaos({ short = false, log = (l) => console.error(l) }: ChaosOptions = {}): Promise<ChaosResult> {
   const profile = short
-    ? { requests: 300, concurrency: 12, workerKills: 3, products: 4 }
-    : { requests: 3000, concurrency: 16, workerKills: 10, products: 10 };
+    ? { requests: 300, concurrency: 12, workerKills: 3, products: 4, pauseMs: 50 }
+    : { requests: 3000, concurrency: 16, workerKills: 10, products: 10, pauseMs: 25 };
   let pgServer: PrivatePostgres | undefined;
   let redis: PrivateRedis | undefined;
   const procs: Proc[] = [];
@@ -103,7 +103,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     };
     const workerPorts = [await freePort(21550, 21574), await freePort(21575, 21599)];
     const startWorker = (i: number) => start(`worker-${i}`, 'src/workers/main.ts', { WORKER_METRICS_PORT: String(workerPorts[i]), WORKER_QUEUES: 'stock-movements,price-recalculations,invoice-ingest' });
-    start('api', 'src/api/server.ts');
+    let api = start('api', 'src/api/server.ts');
     const workers = [startWorker(0), startWorker(1)];
     await waitForPort(apiPort, 60_000);
     const base = `http://127.0.0.1:${apiPort}`;
@@ -149,12 +149,16 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     const skus = Array.from({ length: profile.products }, (_, i) => `CHAOS-${i}`);
     for (const sku of skus) await reliably('POST', '/v1/products', { sku, name: `Producto ${sku}`, category: 'almacen', unit: 'unit' });
 
-    // The load: receipts of 1 unit, each with its own key; accepted = answered 201/202.
+    // The load: receipts of 1 unit, each with its own key; accepted = answered 201/202. It runs
+    // until every fault has happened (and `requests` were sent): each fault hits a system under
+    // load. Each client pauses between requests so the drill's size follows its length.
     const accepted = new Set<string>();
     let next = 0;
     let loadDone = false;
+    let faultsDone = false;
     const client = async () => {
-      while (next < profile.requests) {
+      while (next < profile.requests || !faultsDone) {
+        if (next > 0) await sleep(profile.pauseMs);
         const i = next++;
         const key = `chaos-${i}`;
         const r = await reliably('POST', '/v1/stock-movements', { sku: skus[i % skus.length], location: 'SALON', type: 'receipt', quantity: '1' }, { 'idempotency-key': key });
@@ -165,7 +169,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
     const load = Promise.all(Array.from({ length: profile.concurrency }, client)).finally(() => (loadDone = true));
 
     // The faults, while the load runs.
-    const faults: Record<string, number> = { workerKill9: 0, redisRestartEmpty: 0, postgresRestartImmediate: 0, redisPaused: 0 };
+    const faults: Record<string, number> = { workerKill9: 0, apiKill9: 0, redisRestartEmpty: 0, postgresRestartImmediate: 0, redisPaused: 0 };
     const killWorker = async (i: number) => {
       const w = workers[i]!;
       w.expectedExit = true;
@@ -176,8 +180,21 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       await sleep(300);
       workers[i] = startWorker(i);
     };
+    // The api dies with requests in flight: some committed and not yet answered, some answered
+    // with their group's job not yet enqueued. Clients retry with their keys; the reconciler sends
+    // what no job carries.
+    const killApi = async () => {
+      api.expectedExit = true;
+      const exited = new Promise((r) => api.child.once('exit', r));
+      api.child.kill('SIGKILL');
+      await exited;
+      faults.apiKill9!++;
+      api = start('api', 'src/api/server.ts');
+      await waitForPort(apiPort, 60_000);
+    };
     const plan: (() => Promise<void>)[] = [];
     for (let k = 0; k < profile.workerKills; k++) plan.push(() => killWorker(k % 2));
+    plan.splice(2, 0, killApi);
     plan.splice(1, 0, async () => {
       await redis!.restartEmpty();
       faults.redisRestartEmpty!++;
@@ -198,6 +215,7 @@ export async function runChaos({ short = false, log = (l) => console.error(l) }:
       await fault();
     }
     const lastFaultAt = Date.now();
+    faultsDone = true;
     await load;
     const loadEndedAt = Date.now();
     log(`chaos: load done, ${accepted.size} accepted; waiting for the drain`);

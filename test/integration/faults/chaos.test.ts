@@ -1,7 +1,7 @@
 import test from 'ava';
 import { runChaos } from '../../../scripts/chaos.js';
 
-test('chaos drill (short): worker kill -9s, Redis restart without persistence, PostgreSQL immediate restart, Redis paused — nothing lost, nothing doubled, no process died', async (t) => {
+test('chaos drill (short): worker kill -9s, an api kill -9, Redis restart without persistence, PostgreSQL immediate restart, Redis paused — nothing lost, nothing doubled, no process died', async (t) => {
   t.timeout(300_000);
   const lines: string[] = [];
   const result = await runChaos({ short: true, log: (l) => lines.push(l) });
@@ -14,7 +14,7 @@ test('chaos drill (short): worker kill -9s, Redis restart without persistence, P
   t.is(result.applied, result.accepted);
   t.true(result.integrityOk, 'stock_levels = Σ ledger');
   t.true(result.balanceOk, 'the balances add up to the applied receipts');
-  t.deepEqual(result.faults, { workerKill9: 5, redisRestartEmpty: 1, postgresRestartImmediate: 1, redisPaused: 1 });
+  t.deepEqual(result.faults, { workerKill9: 5, apiKill9: 1, redisRestartEmpty: 1, postgresRestartImmediate: 1, redisPaused: 1 });
   t.is(result.statusCounts['500'], undefined, 'no 500 answers');
   t.is(result.repricing?.runStatus, 'completed');
   t.is(result.repricing?.doubled, 0);
