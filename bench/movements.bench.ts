@@ -219,16 +219,16 @@ const run = (url: string, headers: Record<string, string>, body: string, duratio
 const movement = JSON.stringify({ sku: 'B1', location: 'SALON', type: 'receipt', quantity: '1', reference: 'bench' });
 const plain = spawnTs('bench/plain-express.ts', { ...env, PORT: String(PLAIN_PORT) });
 await waitForHttp(`http://127.0.0.1:${PLAIN_PORT}/health`);
-const apiLoad = () => run(`${base}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, DURATION_S);
-const plainLoad = () => run(`http://127.0.0.1:${PLAIN_PORT}/v1/stock-movements`, {}, movement, DURATION_S);
-await run(`${base}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, 1);
-await run(`http://127.0.0.1:${PLAIN_PORT}/v1/stock-movements`, {}, movement, 1);
+/** POSTs of one movement to the server on `port` for `duration` seconds. */
+const loadOf = (port: number, headers: Record<string, string>) => (duration = DURATION_S) => run(`http://127.0.0.1:${port}/v1/stock-movements`, headers, movement, duration);
+const apiLoad = loadOf(PORT, { authorization: `Bearer ${key}` });
+const plainLoad = loadOf(PLAIN_PORT, {});
 // The same API with its jobs in PostgreSQL (QUEUE_BACKEND=postgres: the one-database setup, a shop's default).
 const pgEnv = { ...env, QUEUE_BACKEND: 'postgres' };
 const pgApi = spawnTs('src/api/server.ts', { ...pgEnv, PORT: String(PG_API_PORT) });
 await waitForHttp(`http://127.0.0.1:${PG_API_PORT}/health`);
-const pgApiLoad = () => run(`http://127.0.0.1:${PG_API_PORT}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, DURATION_S);
-await run(`http://127.0.0.1:${PG_API_PORT}/v1/stock-movements`, { authorization: `Bearer ${key}` }, movement, 1);
+const pgApiLoad = loadOf(PG_API_PORT, { authorization: `Bearer ${key}` });
+for (const warmUp of [apiLoad, plainLoad, pgApiLoad]) await warmUp(1);
 const apiRuns: autocannon.Result[] = [];
 const plainRuns: autocannon.Result[] = [];
 const pgApiRuns: autocannon.Result[] = [];
@@ -240,14 +240,15 @@ for (let round = 0; round < ROUNDS; round++) {
 await stop(api);
 await stop(plain);
 await stop(pgApi);
-const non2xx = apiRuns.reduce((n, r) => n + r.non2xx + r.errors, 0);
+const failures = (runs: autocannon.Result[]) => runs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+const non2xx = failures(apiRuns);
 const apiReqPerSec = median(apiRuns.map((r) => r.requests.average));
 const plainReqPerSec = median(plainRuns.map((r) => r.requests.average));
 const apiP99 = median(apiRuns.map((r) => r.latency.p99));
 const plainP99 = median(plainRuns.map((r) => r.latency.p99));
 const pgApiReqPerSec = median(pgApiRuns.map((r) => r.requests.average));
 const pgApiP99 = median(pgApiRuns.map((r) => r.latency.p99));
-const pgApiNon2xx = pgApiRuns.reduce((n, r) => n + r.non2xx + r.errors, 0);
+const pgApiNon2xx = failures(pgApiRuns);
 
 // D. The PostgreSQL queue backend, in the same database: no-op baseline vs movement jobs.
 const pgBackend = openQueueBackend({ kind: 'postgres', redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX, poolMax: 4, name: 'bench' });

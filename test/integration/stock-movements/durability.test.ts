@@ -36,6 +36,18 @@ async function postReceipts(sku: string, location: string, n: number, tag: strin
   return ids;
 }
 
+/** A producer on this test system's queue backend, closed after `fn`. */
+async function withProducer<T>(fn: (producer: Producer) => Promise<T>): Promise<T> {
+  const backend = openTestQueueBackend(sys.config);
+  const producer = new Producer(backend);
+  try {
+    return await fn(producer);
+  } finally {
+    await producer.close();
+    await backend.close();
+  }
+}
+
 async function assertExactlyOnce(t: import('ava').ExecutionContext, productId: number, ids: string[], expected: string, sku: string) {
   const ledger = await sys.database.db.selectFrom('stock_movements').select('movement_id').where('movement_id', 'in', ids).execute();
   t.is(ledger.length, ids.length, 'one ledger row per accepted movement');
@@ -64,9 +76,7 @@ test.serial('an apply-movements job delivered twice applies each of its requests
   const product = await newProduct(sys.database.db);
   const ids = await postReceipts(product.sku, loc.code, 3, `group-${product.sku}`);
   await sys.flushQueues();
-  const backend = openTestQueueBackend(sys.config);
-  const producer = new Producer(backend);
-  try {
+  await withProducer(async (producer) => {
     const enqueue = (movementIds: string[], key: string) => producer.enqueue(stockMovementsContract, 'apply-movements', { movementIds }, { idempotencyKey: `${key}-${product.sku}` });
     const first = await enqueue(ids, 'mg-first');
     const again = await enqueue([...ids].reverse(), 'mg-again');
@@ -80,10 +90,7 @@ test.serial('an apply-movements job delivered twice applies each of its requests
     t.is(await failed.getState(), 'failed');
     t.is(failed.attemptsMade, 1, 'not retried: retrying cannot make the request exist');
     t.regex(failed.failedReason, /movement_not_found/);
-  } finally {
-    await producer.close();
-    await backend.close();
-  }
+  });
   await assertExactlyOnce(t, product.id, ids, '3', product.sku);
 });
 
@@ -97,10 +104,8 @@ test.serial('the reconciler leaves requests to their intake group\'s job while i
   // The backlog in movements, whatever the number of jobs carrying them (earlier tests left none queued).
   const backlog = async () => Number(/^gondola_movements_queued (\d+)$/m.exec((await sys.http('/metrics', { key: '' })).body as string)?.[1]);
   t.is(await backlog(), 40);
-  const backend = openTestQueueBackend(sys.config);
-  const producer = new Producer(backend);
-  const queue = producer.queue(stockMovementsContract);
-  try {
+  await withProducer(async (producer) => {
+    const queue = producer.queue(stockMovementsContract);
     for (const group of new Set(grouped.map((r) => r.intake_group!))) t.truthy(await queue.getJob(movementGroupJobId(group)), `the job of group ${group}`);
     await new Promise((r) => setTimeout(r, 1100));
     t.is(await reconcileOnce(sys.database.db, producer, 1000), 40, 'all 40 are overdue');
@@ -110,10 +115,7 @@ test.serial('the reconciler leaves requests to their intake group\'s job while i
     await sys.flushQueues();
     t.is(await reconcileOnce(sys.database.db, producer, 1000), 40);
     t.is(await ownJobs(), grouped.length, 'each request of a lost group job was sent on its own');
-  } finally {
-    await producer.close();
-    await backend.close();
-  }
+  });
   await sys.startWorkers();
   await eventually(async () => (await countWhere(ids, 'applied')) === 40, 'every movement applied');
   await sys.stopWorkers();

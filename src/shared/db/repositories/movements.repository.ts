@@ -381,6 +381,9 @@ async function auditManualCorrections(trx: Transaction<DB>, ids: string[], outco
  * in its own statement: a transaction that ends between the two is visible to the scan. Only
  * sessions of this database role show their start (pg_stat_activity): intake runs as that role.
  */
+/** Requests still `queued`: none is older than the reconciler's watermark (see findStaleQueued). */
+const queuedSinceWatermark = sql`movement_requests r, movement_reconcile_state w WHERE r.created_at >= w.checked_until AND r.status = 'queued'`;
+
 export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, limit = 1000): Promise<{ refs: StaleRef[]; oldestTransaction?: OldestTransaction }> {
   const { rows: horizon } = await sql<{ horizon: string; pid: number | null; application: string | null; age_s: number | null }>`
     WITH oldest AS (
@@ -396,8 +399,7 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
   const { rows } = await sql<{ id: string; batch_id: string | null; intake_group: string | null }>`
     WITH stale AS (
       SELECT r.id, r.batch_id, r.intake_group, r.created_at
-        FROM movement_requests r, movement_reconcile_state w
-       WHERE r.created_at >= w.checked_until AND r.created_at < ${h.horizon}::timestamptz AND r.status = 'queued'
+        FROM ${queuedSinceWatermark} AND r.created_at < ${h.horizon}::timestamptz
        ORDER BY r.created_at
        LIMIT ${limit}
     ), moved AS (
@@ -420,9 +422,7 @@ export async function findStaleQueued(trx: Transaction<DB>, graceMs: number, lim
  * `created_at` index, not the table (no index covers `status`, migration 0132).
  */
 export async function countQueuedMovements(db: Database): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM movement_requests r, movement_reconcile_state w
-     WHERE r.created_at >= w.checked_until AND r.status = 'queued'`.execute(db);
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${queuedSinceWatermark}`.execute(db);
   return rows[0]?.n ?? 0;
 }
 
